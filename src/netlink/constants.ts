@@ -1,0 +1,72 @@
+// Netlink protocol constants (family-agnostic). Source: <linux/netlink.h>.
+
+export const NETLINK_ROUTE = 0;
+
+export const NLMSG_HDRLEN = 16;
+export const NLA_HDRLEN = 4;
+export const NLMSG_ALIGNTO = 4;
+
+/** Control message types. */
+export const NLMSG = {
+  NOOP: 1,
+  ERROR: 2,
+  DONE: 3,
+  OVERRUN: 4,
+} as const;
+
+/** nlmsghdr.nlmsg_flags. */
+export const NLM_F = {
+  REQUEST: 0x01,
+  MULTI: 0x02,
+  ACK: 0x04,
+  ECHO: 0x08,
+  DUMP_INTR: 0x10,
+  DUMP_FILTERED: 0x20,
+  // GET requests
+  ROOT: 0x100,
+  MATCH: 0x200,
+  ATOMIC: 0x400,
+  DUMP: 0x300,
+  // NEW requests
+  REPLACE: 0x100,
+  EXCL: 0x200,
+  CREATE: 0x400,
+  APPEND: 0x800,
+  // DELETE requests
+  NONREC: 0x100,
+  BULK: 0x200,
+  // ACK flags
+  CAPPED: 0x100,
+  ACK_TLVS: 0x200,
+} as const;
+
+/** Attribute type flag bits. */
+export const NLA_F_NESTED = 1 << 15;
+export const NLA_F_NET_BYTEORDER = 1 << 14;
+export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
+
+/** Socket options at SOL_NETLINK. */
+export const SOL_NETLINK = 270;
+export const NETLINK_OPT = {
+  ADD_MEMBERSHIP: 1,
+  DROP_MEMBERSHIP: 2,
+  PKTINFO: 3,
+  BROADCAST_ERROR: 4,
+  NO_ENOBUFS: 5,
+  LISTEN_ALL_NSID: 8,
+  CAP_ACK: 10,
+  EXT_ACK: 11,
+  GET_STRICT_CHK: 12,
+} as const;
+
+/** Extended ACK TLVs after struct nlmsgerr (enum nlmsgerr_attrs). */
+export const NLMSGERR_ATTR = {
+  MSG: 1,
+  OFFS: 2,
+  COOKIE: 3,
+  POLICY: 4,
+  MISS_TYPE: 5,
+  MISS_NEST: 6,
+} as const;
+
+export const align4 = (n: number): number => (n + 3) & ~3;

@@ -1,0 +1,152 @@
+/**
+ * The error family of rtnl. Every class has a narrow `name` and a stable
+ * `code`; `isRtnlError`-style guards check structure, not `instanceof`, so
+ * they keep working when the ESM and CJS copies of the package are both
+ * loaded in one process.
+ */
+
+const BRAND = Symbol.for('rtnl.error');
+
+abstract class RtnlErrorBase extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** Details the kernel attached to an error in its extended ACK. */
+export interface ExtAck {
+  /** NLMSGERR_ATTR_MSG: the kernel's human-readable reason. */
+  message?: string;
+  /** NLMSGERR_ATTR_OFFS: byte offset of the offending attribute in our request. */
+  offset?: number;
+  /** NLMSGERR_ATTR_MISS_TYPE: type number of a missing attribute. */
+  missingType?: number;
+  /** NLMSGERR_ATTR_MISS_NEST: offset of the nest that lacks it. */
+  missingNestOffset?: number;
+  /** NLMSGERR_ATTR_COOKIE. */
+  cookie?: Uint8Array;
+}
+
+export interface NetlinkErrorInit {
+  errno: number;
+  code: string;
+  operation: string;
+  seq?: number;
+  extack?: ExtAck;
+  /** The offending attribute, mapped back from the offset to our request's path. */
+  attrPath?: string;
+  /** The missing attribute, named as `nest.attr`. */
+  missingAttr?: string;
+}
+
+/**
+ * The kernel refused a request: errno number and name (`EEXIST`), the
+ * kernel's extended-ACK text, the attribute path inside our own request that
+ * it points at, and the operation that sent it.
+ */
+export class NetlinkError extends RtnlErrorBase {
+  override readonly name = 'NetlinkError';
+  /** errno name, e.g. `EEXIST`. */
+  readonly code: string;
+  /** Positive errno number. */
+  readonly errno: number;
+  readonly operation: string;
+  readonly seq: number | undefined;
+  /** The kernel's extended-ACK message, when it sent one. */
+  readonly kernelMessage: string | undefined;
+  readonly attrPath: string | undefined;
+  readonly missingAttr: string | undefined;
+  readonly extack: ExtAck;
+
+  constructor(init: NetlinkErrorInit) {
+    const parts = [`${init.operation}: ${init.code}`];
+    if (init.extack?.message) parts.push(init.extack.message);
+    if (init.attrPath) parts.push(`(attribute ${init.attrPath})`);
+    if (init.missingAttr) parts.push(`(missing attribute ${init.missingAttr})`);
+    super(parts.join(' '));
+    this.code = init.code;
+    this.errno = init.errno;
+    this.operation = init.operation;
+    this.seq = init.seq;
+    this.kernelMessage = init.extack?.message;
+    this.attrPath = init.attrPath;
+    this.missingAttr = init.missingAttr;
+    this.extack = init.extack ?? {};
+  }
+}
+
+/** Bytes that do not form a valid message; `path` names the attribute. */
+export class DecodeError extends RtnlErrorBase {
+  override readonly name = 'DecodeError';
+  readonly code = 'ERR_RTNL_DECODE';
+  readonly path: string | undefined;
+  constructor(message: string, path?: string) {
+    super(path ? `${message} (at ${path})` : message);
+    this.path = path;
+  }
+}
+
+/** A value that cannot be written into a message (out of range, wrong type). */
+export class EncodeError extends RtnlErrorBase {
+  override readonly name = 'EncodeError';
+  readonly code = 'ERR_RTNL_ENCODE';
+  readonly path: string | undefined;
+  constructor(message: string, path?: string) {
+    super(path ? `${message} (at ${path})` : message);
+    this.path = path;
+  }
+}
+
+/** Bad input to a public call, rejected before any system call. */
+export class ValidationError extends RtnlErrorBase {
+  override readonly name = 'ValidationError';
+  readonly code = 'ERR_RTNL_INVALID';
+  /** The option or argument at fault, e.g. `peer.name`. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** No reply within the socket's timeout. */
+export class TimeoutError extends RtnlErrorBase {
+  override readonly name = 'TimeoutError';
+  readonly code = 'ETIMEDOUT';
+}
+
+/** The socket was closed while the operation was pending, or before it started. */
+export class SocketClosedError extends RtnlErrorBase {
+  override readonly name = 'SocketClosedError';
+  readonly code = 'ERR_RTNL_CLOSED';
+}
+
+/**
+ * The table changed while it was being dumped (NLM_F_DUMP_INTR): the results
+ * may be inconsistent; dump again.
+ */
+export class DumpInterruptedError extends RtnlErrorBase {
+  override readonly name = 'DumpInterruptedError';
+  readonly code = 'ERR_RTNL_DUMP_INTR';
+}
+
+export type RtnlError =
+  | NetlinkError
+  | DecodeError
+  | EncodeError
+  | ValidationError
+  | TimeoutError
+  | SocketClosedError
+  | DumpInterruptedError;
+
+/** True for any rtnl error, from either module format. */
+export function isRtnlError(e: unknown): e is RtnlError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** True for a kernel refusal, optionally of one errno name. */
+export function isNetlinkError(e: unknown, code?: string): e is NetlinkError {
+  return isRtnlError(e) && e.name === 'NetlinkError' && (code === undefined || e.code === code);
+}

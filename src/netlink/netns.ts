@@ -1,0 +1,120 @@
+/**
+ * Network namespace references and running code inside one.
+ *
+ * setns(2) moves only the calling thread, so "inside a namespace" means:
+ * open our own namespace, setns to the target, do the synchronous work,
+ * setns back — with no `await` in between, so no other JavaScript runs in
+ * the foreign namespace.
+ */
+import type { Shim } from '../shim/types.js';
+import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../shim/constants.js';
+import { ValidationError } from './errors.js';
+
+/** Where `ip netns` keeps named namespaces (bind mounts of nsfs). */
+export const NETNS_RUN_DIR = '/run/netns';
+
+/**
+ * A network namespace: a name under /run/netns, an absolute path to an
+ * nsfs file (`/proc/1234/ns/net`), an open file descriptor, or a process.
+ */
+export type NetnsRef = string | number | { readonly fd: number } | { readonly pid: number };
+
+const NAME_RE = /^[A-Za-z0-9_.-]{1,255}$/;
+
+/** Validates a namespace name as a single path component (no `/`, not `.` or `..`). */
+export function validateNetnsName(name: unknown, field = 'netns'): string {
+  if (typeof name !== 'string' || !NAME_RE.test(name) || name === '.' || name === '..') {
+    throw new ValidationError(field, `invalid network namespace name ${JSON.stringify(name)}: use 1–255 of [A-Za-z0-9_.-], not "." or ".."`);
+  }
+  return name;
+}
+
+/** The path a reference names, or undefined for file descriptors. Validates before any system call. */
+export function netnsPath(ref: NetnsRef, field = 'netns'): string | undefined {
+  if (typeof ref === 'number') {
+    if (!Number.isInteger(ref) || ref < 0) throw new ValidationError(field, `invalid namespace file descriptor ${ref}`);
+    return undefined;
+  }
+  if (typeof ref === 'string') {
+    if (ref.startsWith('/')) {
+      if (ref.split('/').includes('..')) throw new ValidationError(field, `namespace path ${JSON.stringify(ref)} must not contain ".."`);
+      return ref;
+    }
+    return `${NETNS_RUN_DIR}/${validateNetnsName(ref, field)}`;
+  }
+  if (ref && typeof ref === 'object') {
+    if ('fd' in ref) return netnsPath(ref.fd, field);
+    if ('pid' in ref) {
+      if (!Number.isInteger(ref.pid) || ref.pid <= 0) throw new ValidationError(field, `invalid pid ${String(ref.pid)}`);
+      return `/proc/${ref.pid}/ns/net`;
+    }
+  }
+  throw new ValidationError(field, `expected a namespace name, path, fd or { pid }, got ${JSON.stringify(ref)}`);
+}
+
+/** An open namespace: its fd, and whether we opened it (and so must close it). */
+export interface NetnsHandle {
+  readonly fd: number;
+  close(): void;
+}
+
+/** Opens a namespace reference; unknown names become a ValidationError. */
+export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHandle {
+  const path = netnsPath(ref, field);
+  if (path === undefined) {
+    const fd = typeof ref === 'number' ? ref : (ref as { fd: number }).fd;
+    return { fd, close() {} };
+  }
+  let fd: number;
+  try {
+    fd = shim.open(path, O_RDONLY | O_CLOEXEC, 0);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') {
+      throw new ValidationError(field, `no network namespace ${JSON.stringify(ref)} (${path} does not exist)`);
+    }
+    throw e;
+  }
+  let open = true;
+  return {
+    fd,
+    close() {
+      if (open) {
+        open = false;
+        shim.close(fd);
+      }
+    },
+  };
+}
+
+/**
+ * Runs `fn` synchronously with the calling thread inside `ref`, then moves
+ * the thread back. `fn` must not be async: anything after its first `await`
+ * would run in the original namespace.
+ */
+export function runInNetnsSync<T>(shim: Shim, ref: NetnsRef | undefined, fn: () => T, field = 'netns'): T {
+  if (ref === undefined) return fn();
+  const target = openNetns(shim, ref, field);
+  try {
+    const self = shim.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC, 0);
+    try {
+      try {
+        shim.setns(target.fd, CLONE_NEWNET);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'EINVAL') {
+          throw new ValidationError(field, `${JSON.stringify(ref)} is not a network namespace`);
+        }
+        throw e;
+      }
+      try {
+        return fn();
+      } finally {
+        shim.setns(self, CLONE_NEWNET);
+      }
+    } finally {
+      shim.close(self);
+    }
+  } finally {
+    target.close();
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Descriptor tables for netlink attribute sets. One row per attribute drives
+ * decoding, encoding and the TypeScript type (`Decoded<typeof set>`).
+ *
+ * Lossless round trips: a decoded object remembers, in a hidden property,
+ * the order and exact type bits (NLA_F_NESTED …) of the attributes it came
+ * from, and keeps every attribute it does not model as raw bytes. Encoding
+ * such an object replays that order, so decode → encode reproduces the
+ * kernel's bytes exactly; fields added or changed by the caller are encoded
+ * from their values, and new fields are appended.
+ */
+import { NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from './constants.js';
+import { DecodeError } from './errors.js';
+import type { ByteWriter } from './writer.js';
+
+/** Where a decoder reads: the whole message buffer, a view of it, and the path so far. */
+export interface DecodeCtx {
+  readonly buf: Uint8Array;
+  readonly view: DataView;
+  readonly path: string[];
+}
+
+export function decodeCtx(buf: Uint8Array): DecodeCtx {
+  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), path: [] };
+}
+
+export function decodeError(ctx: DecodeCtx, message: string): DecodeError {
+  return new DecodeError(message, ctx.path.length ? ctx.path.join('.') : undefined);
+}
+
+/** Turns an attribute payload into a value and back. */
+export interface Codec<T> {
+  readonly kind: string;
+  decode(ctx: DecodeCtx, off: number, len: number): T;
+  encode(w: ByteWriter, value: T): void;
+  /**
+   * For variable-width codecs: whether `encode(decode(bytes))` gives back
+   * exactly these bytes. When it does not, the raw bytes are kept so the
+   * round trip stays exact.
+   */
+  canonical?(ctx: DecodeCtx, off: number, len: number): boolean;
+  /** The attribute set of a nest codec. */
+  readonly set?: AttrSet;
+}
+
+/** A raw attribute: unknown to the table, or kept verbatim. `type` includes the flag bits. */
+export interface RawAttr {
+  type: number;
+  data: Uint8Array;
+  /** For a known attribute kept verbatim: its key and the value it decoded to. */
+  key?: string;
+  value?: unknown;
+}
+
+export interface AttrSpec<T = unknown, M extends boolean = boolean> {
+  readonly type: number;
+  readonly codec: Codec<T>;
+  readonly multi: M;
+}
+
+interface AttrDef extends AttrSpec {
+  readonly key: string;
+}
+
+/** An attribute: its number, its codec; `multi` when it may repeat (value becomes an array). */
+export function attr<T>(type: number, codec: Codec<T>): AttrSpec<T, false>;
+export function attr<T>(type: number, codec: Codec<T>, opts: { multi: true }): AttrSpec<T, true>;
+export function attr<T>(type: number, codec: Codec<T>, opts?: { multi: boolean }): AttrSpec<T, boolean> {
+  if (!Number.isInteger(type) || type <= 0 || type > NLA_TYPE_MASK) throw new RangeError(`bad attribute type ${type}`);
+  return { type, codec, multi: opts?.multi ?? false };
+}
+
+export type AttrSpecs = Record<string, AttrSpec>;
+
+export class AttrSet<S extends AttrSpecs = AttrSpecs> {
+  readonly byType: (AttrDef | undefined)[] = [];
+  readonly byKey: Record<string, AttrDef> = Object.create(null) as Record<string, AttrDef>;
+  constructor(
+    readonly name: string,
+    readonly specs: S,
+  ) {
+    for (const [key, spec] of Object.entries(specs)) {
+      if (this.byType[spec.type]) throw new Error(`${name}: type ${spec.type} used twice`);
+      const def = { ...spec, key };
+      this.byType[spec.type] = def;
+      this.byKey[key] = def;
+    }
+  }
+  nameOf(type: number): string | undefined {
+    return this.byType[type & NLA_TYPE_MASK]?.key;
+  }
+}
+
+export function attrSet<S extends AttrSpecs>(name: string, specs: S): AttrSet<S> {
+  return new AttrSet(name, specs);
+}
+
+type ValueOfSpec<A> = A extends AttrSpec<infer T, infer M> ? (M extends true ? T[] : T) : never;
+
+/** The TypeScript type of a decoded attribute set: every attribute optional. */
+export type Decoded<A> = A extends AttrSet<infer S> ? { -readonly [K in keyof S]?: ValueOfSpec<S[K]> } : never;
+
+/** Hidden property holding attribute order, flag bits and raw attributes. */
+export const ATTR_ORDER: unique symbol = Symbol.for('rtnl.attrOrder');
+
+type OrderEntry = number | RawAttr;
+
+interface WithOrder {
+  [ATTR_ORDER]?: OrderEntry[];
+}
+
+/** The attributes of a decoded object that its table does not model, in order. */
+export function unknownAttrs(obj: object): RawAttr[] {
+  const order = (obj as WithOrder)[ATTR_ORDER];
+  if (!order) return [];
+  return order.filter((e): e is RawAttr => typeof e !== 'number' && e.key === undefined);
+}
+
+/** Decodes the attributes in `[off, end)` with `set`. */
+export function decodeAttrs<A extends AttrSet>(set: A, ctx: DecodeCtx, off: number, end: number): Decoded<A> {
+  const out: Record<string, unknown> = {};
+  const order: OrderEntry[] = [];
+  const { view, path } = ctx;
+  while (off < end) {
+    if (end - off < NLA_HDRLEN) {
+      throw decodeError(ctx, `${set.name}: ${end - off} trailing bytes, too short for an attribute header`);
+    }
+    const len = view.getUint16(off, true);
+    const rawType = view.getUint16(off + 2, true);
+    if (len < NLA_HDRLEN || off + len > end) {
+      throw decodeError(ctx, `${set.name}: attribute type ${rawType & NLA_TYPE_MASK} has length ${len}, ${end - off} bytes left`);
+    }
+    const type = rawType & NLA_TYPE_MASK;
+    const def = set.byType[type];
+    const payload = off + NLA_HDRLEN;
+    const plen = len - NLA_HDRLEN;
+    if (def === undefined || (!def.multi && out[def.key] !== undefined)) {
+      // Unknown, or a repeat of a single-valued attribute: kept verbatim.
+      order.push({ type: rawType, data: ctx.buf.slice(payload, payload + plen) });
+    } else {
+      path.push(def.key);
+      const value = def.codec.decode(ctx, payload, plen);
+      const exact = def.codec.canonical ? def.codec.canonical(ctx, payload, plen) : true;
+      path.pop();
+      if (def.multi) {
+        const arr = (out[def.key] as unknown[] | undefined) ?? (out[def.key] = []);
+        (arr as unknown[]).push(value);
+      } else {
+        out[def.key] = value;
+      }
+      order.push(exact ? rawType : { type: rawType, data: ctx.buf.slice(payload, payload + plen), key: def.key, value });
+    }
+    off += align4(len);
+  }
+  Object.defineProperty(out, ATTR_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
+  return out as Decoded<A>;
+}
+
+function emit(w: ByteWriter, def: AttrDef, type: number, value: unknown): void {
+  const start = w.beginAttr(type);
+  w.path.push(def.key);
+  if (w.trace) {
+    const entry = { offset: start, path: w.path.join('.') } as { offset: number; path: string; set?: AttrSet };
+    if (def.codec.set) entry.set = def.codec.set;
+    w.trace.push(entry);
+  }
+  def.codec.encode(w, value as never);
+  w.path.pop();
+  w.endAttr(start);
+}
+
+function defaultType(def: AttrDef): number {
+  return def.codec.set ? def.type | NLA_F_NESTED : def.type;
+}
+
+/** Encodes an object of `set` as attributes. Unknown keys are an error. */
+export function encodeAttrs<A extends AttrSet>(w: ByteWriter, set: A, obj: Decoded<A> | Record<string, unknown>): void {
+  const values = obj as Record<string, unknown>;
+  const order = (obj as WithOrder)[ATTR_ORDER];
+  let done: Set<string> | undefined;
+  let counts: Map<string, number> | undefined;
+  if (order) {
+    done = new Set();
+    counts = new Map();
+    for (const entry of order) {
+      if (typeof entry === 'number') {
+        const def = set.byType[entry & NLA_TYPE_MASK];
+        if (!def) continue;
+        if (def.multi) {
+          const i = counts.get(def.key) ?? 0;
+          counts.set(def.key, i + 1);
+          const v = (values[def.key] as unknown[] | undefined)?.[i];
+          if (v !== undefined) emit(w, def, entry, v);
+        } else if (!done.has(def.key)) {
+          done.add(def.key);
+          if (values[def.key] !== undefined) emit(w, def, entry, values[def.key]);
+        }
+      } else if (entry.key === undefined) {
+        w.attr(entry.type, (x) => x.bytes(entry.data));
+      } else {
+        const def = set.byKey[entry.key];
+        if (!def || done.has(def.key)) continue;
+        done.add(def.key);
+        const v = values[def.key];
+        if (v === entry.value) w.attr(entry.type, (x) => x.bytes(entry.data));
+        else if (v !== undefined) emit(w, def, entry.type, v);
+      }
+    }
+  }
+  for (const key of Object.keys(values)) {
+    const v = values[key];
+    if (v === undefined) continue;
+    const def = set.byKey[key];
+    if (!def) {
+      w.fail(`${set.name}: unknown attribute "${key}"`);
+      continue;
+    }
+    if (def.multi) {
+      if (!Array.isArray(v)) {
+        w.fail(`${set.name}.${key}: expected an array`);
+        continue;
+      }
+      for (let i = counts?.get(key) ?? 0; i < v.length; i++) emit(w, def, defaultType(def), v[i]);
+    } else if (!done?.has(key)) {
+      emit(w, def, defaultType(def), v);
+    }
+  }
+}
+
+/** A nest whose payload is the attributes of `set`. */
+export function nest<A extends AttrSet>(set: A): Codec<Decoded<A>> {
+  return {
+    kind: `nest(${set.name})`,
+    set,
+    decode: (ctx, off, len) => decodeAttrs(set, ctx, off, off + len),
+    encode: (w, v) => encodeAttrs(w, set, v),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * struct ifinfomsg (16 bytes), the family header of link messages:
+ *
+ *   0        1       2        4          8          12         16
+ *   | family | pad   | type   | index    | flags    | change   |
+ *
+ * `type` is the ARPHRD_* hardware type, `flags` the IFF_* flags, `change`
+ * the mask of flags a SETLINK/NEWLINK changes.
+ */
+import type { Codec } from '../../netlink/schema.js';
+import { decodeError } from '../../netlink/schema.js';
+
+export interface IfInfoMsg {
+  family: number;
+  /** The pad byte, kept so a round trip reproduces it. */
+  pad?: number;
+  type: number;
+  index: number;
+  flags: number;
+  change: number;
+}
+
+export const IFINFOMSG_SIZE = 16;
+
+export const ifinfomsg: Codec<IfInfoMsg> = {
+  kind: 'ifinfomsg',
+  decode(ctx, off, len) {
+    if (len < IFINFOMSG_SIZE) throw decodeError(ctx, `ifinfomsg wants 16 bytes, got ${len}`);
+    const v = ctx.view;
+    const h: IfInfoMsg = {
+      family: v.getUint8(off),
+      type: v.getUint16(off + 2, true),
+      index: v.getInt32(off + 4, true),
+      flags: v.getUint32(off + 8, true),
+      change: v.getUint32(off + 12, true),
+    };
+    const pad = v.getUint8(off + 1);
+    if (pad !== 0) h.pad = pad;
+    return h;
+  },
+  encode(w, h) {
+    w.u8(h.family);
+    w.u8(h.pad ?? 0);
+    w.u16(h.type);
+    w.s32(h.index);
+    w.u32(h.flags >>> 0);
+    w.u32(h.change >>> 0);
+  },
+};
+
+/** Interface flags (IFF_*). Source: <linux/if.h>. */
+export const IFF = {
+  UP: 0x1,
+  BROADCAST: 0x2,
+  DEBUG: 0x4,
+  LOOPBACK: 0x8,
+  POINTOPOINT: 0x10,
+  NOTRAILERS: 0x20,
+  RUNNING: 0x40,
+  NOARP: 0x80,
+  PROMISC: 0x100,
+  ALLMULTI: 0x200,
+  MASTER: 0x400,
+  SLAVE: 0x800,
+  MULTICAST: 0x1000,
+  PORTSEL: 0x2000,
+  AUTOMEDIA: 0x4000,
+  DYNAMIC: 0x8000,
+  LOWER_UP: 0x10000,
+  DORMANT: 0x20000,
+  ECHO: 0x40000,
+} as const;
+
+/** Flag names in the order `ip link` prints them. */
+export function flagNames(flags: number): string[] {
+  const out: string[] = [];
+  for (const [name, bit] of Object.entries(IFF)) if (flags & bit) out.push(name);
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * Backend selection for the raw socket shim. Order: Bun → `bun:ffi`; Node
+ * with `node:ffi` → pure TypeScript; otherwise the Node-API addon.
+ * `RTNL_BACKEND=node-ffi|bun-ffi|addon` forces one.
+ */
+import { createAddonShim, loadAddon } from './addon.js';
+import { createBunFfiShim, loadBunFfi } from './bun-ffi.js';
+import { createNodeFfiShim, loadNodeFfi } from './node-ffi.js';
+import type { BackendName, Shim } from './types.js';
+
+export type { BackendName, Poller, Shim, SystemCallError } from './types.js';
+export { errnoName, errnoValue, systemError } from './errors.js';
+
+/** Raised when no backend can run here; its message says what to do. */
+export class ShimUnavailableError extends Error {
+  override readonly name = 'ShimUnavailableError';
+  readonly code = 'ERR_RTNL_NO_BACKEND';
+}
+
+let current: Shim | undefined;
+
+function tryBackend(name: BackendName): Shim | undefined {
+  switch (name) {
+    case 'bun-ffi': {
+      const bun = loadBunFfi();
+      return bun && createBunFfiShim(bun);
+    }
+    case 'node-ffi': {
+      const ffi = loadNodeFfi();
+      return ffi && createNodeFfiShim(ffi);
+    }
+    case 'addon': {
+      const addon = loadAddon();
+      return addon && createAddonShim(addon);
+    }
+  }
+}
+
+const isBun = () => typeof (process.versions as Record<string, string | undefined>).bun === 'string';
+
+/** The shim of this process, chosen once. */
+export function getShim(): Shim {
+  if (current) return current;
+  const forced = process.env.RTNL_BACKEND as BackendName | undefined;
+  if (forced) {
+    if (forced !== 'node-ffi' && forced !== 'bun-ffi' && forced !== 'addon') {
+      throw new ShimUnavailableError(`RTNL_BACKEND=${forced} is not one of node-ffi, bun-ffi, addon`);
+    }
+    const shim = tryBackend(forced);
+    if (!shim) throw new ShimUnavailableError(`RTNL_BACKEND=${forced} was requested but is not available here. ${advice()}`);
+    return (current = shim);
+  }
+  const order: BackendName[] = isBun() ? ['bun-ffi'] : ['node-ffi', 'addon'];
+  for (const name of order) {
+    const shim = tryBackend(name);
+    if (shim) return (current = shim);
+  }
+  throw new ShimUnavailableError(`rtnl has no system-call backend on ${isBun() ? 'this Bun' : `Node ${process.version}`}. ${advice()}`);
+}
+
+function advice(): string {
+  return (
+    'On Node 26 or later node:ffi is used (do not pass --no-experimental-ffi; under --permission add --allow-ffi). ' +
+    'On Node 20–24 the Node-API addon must be built: run `npm rebuild rtnl` (needs python3, make and a C compiler), ' +
+    'or set RTNL_ADDON_PATH to a built rtnl_shim.node. On Bun, bun:ffi is used.'
+  );
+}
+
+/** Replaces the process's shim (tests, replay). Returns the previous one. */
+export function setShim(shim: Shim | undefined): Shim | undefined {
+  const prev = current;
+  current = shim;
+  return prev;
+}

@@ -1,0 +1,73 @@
+/**
+ * The contract every backend of the raw socket shim fulfils.
+ *
+ * This is the only layer of rtnl that touches the operating system. Each
+ * primitive is synchronous, maps to one system call, returns a non-negative
+ * number on success and throws a {@link SystemCallError} (shaped like Node's
+ * own system errors: `code`, `errno`, `syscall`) on failure. errno is read
+ * immediately after the failing call, before any other native call can
+ * overwrite it.
+ *
+ * Buffers are passed as `Uint8Array`s; the backend reads or writes at most
+ * `byteLength` bytes of them.
+ */
+export interface Shim {
+  /** `node-ffi`, `bun-ffi` or `addon`: which backend this is. */
+  readonly backend: BackendName;
+
+  socket(domain: number, type: number, protocol: number): number;
+  /** bind(2) with a raw `struct sockaddr` image (e.g. a 12-byte sockaddr_nl). */
+  bind(fd: number, sockaddr: Uint8Array): void;
+  /** getsockname(2) into `sockaddr`; returns the address length. */
+  getsockname(fd: number, sockaddr: Uint8Array): number;
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array): void;
+  /** getsockopt(2) into `value`; returns the option length. */
+  getsockopt(fd: number, level: number, name: number, value: Uint8Array): number;
+  /** send(2) of `buf[0, length)`; returns bytes sent. */
+  send(fd: number, buf: Uint8Array, length: number, flags: number): number;
+  /**
+   * recv(2) into `buf`; returns the byte count, which with MSG_TRUNC is the
+   * datagram's real length even when it exceeded `buf`.
+   */
+  recv(fd: number, buf: Uint8Array, flags: number): number;
+  /** read(2) into `buf`; returns the byte count. */
+  read(fd: number, buf: Uint8Array): number;
+  /** write(2) of `buf[0, length)`; returns bytes written. */
+  write(fd: number, buf: Uint8Array, length: number): number;
+  close(fd: number): void;
+  /** open(2) of a path (O_CLOEXEC is added by the caller, not here). */
+  open(path: string, flags: number, mode: number): number;
+  /** ioctl(2) whose argument is a pointer to `arg` (in/out). */
+  ioctlPtr(fd: number, request: number, arg: Uint8Array): number;
+  /** ioctl(2) whose argument is an integer passed by value (TUNSETPERSIST, TUNSETOWNER …). */
+  ioctlInt(fd: number, request: number, arg: number): number;
+  setns(fd: number, nstype: number): void;
+  unshare(flags: number): void;
+  mount(source: string, target: string, fstype: string | null, flags: number, data: string | null): void;
+  umount2(target: string, flags: number): void;
+  /**
+   * Readiness: calls `onReadable` on the main event loop whenever `fd` has
+   * data. The poller makes `fd` non-blocking (libuv does), so request sockets
+   * must never be polled.
+   */
+  poll(fd: number, onReadable: () => void): Poller;
+}
+
+export interface Poller {
+  /** Let this poller keep the process alive (the default). */
+  ref(): void;
+  /** Stop this poller from keeping the process alive. */
+  unref(): void;
+  /** Stop watching; the fd itself is not closed. Idempotent. */
+  close(): void;
+}
+
+export type BackendName = 'node-ffi' | 'bun-ffi' | 'addon';
+
+/** Shape of Node's own system errors (`err.code === 'EEXIST'` …). */
+export interface SystemCallError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+  path?: string;
+}
