@@ -7,6 +7,18 @@ const names = new Map<number, string>();
 for (const [name, value] of Object.entries(constants.errno)) {
   if (!names.has(value)) names.set(value, name);
 }
+// Linux errno values the runtime's table lacks but drivers return (the tun
+// driver answers EBADFD). Source: <asm-generic/errno.h>.
+const linuxOnly: [number, string][] = [
+  [76, 'ENOTUNIQ'],
+  [77, 'EBADFD'],
+  [78, 'EREMCHG'],
+  [117, 'EUCLEAN'],
+  [126, 'ENOKEY'],
+  [127, 'EKEYEXPIRED'],
+  [132, 'ERFKILL'],
+];
+for (const [value, name] of linuxOnly) if (!names.has(value)) names.set(value, name);
 
 /** The symbolic name of an errno value (`17` → `EEXIST`), or `E<n>` when unknown. */
 export function errnoName(errno: number): string {

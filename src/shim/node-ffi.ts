@@ -68,7 +68,9 @@ export function createNodeFfiShim(ffi: FfiModule): Shim {
     errnoLocation: libc.getFunction('__errno_location', { arguments: [], return: 'pointer' }) as () => bigint,
   };
   const errno = () => ffi.getInt32(c.errnoLocation());
-  const check = (syscall: string, r: number, path?: string): number => {
+  const EINVAL = 22;
+  const check = (syscall: string, r: number, path?: string, bad?: boolean): number => {
+    if (bad) throw systemError(syscall, EINVAL, path);
     if (r < 0) throw systemError(syscall, errno(), path);
     return r;
   };
@@ -96,10 +98,10 @@ export function createNodeFfiShim(ffi: FfiModule): Shim {
       check('getsockopt', c.getsockopt(fd, level, name, value, lenBuf));
       return lenView.getUint32(0, true);
     },
-    send: (fd, buf, length, flags) => check('send', c.send(fd, buf, BigInt(length), flags)),
+    send: (fd, buf, length, flags) => length > buf.byteLength ? check('send', -1, undefined, true) : check('send', c.send(fd, buf, BigInt(length), flags)),
     recv: (fd, buf, flags) => check('recv', c.recv(fd, buf, BigInt(buf.byteLength), flags)),
     read: (fd, buf) => check('read', c.read(fd, buf, BigInt(buf.byteLength))),
-    write: (fd, buf, length) => check('write', c.write(fd, buf, BigInt(length))),
+    write: (fd, buf, length) => length > buf.byteLength ? check('write', -1, undefined, true) : check('write', c.write(fd, buf, BigInt(length))),
     close(fd) {
       check('close', c.close(fd));
     },
@@ -153,6 +155,11 @@ function createUvPoller(ffi: FfiModule): (fd: number, onReadable: () => void) =>
     | undefined;
   const live = new Map<bigint, { fire: () => void }>();
   const fired = new Set<bigint>();
+  // Handles whose callback reported an error status: on POLLERR (a netlink
+  // socket that overran its buffer has ENOBUFS pending) libuv stops the
+  // handle and passes UV_EBADF. The reader sees the error itself on its
+  // next recv; the handle is started again after it ran.
+  const stopped = new Set<bigint>();
   let scheduled = false;
   const flush = () => {
     scheduled = false;
@@ -163,7 +170,8 @@ function createUvPoller(ffi: FfiModule): (fd: number, onReadable: () => void) =>
 
   const init = () => {
     if (uv) return uv;
-    const pollCb = self.registerCallback({ arguments: ['pointer', 'i32', 'i32'], return: 'void' }, ((h: bigint) => {
+    const pollCb = self.registerCallback({ arguments: ['pointer', 'i32', 'i32'], return: 'void' }, ((h: bigint, status: number) => {
+      if (status < 0) stopped.add(h);
       fired.add(h);
       if (!scheduled) {
         scheduled = true;
@@ -205,7 +213,12 @@ function createUvPoller(ffi: FfiModule): (fd: number, onReadable: () => void) =>
     let closed = false;
     live.set(h, {
       fire: () => {
-        if (!closed) onReadable();
+        if (closed) return;
+        try {
+          onReadable();
+        } finally {
+          if (!closed && stopped.delete(h)) u.start(h, UV_READABLE, u.pollCb);
+        }
       },
     });
     const s = u.start(h, UV_READABLE, u.pollCb);
@@ -226,6 +239,7 @@ function createUvPoller(ffi: FfiModule): (fd: number, onReadable: () => void) =>
         closed = true;
         live.delete(h);
         fired.delete(h);
+        stopped.delete(h);
         // Order matters: stop, then close; the memory is freed by the close
         // callback, after libuv has let go of the handle.
         u.stop(h);
