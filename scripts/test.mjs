@@ -93,7 +93,7 @@ if (only('unprivileged') && process.getuid?.() === 0 && existsSync('/usr/bin/set
   const status = run('/usr/bin/setpriv', [
     '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all',
     process.execPath, join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/testing',
-    '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, '--cacheDir', join(cacheDir, 'vite'),
+    '--reporter=default', '--reporter=json', `--outputFile.json=${out}`,
   ], { HOME: cacheDir });
   let counts = { passed: 0, failed: status === 0 ? 0 : 1, skipped: 0 };
   if (existsSync(out)) {

@@ -14,3 +14,4 @@ export * from './addresses.js';
 export * from './routes.js';
 export * from './neighbours.js';
 export * from './monitor.js';
+export * as ovs from './ovs/index.js';

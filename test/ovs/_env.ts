@@ -1,0 +1,181 @@
+/**
+ * A private Open vSwitch for tests: ovsdb-server and ovs-vswitchd from
+ * Debian's openvswitch-switch, on a database, sockets, pidfiles and logs in
+ * a temp dir, never the system's /var/run/openvswitch or /etc/openvswitch.
+ *
+ * ovs-vswitchd runs inside a throwaway network namespace: with the
+ * userspace (netdev) datapath it opens and creates devices in its own
+ * namespace, and the devices it creates (the datapath's "ovs-netdev" and
+ * every internal port) are *persistent* TAPs that outlive the daemon.
+ * Deleting the namespace removes them all; the root namespace is never
+ * touched. ovsdb-server needs no network at all.
+ *
+ * Daemons are stopped by the pids in their pidfiles, also when a test
+ * failed or start-up broke half-way.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNetnsWithIp, deleteNetnsWithIp, liveSkipReason, uniqueName } from '../helpers/live.js';
+
+const SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
+const TOOLS = ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl'];
+
+function which(cmd: string): boolean {
+  return ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'].some((d) => existsSync(join(d, cmd)));
+}
+
+function probe(): string | undefined {
+  if (liveSkipReason) return liveSkipReason;
+  const missing = TOOLS.filter((t) => !which(t));
+  if (missing.length) return `Open vSwitch is not installed (missing ${missing.join(', ')}): apt-get install -y openvswitch-switch`;
+  if (!existsSync(SCHEMA)) return `the OVS schema ${SCHEMA} is missing (package openvswitch-common)`;
+  return undefined;
+}
+
+/** Why the OVS live tests cannot run here, or undefined. */
+export const ovsSkipReason = probe();
+if (ovsSkipReason) console.warn(`\n*** rtnl OVS live tests SKIPPED: ${ovsSkipReason} ***\n`);
+
+export interface OvsEnv {
+  dir: string;
+  /** ovsdb-server's unix socket. */
+  socket: string;
+  /** The namespace ovs-vswitchd lives in; devices it should open go here. */
+  netns: string;
+  /** Runs ovs-vsctl against this database (the test oracle) and returns stdout. */
+  vsctl(args: string[]): string;
+  /** Stops ovs-vswitchd only (to test what happens without it). */
+  stopVswitchd(): void;
+  /** Stops ovsdb-server (and so leaves the socket path dead). */
+  stopOvsdb(): void;
+  stop(): void;
+}
+
+function daemonEnv(dir: string): NodeJS.ProcessEnv {
+  // Every default path of the OVS tools derives from these; pointing them at
+  // the temp dir keeps the daemons off /var/run/openvswitch, /var/log/openvswitch, /etc/openvswitch.
+  return { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir, OVS_SYSCONFDIR: dir };
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): string {
+  try {
+    return execFileSync(cmd, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${err.stderr?.trim() || err.message}`);
+  }
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie still answers kill(0); /proc says whether it really runs.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM the pid in `pidfile`, wait up to 5 s, then SIGKILL. */
+function stopByPidfile(pidfile: string): void {
+  const pid = readPid(pidfile);
+  if (pid === undefined || !alive(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const until = Date.now() + 5000;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  while (alive(pid) && Date.now() < until) Atomics.wait(nap, 0, 0, 50);
+  if (alive(pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+/** Starts a private ovsdb-server + ovs-vswitchd; on any failure stops what it started and throws. */
+export function startOvs(prefix = 'rtnlovs'): OvsEnv {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const env = daemonEnv(dir);
+  const socket = join(dir, 'db.sock');
+  const netns = uniqueName(prefix);
+  let nsMade = false;
+  const stopVswitchd = () => stopByPidfile(join(dir, 'ovs-vswitchd.pid'));
+  const stopOvsdb = () => stopByPidfile(join(dir, 'ovsdb-server.pid'));
+  const stop = () => {
+    stopVswitchd();
+    stopOvsdb();
+    if (nsMade) deleteNetnsWithIp(netns);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    run('ovsdb-tool', ['create', join(dir, 'conf.db'), SCHEMA], env);
+    // --detach returns once the daemon is ready (for ovsdb-server: listening on the socket).
+    run(
+      'ovsdb-server',
+      [
+        join(dir, 'conf.db'),
+        `--remote=punix:${socket}`,
+        `--pidfile=${join(dir, 'ovsdb-server.pid')}`,
+        `--unixctl=${join(dir, 'ovsdb-server.ctl')}`,
+        `--log-file=${join(dir, 'ovsdb-server.log')}`,
+        '--no-chdir',
+        '--detach',
+      ],
+      env,
+    );
+    createNetnsWithIp(netns);
+    nsMade = true;
+    run(
+      'ip',
+      [
+        'netns',
+        'exec',
+        netns,
+        'ovs-vswitchd',
+        `unix:${socket}`,
+        `--pidfile=${join(dir, 'ovs-vswitchd.pid')}`,
+        `--unixctl=${join(dir, 'ovs-vswitchd.ctl')}`,
+        `--log-file=${join(dir, 'ovs-vswitchd.log')}`,
+        '--no-chdir',
+        '--detach',
+      ],
+      env,
+    );
+  } catch (e) {
+    let log = '';
+    for (const f of ['ovsdb-server.log', 'ovs-vswitchd.log']) {
+      try {
+        log += `\n--- ${f}\n${readFileSync(join(dir, f), 'utf8').slice(-2000)}`;
+      } catch {
+        // not written
+      }
+    }
+    stop();
+    throw new Error(`could not start Open vSwitch daemons: ${(e as Error).message}${log}`);
+  }
+  return {
+    dir,
+    socket,
+    netns,
+    vsctl: (args) => run('ovs-vsctl', [`--db=unix:${socket}`, '--timeout=10', ...args], env),
+    stopVswitchd,
+    stopOvsdb,
+    stop,
+  };
+}
