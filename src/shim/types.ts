@@ -62,7 +62,8 @@ export interface Poller {
   close(): void;
 }
 
-export type BackendName = 'node-ffi' | 'bun-ffi' | 'addon';
+/** `replay` is the fake shim of rtnl/testing, answering from a recorded fixture. */
+export type BackendName = 'node-ffi' | 'bun-ffi' | 'addon' | 'replay';
 
 /** Shape of Node's own system errors (`err.code === 'EEXIST'` …). */
 export interface SystemCallError extends Error {

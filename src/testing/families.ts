@@ -1,0 +1,39 @@
+/**
+ * Which rtnetlink family table decodes which message type. The fixture
+ * annotations and the replay's decoded diffs use these tables, so a fixture
+ * names attributes exactly as the library's API does (`linkinfo.kind`,
+ * `cacheinfo.tstamp`).
+ */
+import type { AttrSet } from '../netlink/schema.js';
+import type { Family } from '../route/family.js';
+import { RTM } from '../route/constants.js';
+import { linkMessage } from '../route/link/index.js';
+import { addrMessage } from '../route/addr/index.js';
+import { routeMessage } from '../route/route/index.js';
+import { neighMessage } from '../route/neigh/index.js';
+import { nsidMessage } from '../route/nsid/index.js';
+
+export type AnyFamily = Family<unknown, AttrSet>;
+
+/** Short family names, used as the first element of attribute paths (`link.mtu`). */
+export type FamilyName = 'link' | 'addr' | 'route' | 'neigh' | 'nsid';
+
+interface Entry {
+  name: FamilyName;
+  family: AnyFamily;
+}
+
+const byType = new Map<number, Entry>();
+function register(name: FamilyName, family: unknown, types: number[]): void {
+  for (const t of types) byType.set(t, { name, family: family as AnyFamily });
+}
+register('link', linkMessage, [RTM.NEWLINK, RTM.DELLINK, RTM.GETLINK, RTM.SETLINK]);
+register('addr', addrMessage, [RTM.NEWADDR, RTM.DELADDR, RTM.GETADDR]);
+register('route', routeMessage, [RTM.NEWROUTE, RTM.DELROUTE, RTM.GETROUTE]);
+register('neigh', neighMessage, [RTM.NEWNEIGH, RTM.DELNEIGH, RTM.GETNEIGH]);
+register('nsid', nsidMessage, [RTM.NEWNSID, RTM.DELNSID, RTM.GETNSID]);
+
+/** The family of a message type, or undefined for control messages and unknown types. */
+export function familyOf(type: number): Entry | undefined {
+  return byType.get(type);
+}
