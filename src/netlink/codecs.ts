@@ -166,6 +166,11 @@ export const hwaddr: Codec<string> = {
   kind: 'hwaddr',
   decode: (ctx, off, len) => formatMac(ctx.buf.subarray(off, off + len)),
   encode(w, v) {
+    // The kernel sends zero-length addresses for devices without one
+    // (addr_len 0: tun, ipip; e.g. NDA_LLADDR of a neighbour on a tun
+    // device), which decode to ''. '' must encode back to zero bytes, or a
+    // decoded message could not be re-encoded (found by test/hardening).
+    if (v === '') return;
     const b = parseMac(v);
     if (!b) w.fail(`invalid hardware address: ${JSON.stringify(v)}`);
     else w.bytes(b);

@@ -98,8 +98,13 @@ export function readErrorMessage(buf: Uint8Array, view: DataView, off: number, h
   let extack: ExtAck = {};
   if (h.flags & NLM_F.ACK_TLVS && end - p >= 4 + NLMSG_HDRLEN) {
     const origLen = view.getUint32(p + 4, true);
-    const echoed = h.flags & NLM_F.CAPPED ? NLMSG_HDRLEN : align4(origLen);
-    extack = readExtAck(buf, view, p + 4 + echoed, end);
+    // The echoed length comes from the wire: bound it before aligning, as
+    // align4 works in 32-bit signed arithmetic and turns a length ≥ 2^31
+    // negative, which pointed the TLV reader before the buffer (a RangeError
+    // from DataView, found by test/hardening). An echo that overruns the
+    // message leaves no room for TLVs.
+    const echoed = h.flags & NLM_F.CAPPED ? NLMSG_HDRLEN : origLen;
+    if (echoed >= NLMSG_HDRLEN && echoed <= end - (p + 4)) extack = readExtAck(buf, view, p + 4 + align4(echoed), end);
   }
   return { errno, extack };
 }

@@ -116,11 +116,23 @@ export function unknownAttrs(obj: object): RawAttr[] {
   return order.filter((e): e is RawAttr => typeof e !== 'number' && e.key === undefined);
 }
 
+/**
+ * How deep nests may go. Tables can contain themselves (a veth peer holds
+ * link attributes, which hold IFLA_LINKINFO, which holds a veth peer …), so
+ * without a bound a crafted 64 KiB message nests ~1,600 levels and overflows
+ * the JavaScript stack with a RangeError instead of a DecodeError (found by
+ * test/hardening). Real rtnetlink messages nest fewer than 8 levels; the
+ * kernel itself stops validating nested policies at 10
+ * (MAX_POLICY_RECURSION_DEPTH in lib/nlattr.c).
+ */
+export const MAX_NEST_DEPTH = 32;
+
 /** Decodes the attributes in `[off, end)` with `set`. */
 export function decodeAttrs<A extends AttrSet>(set: A, ctx: DecodeCtx, off: number, end: number): Decoded<A> {
   const out: Record<string, unknown> = {};
   const order: OrderEntry[] = [];
   const { view, path } = ctx;
+  if (path.length > MAX_NEST_DEPTH) throw decodeError(ctx, `${set.name}: attributes nested more than ${MAX_NEST_DEPTH} levels deep`);
   while (off < end) {
     if (end - off < NLA_HDRLEN) {
       throw decodeError(ctx, `${set.name}: ${end - off} trailing bytes, too short for an attribute header`);
@@ -199,7 +211,20 @@ export function encodeAttrs<A extends AttrSet>(w: ByteWriter, set: A, obj: Decod
         w.attr(entry.type, (x) => x.bytes(entry.data));
       } else {
         const def = set.byKey[entry.key];
-        if (!def || done.has(def.key)) continue;
+        if (!def) continue;
+        if (def.multi) {
+          // A repeated attribute kept verbatim (an alternative name that is
+          // not plain ASCII, say) is one element of the array, not the
+          // array: compare and emit element-wise, or re-encoding a decoded
+          // message fails (found by test/hardening).
+          const i = counts.get(def.key) ?? 0;
+          counts.set(def.key, i + 1);
+          const v = (values[def.key] as unknown[] | undefined)?.[i];
+          if (v === entry.value) w.attr(entry.type, (x) => x.bytes(entry.data));
+          else if (v !== undefined) emit(w, def, entry.type, v);
+          continue;
+        }
+        if (done.has(def.key)) continue;
         done.add(def.key);
         const v = values[def.key];
         if (v === entry.value) w.attr(entry.type, (x) => x.bytes(entry.data));

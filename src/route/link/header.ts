@@ -77,3 +77,30 @@ export function flagNames(flags: number): string[] {
   for (const [name, bit] of Object.entries(IFF)) if (flags & bit) out.push(name);
   return out;
 }
+
+/** RFC 2863 operational states (IF_OPER_* in <linux/if.h>), named as `ip` prints them. */
+export const OPER_STATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'] as const;
+export type OperState = (typeof OPER_STATES)[number];
+
+/** IF_LINK_MODE_* in <linux/if.h>. */
+export const LINK_MODES = ['DEFAULT', 'DORMANT', 'TESTING'] as const;
+export type LinkMode = (typeof LINK_MODES)[number];
+
+/** Common ARPHRD_* hardware types (<linux/if_arp.h>), named as `ip` prints them (`link_type`). */
+export const ARPHRD_NAMES: Readonly<Record<number, string>> = {
+  1: 'ether',
+  24: 'ieee1394',
+  32: 'infiniband',
+  280: 'can',
+  512: 'ppp',
+  768: 'ipip',
+  769: 'tunnel6',
+  772: 'loopback',
+  776: 'sit',
+  778: 'gre',
+  823: 'ip6gre',
+  0xfffe: 'none',
+  0xffff: 'void',
+};
+
+export const ARPHRD_ETHER = 1;
