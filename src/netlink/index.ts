@@ -8,3 +8,4 @@ export * from './inet.js';
 export * from './message.js';
 export * from './netns.js';
 export * from './socket.js';
+export * from './event-socket.js';
