@@ -19,6 +19,11 @@ const linuxOnly: [number, string][] = [
   [132, 'ERFKILL'],
 ];
 for (const [value, name] of linuxOnly) if (!names.has(value)) names.set(value, name);
+// Where Linux has two names for one value, use the one the kernel's own
+// sources and iproute2 use (EOPNOTSUPP, not ENOTSUP; EAGAIN, not EWOULDBLOCK).
+names.set(95, 'EOPNOTSUPP');
+names.set(11, 'EAGAIN');
+names.set(35, 'EDEADLK');
 
 /** The symbolic name of an errno value (`17` → `EEXIST`), or `E<n>` when unknown. */
 export function errnoName(errno: number): string {

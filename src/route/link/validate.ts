@@ -1,0 +1,83 @@
+/**
+ * Checks of user input for link requests, done before any system call so
+ * that bad input fails with a ValidationError naming the option, instead of
+ * a bare EINVAL from the kernel (which, for most link attributes, sends no
+ * extended-ACK message).
+ */
+import { ValidationError } from '../../netlink/errors.js';
+import { parseMac } from '../../netlink/inet.js';
+
+/** IFNAMSIZ is 16 including the NUL: names have at most 15 bytes. */
+export const IFNAME_MAX_BYTES = 15;
+/** IFALIASZ is 256 including the NUL. */
+export const IFALIAS_MAX_BYTES = 255;
+/** The MTU range the API accepts before asking the kernel (68 is IPv4's minimum, 65535 veth's and bridge's maximum). */
+export const MTU_MIN = 68;
+export const MTU_MAX = 65535;
+
+const encoder = new TextEncoder();
+
+/**
+ * A valid interface name, as the kernel's dev_valid_name() sees it: 1–15
+ * bytes, not "." or "..", no "/", ":" or whitespace.
+ */
+export function validateIfname(name: unknown, field: string): string {
+  if (typeof name !== 'string') throw new ValidationError(field, `expected an interface name, got ${JSON.stringify(name)}`);
+  const n = encoder.encode(name).length;
+  if (n < 1 || n > IFNAME_MAX_BYTES) throw new ValidationError(field, `interface name ${JSON.stringify(name)} must be 1–${IFNAME_MAX_BYTES} bytes, is ${n}`);
+  if (name === '.' || name === '..') throw new ValidationError(field, `interface name may not be "." or ".."`);
+  if (/[/:\s\0]/u.test(name)) throw new ValidationError(field, `interface name ${JSON.stringify(name)} may not contain "/", ":", NUL or whitespace`);
+  return name;
+}
+
+/** A unicast Ethernet address: 6 bytes, multicast bit clear, not all zeros. Returned in canonical lowercase form. */
+export function validateUnicastMac(mac: unknown, field: string): string {
+  const b = parseMac(mac);
+  if (!b || b.length !== 6) throw new ValidationError(field, `expected a MAC address like "02:00:00:00:00:01", got ${JSON.stringify(mac)}`);
+  if ((b[0] as number) & 1) throw new ValidationError(field, `${String(mac)} is a multicast address; a device address must be unicast (first octet even)`);
+  if (b.every((x) => x === 0)) throw new ValidationError(field, 'the all-zero address is not a valid device address');
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+export function validateMtu(mtu: unknown, field: string, min = MTU_MIN, max = MTU_MAX): number {
+  if (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < min || mtu > max) {
+    throw new ValidationError(field, `MTU must be an integer ${min}..${max}, got ${JSON.stringify(mtu)}`);
+  }
+  return mtu;
+}
+
+export function validateU32(v: unknown, field: string, what = 'an integer'): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new ValidationError(field, `expected ${what} 0..4294967295, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+export function validateBoolean(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw new ValidationError(field, `expected true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** A link named by name or ifindex. */
+export function validateLinkRef(ref: unknown, field: string): string | number {
+  if (typeof ref === 'number') {
+    if (!Number.isInteger(ref) || ref <= 0 || ref > 0x7fffffff) throw new ValidationError(field, `expected a positive ifindex, got ${ref}`);
+    return ref;
+  }
+  return validateIfname(ref, field);
+}
+
+export function validateAlias(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw new ValidationError(field, `expected a string, got ${JSON.stringify(v)}`);
+  if (encoder.encode(v).length > IFALIAS_MAX_BYTES) throw new ValidationError(field, `alias longer than ${IFALIAS_MAX_BYTES} bytes`);
+  return v;
+}
+
+/** Rejects keys an options object does not know: a typo must not be silently ignored. */
+export function rejectUnknownKeys(opts: object, known: readonly string[], field: string): void {
+  for (const key of Object.keys(opts)) {
+    if (!known.includes(key) && (opts as Record<string, unknown>)[key] !== undefined) {
+      throw new ValidationError(field ? `${field}.${key}` : key, `unknown option (known: ${known.join(', ')})`);
+    }
+  }
+}
