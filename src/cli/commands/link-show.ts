@@ -1,0 +1,80 @@
+/**
+ * `rtnl link show [ [dev] DEV ] [ type KIND ] [ master BR ] [ up ] [ group N ]`
+ * — as `ip link show`, with -j / -d / -br / -s.
+ */
+import { Args, unknownArg } from '../args.js';
+import { type Context, printJson } from '../context.js';
+import { CliError, UsageError } from '../errors.js';
+import { formatLink, kindsOf, type LinkMsg } from '../format/link.js';
+import { linkContext, namespaceView } from '../link-names.js';
+
+export interface LinkFilter {
+  dev?: string;
+  kind?: string;
+  slaveKind?: string;
+  master?: string;
+  up?: boolean;
+  group?: number;
+}
+
+export function parseLinkFilter(args: Args, where: string): LinkFilter {
+  const f: LinkFilter = {};
+  while (!args.done) {
+    const a = args.next() as string;
+    if (a === 'type') {
+      const t = args.value('type');
+      // ip: `type bridge_slave` filters on the master's kind.
+      if (t.endsWith('_slave')) f.slaveKind = t.slice(0, -'_slave'.length);
+      else f.kind = t;
+    } else if (a === 'master') f.master = args.value('master');
+    else if (a === 'up') f.up = true;
+    else if (a === 'group') {
+      const g = args.value('group');
+      if (g === 'default') f.group = 0;
+      else if (/^\d+$/.test(g)) f.group = Number(g);
+      else throw new UsageError(`Error: "group" wants a number or "default", not "${g}".`);
+    } else if (a === 'dev') f.dev = args.value('dev');
+    else if (f.dev === undefined) f.dev = a;
+    else throw unknownArg(a, where);
+  }
+  return f;
+}
+
+/** Links passing the filter, in the kernel's (ifindex) order; unknown dev/master names fail as ip does. */
+export function filterLinks(links: LinkMsg[], names: Map<number, string>, f: LinkFilter): LinkMsg[] {
+  const byName = new Map([...names].map(([i, n]) => [n, i]));
+  let devIndex: number | undefined;
+  if (f.dev !== undefined) {
+    devIndex = byName.get(f.dev);
+    if (devIndex === undefined) throw new CliError(`Device "${f.dev}" does not exist.`, 1);
+  }
+  let masterIndex: number | undefined;
+  if (f.master !== undefined) {
+    masterIndex = byName.get(f.master);
+    if (masterIndex === undefined) throw new UsageError(`Error: argument "${f.master}" is wrong: Device does not exist`);
+  }
+  return links.filter((l) => {
+    const a = l.attrs as { master?: number; group?: number };
+    if (devIndex !== undefined && l.header.index !== devIndex) return false;
+    if (masterIndex !== undefined && a.master !== masterIndex) return false;
+    if (f.up && !(l.header.flags & 1)) return false;
+    if (f.group !== undefined && (a.group ?? 0) !== f.group) return false;
+    if (f.kind !== undefined || f.slaveKind !== undefined) {
+      const k = kindsOf(l);
+      if (f.kind !== undefined && k.kind !== f.kind) return false;
+      if (f.slaveKind !== undefined && k.slaveKind !== f.slaveKind) return false;
+    }
+    return true;
+  });
+}
+
+export async function linkShow(ctx: Context, args: Args): Promise<number> {
+  const filter = parseLinkFilter(args, 'link');
+  const view = await namespaceView(ctx);
+  const links = filterLinks(view.links, view.names, filter);
+  const k = linkContext(ctx, view, true);
+  const outs = links.map((l) => formatLink(l, k).out);
+  if (ctx.json) printJson(ctx, outs.map((o) => o.obj));
+  else for (const o of outs) ctx.stdout(o.text + '\n');
+  return 0;
+}

@@ -1,0 +1,173 @@
+/**
+ * `rtnl link show|add|set|del` — network devices, as `ip link`.
+ *
+ *   link add NAME type veth peer name PEER [netns NS]
+ *   link add NAME type bridge [stp_state 1] [forward_delay 400] …
+ *   link set DEV up|down|master BR|nomaster|netns NS|mtu N|name NEW|address MAC
+ *   link del DEV | link del group N
+ */
+import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
+import { type Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { BRIDGE_OPTION_NAMES, type BridgeIntent, type LinkCommon, type SetIntent, type VethIntent, addBridge, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
+import { linkShow } from './link-show.js';
+
+export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] [ mtu MTU ] [ master BR ] [ up ]
+                     type TYPE [ ARGS ]
+       rtnl link { delete | del } { DEVICE | dev DEVICE | group DEVGROUP }
+       rtnl link set { DEVICE | dev DEVICE }
+                     [ { up | down } ] [ master BR | nomaster ] [ netns NETNSNAME ]
+                     [ mtu MTU ] [ name NEWNAME ] [ address LLADDR ]
+                     [ txqueuelen N ] [ alias NAME ] [ group GROUP ]
+       rtnl link show [ [dev] DEVICE ] [ type KIND ] [ master BR ] [ up ] [ group GROUP ]
+
+TYPE := { veth | bridge }
+veth ARGS   := peer [ name ] PEER [ address LLADDR ] [ mtu MTU ] [ netns NETNSNAME ]
+               (the peer is created directly inside NETNSNAME)
+bridge ARGS := [ forward_delay CS ] [ hello_time CS ] [ max_age CS ] [ ageing_time CS ]
+               [ stp_state 0|1 ] [ priority N ] [ vlan_filtering 0|1 ]
+               [ group_fwd_mask MASK ] [ mcast_snooping 0|1 ] [ mcast_querier 0|1 ]
+               [ nf_call_iptables 0|1 ] [ nf_call_ip6tables 0|1 ] [ nf_call_arptables 0|1 ]
+               (times in centiseconds, as ip takes them: forward_delay 1500 = 15 s)
+For TAP devices see "rtnl tuntap help".
+`;
+
+export async function linkCommand(ctx: Context, args: Args): Promise<number> {
+  const verb = args.next();
+  if (isHelp(verb) || isHelp(args.peek())) {
+    ctx.stdout(LINK_HELP);
+    return 0;
+  }
+  if (verb === undefined) return linkShow(ctx, args);
+  const which = pick(verb, ['add', 'set', 'change', 'delete', 'show', 'list', 'lst'] as const);
+  switch (which) {
+    case 'add':
+      return add(ctx, args);
+    case 'set':
+    case 'change':
+      await setLinkByName(ctx, parseSet(args));
+      return 0;
+    case 'delete':
+      return del(ctx, args);
+    case 'show':
+    case 'list':
+    case 'lst':
+      return linkShow(ctx, args);
+    default:
+      throw new UsageError(`Command "${verb}" is unknown, try "rtnl link help".`);
+  }
+}
+
+/** Options shared by the link and a veth peer: address, mtu, netns. Returns false when `a` is not one. */
+function common(a: string, args: Args, into: LinkCommon): boolean {
+  if (a === 'address') into.address = args.value('address');
+  else if (a === 'mtu') into.mtu = args.uint('mtu');
+  else if (a === 'netns') into.netns = args.value('netns');
+  else if (matches(a, 'txqueuelen') || a === 'qlen' || a === 'txqlen') into.txqlen = args.uint('txqueuelen');
+  else return false;
+  return true;
+}
+
+async function add(ctx: Context, args: Args): Promise<number> {
+  let name: string | undefined;
+  let type: string | undefined;
+  const link: LinkCommon & { master?: string; up?: boolean } = {};
+  while (!args.done && type === undefined) {
+    const a = args.next() as string;
+    if (a === 'type') type = args.value('type');
+    else if (a === 'name' || a === 'dev') name = args.value(a);
+    else if (a === 'master') link.master = args.value('master');
+    else if (a === 'up') link.up = true;
+    else if (common(a, args, link)) continue;
+    else if (name === undefined) name = a;
+    else throw unknownArg(a, 'link');
+  }
+  if (name === undefined) throw new UsageError('Not enough information: "dev" argument is required.');
+  if (type === undefined) throw new UsageError('Not enough information: "type" argument is required.');
+  if (type === 'veth') {
+    const intent: VethIntent = { ...link, name, peer: {} };
+    if (!args.done) {
+      const p = args.next() as string;
+      if (p !== 'peer') throw unknownArg(p, 'link');
+      while (!args.done) {
+        const a = args.next() as string;
+        if (a === 'name') intent.peer.name = args.value('name');
+        else if (common(a, args, intent.peer)) continue;
+        else if (intent.peer.name === undefined) intent.peer.name = a;
+        else throw unknownArg(a, 'link');
+      }
+    }
+    await addVeth(ctx, intent);
+    return 0;
+  }
+  if (type === 'bridge') {
+    const intent: BridgeIntent = { ...link, name, options: {} };
+    while (!args.done) {
+      const a = args.next() as string;
+      if (!BRIDGE_OPTION_NAMES.includes(a)) throw unknownArg(a, 'link');
+      const v = args.value(a);
+      if (a === 'group_address' || a === 'vlan_protocol') intent.options[a] = v;
+      else {
+        const n = /^(0x[0-9a-f]+|\d+)$/i.test(v) ? Number(v) : NaN;
+        if (!Number.isInteger(n)) throw new UsageError(`Error: argument "${v}" is wrong: invalid ${a}`);
+        intent.options[a] = n;
+      }
+    }
+    await addBridge(ctx, intent);
+    return 0;
+  }
+  throw new UsageError(`Error: link type "${type}" is not supported here (veth and bridge are; TAP devices: rtnl tuntap add).`);
+}
+
+
+function parseSet(args: Args): SetIntent {
+  let dev: string | undefined;
+  const s: Omit<SetIntent, 'dev'> = {};
+  while (!args.done) {
+    const a = args.next() as string;
+    if (a === 'up') s.up = true;
+    else if (a === 'down') s.up = false;
+    else if (a === 'master') s.master = args.value('master');
+    else if (a === 'nomaster') s.master = null;
+    else if (a === 'netns') s.netns = args.value('netns');
+    else if (a === 'mtu') s.mtu = args.uint('mtu');
+    else if (a === 'name') s.name = args.value('name');
+    else if (a === 'address') s.address = args.value('address');
+    else if (matches(a, 'txqueuelen') || a === 'qlen' || a === 'txqlen') s.txqlen = args.uint('txqueuelen');
+    else if (a === 'alias') s.alias = args.value('alias');
+    else if (a === 'group') {
+      const g = args.value('group');
+      s.group = g === 'default' ? 0 : /^\d+$/.test(g) ? Number(g) : NaN;
+      if (!Number.isInteger(s.group)) throw new UsageError(`Error: invalid group "${g}"`);
+    } else if (a === 'dev') dev = args.value('dev');
+    else if (dev === undefined) dev = a;
+    else throw unknownArg(a, 'link');
+  }
+  if (dev === undefined) throw new UsageError('Not enough information: "dev" argument is required.');
+  return { dev, ...s };
+}
+
+async function del(ctx: Context, args: Args): Promise<number> {
+  let dev: string | undefined;
+  let group: number | undefined;
+  while (!args.done) {
+    const a = args.next() as string;
+    if (a === 'group') {
+      const g = args.value('group');
+      group = g === 'default' ? 0 : /^\d+$/.test(g) ? Number(g) : NaN;
+      if (!Number.isInteger(group)) throw new UsageError(`Error: invalid group "${g}"`);
+    } else if (a === 'dev') dev = args.value('dev');
+    else if (dev === undefined) dev = a;
+    else throw unknownArg(a, 'link');
+  }
+  if (group !== undefined) {
+    if (dev !== undefined) throw new UsageError('Error: give either a device or a group, not both.');
+    // ip refuses to delete group 0 (every device starts there, lo included).
+    if (group === 0) throw new UsageError('Error: refusing to delete every device of group "default" (0).');
+    await deleteLinksInGroup(ctx, group);
+    return 0;
+  }
+  if (dev === undefined) throw new UsageError('Not enough information: "dev" argument is required.');
+  await deleteLinkByName(ctx, dev);
+  return 0;
+}

@@ -1,0 +1,121 @@
+/**
+ * JSON output byte-compatible with iproute2's streaming writer, so that
+ * `rtnl -j` and `ip -j` print the same text, not only the same data:
+ *
+ * - compact: no whitespace at all (`[{"ifindex":1,...}]`);
+ * - pretty (`-p`): four spaces per level, every member on its own line,
+ *   `[ {` for an array that opens an object, arrays of scalars on one line
+ *   (`"flags": [ "BROADCAST","MULTICAST" ]`).
+ *
+ * Values are plain data; object members print in insertion order (ip's
+ * order is part of what scripts see). `JsonRaw` prints a number verbatim
+ * (ip prints bridge timers as `0.09`, not `0.09` rounded by a float).
+ */
+
+/** A number that must appear exactly as written (e.g. `270.42`, `0.00`). */
+export class JsonRaw {
+  constructor(readonly text: string) {}
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
+export type JsonValue = string | number | bigint | boolean | null | JsonRaw | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue | undefined;
+}
+
+/** ip escapes \t \n \r \f \b \\ \" and other control characters as \u00XX; everything else passes through. */
+function quote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (ch === '\t') out += '\\t';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\f') out += '\\f';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '"') out += '\\"';
+    else if (c < 0x20 || c === 0x7f) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return out + '"';
+}
+
+function scalar(v: Exclude<JsonValue, JsonValue[] | JsonObject>): string {
+  if (v === null) return 'null';
+  if (v instanceof JsonRaw) return v.text;
+  if (typeof v === 'string') return quote(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'bigint') return v.toString();
+  return Number.isFinite(v) ? String(v) : 'null';
+}
+
+/**
+ * The writer's state machine: `sep` is ',' once the current container has
+ * a member, and a line break plus indent precedes each member name and
+ * each closing bracket of a non-empty container (pretty mode only).
+ */
+class Writer {
+  private out = '';
+  private depth = 0;
+  private sep = '';
+  constructor(private readonly pretty: boolean) {}
+
+  private eol(): void {
+    if (this.pretty) this.out += '\n' + '    '.repeat(this.depth);
+  }
+  private eor(): void {
+    this.out += this.sep;
+    this.sep = ',';
+  }
+  private begin(c: string): void {
+    this.eor();
+    this.out += c;
+    this.depth++;
+    this.sep = '';
+  }
+  private end(c: string): void {
+    this.depth--;
+    if (this.sep !== '') this.eol();
+    this.out += c;
+    this.sep = ',';
+  }
+
+  value(v: JsonValue): void {
+    if (Array.isArray(v)) {
+      this.begin('[');
+      if (this.pretty) this.out += ' ';
+      for (const item of v) this.value(item);
+      if (this.pretty && this.sep) this.out += ' ';
+      this.sep = '';
+      this.end(']');
+    } else if (v !== null && typeof v === 'object' && !(v instanceof JsonRaw)) {
+      this.begin('{');
+      for (const [k, item] of Object.entries(v)) {
+        if (item === undefined) continue;
+        this.eor();
+        this.eol();
+        this.sep = '';
+        this.out += quote(k) + (this.pretty ? ': ' : ':');
+        this.value(item);
+      }
+      this.end('}');
+    } else {
+      this.eor();
+      this.out += scalar(v);
+    }
+  }
+
+  text(): string {
+    return this.out;
+  }
+}
+
+/** Serialises `value` the way iproute2 does, without the trailing newline. */
+export function formatJson(value: JsonValue, pretty = false): string {
+  const w = new Writer(pretty);
+  w.value(value);
+  return w.text();
+}

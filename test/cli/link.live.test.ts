@@ -1,0 +1,195 @@
+/**
+ * `rtnl link …` and `rtnl tuntap …` change what they say they change: each
+ * command runs as a subprocess inside throwaway namespaces, and iproute2
+ * (the oracle) reads the result.
+ */
+import { describe, expect, it } from 'vitest';
+import { canRunLive, ip, ipJson, liveSkipReason, useNetns } from '../helpers/live.js';
+import { rtnl, rtnlJson, rtnlOk, useCli } from './_cli.js';
+
+useCli();
+const ns = useNetns('rtnlcli');
+const other = useNetns('rtnlcli2');
+
+interface IpLink {
+  ifname: string;
+  ifindex: number;
+  flags: string[];
+  mtu: number;
+  master?: string;
+  address?: string;
+  group?: string;
+  ifalias?: string;
+  link_netnsid?: number;
+  linkinfo?: { info_kind?: string; info_data?: Record<string, unknown>; info_slave_kind?: string };
+}
+
+const get = (name: string, netns = ns.name) => ipJson<IpLink[]>(['-d', 'link', 'show', 'dev', name], netns)[0] as IpLink;
+const names = (netns: string) => ipJson<IpLink[]>(['link', 'show'], netns).map((l) => l.ifname);
+
+describe.skipIf(!canRunLive)(`rtnl link and tuntap${liveSkipReason ? ` (skipped: ${liveSkipReason})` : ''}`, () => {
+  it('link add … type veth: both ends, the peer born inside another namespace', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 've0', 'type', 'veth', 'peer', 'name', 've1']);
+    expect(get('ve0').linkinfo?.info_kind).toBe('veth');
+    expect(get('ve1').linkinfo?.info_kind).toBe('veth');
+
+    rtnlOk(['-n', ns.name, 'link', 'add', 'out0', 'mtu', '1400', 'type', 'veth', 'peer', 'name', 'in0', 'mtu', '1300', 'netns', other.name]);
+    expect(get('out0').mtu).toBe(1400);
+    expect(get('in0', other.name).mtu).toBe(1300);
+    expect(names(ns.name)).not.toContain('in0');
+    expect(typeof get('out0').link_netnsid).toBe('number');
+  });
+
+  it('link add … type bridge with ip\'s options (times in centiseconds)', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'br7', 'type', 'bridge', 'forward_delay', '500', 'hello_time', '300', 'ageing_time', '6000', 'priority', '4096', 'mcast_snooping', '0']);
+    const d = get('br7').linkinfo?.info_data ?? {};
+    expect(d).toMatchObject({ forward_delay: 500, hello_time: 300, ageing_time: 6000, priority: 4096, mcast_snooping: 0 });
+    const bad = rtnl(['-n', ns.name, 'link', 'add', 'br8', 'type', 'bridge', 'colour', 'blue']);
+    expect(bad.status).toBe(255);
+    expect(names(ns.name)).not.toContain('br8');
+  });
+
+  it('link set: up/down, master/nomaster, mtu, address, name, alias, group, netns', () => {
+    const n = ['-n', ns.name];
+    rtnlOk([...n, 'link', 'add', 'sx0', 'type', 'veth', 'peer', 'name', 'sx1']);
+    rtnlOk([...n, 'link', 'add', 'brs', 'type', 'bridge']);
+
+    rtnlOk([...n, 'link', 'set', 'sx0', 'up']);
+    expect(get('sx0').flags).toContain('UP');
+    rtnlOk([...n, 'link', 'set', 'dev', 'sx0', 'down']);
+    expect(get('sx0').flags).not.toContain('UP');
+
+    rtnlOk([...n, 'link', 'set', 'sx0', 'master', 'brs']);
+    expect(get('sx0').master).toBe('brs');
+    expect(get('sx0').linkinfo?.info_slave_kind).toBe('bridge');
+    rtnlOk([...n, 'link', 'set', 'sx0', 'nomaster']);
+    expect(get('sx0').master).toBeUndefined();
+
+    rtnlOk([...n, 'link', 'set', 'sx0', 'mtu', '1280', 'address', '02:00:00:aa:bb:cc', 'alias', 'uplink', 'group', '9']);
+    const l = get('sx0');
+    expect([l.mtu, l.address, l.ifalias, l.group]).toEqual([1280, '02:00:00:aa:bb:cc', 'uplink', '9']);
+
+    rtnlOk([...n, 'link', 'set', 'sx0', 'name', 'sx0new']);
+    expect(names(ns.name)).toContain('sx0new');
+    expect(names(ns.name)).not.toContain('sx0');
+
+    rtnlOk([...n, 'link', 'set', 'sx1', 'netns', other.name]);
+    expect(names(other.name)).toContain('sx1');
+    expect(names(ns.name)).not.toContain('sx1');
+  });
+
+  it('link set with a value the kernel refuses: ip\'s words, exit 2, nothing changed', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'mt0', 'type', 'veth', 'peer', 'name', 'mt1']);
+    const r = rtnl(['-n', ns.name, 'link', 'set', 'mt0', 'mtu', '1400', 'name', 'mt1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('RTNETLINK answers: File exists');
+    expect(r.stderr).toMatch(/^rtnl: setLink: EEXIST/m);
+    // The change is all or nothing: the MTU went back.
+    expect(get('mt0').mtu).toBe(1500);
+    // Values checked before any request: exit 1 with the library's reason.
+    const big = rtnl(['-n', ns.name, 'link', 'set', 'mt0', 'mtu', '70000']);
+    expect(big.status).toBe(1);
+    expect(big.stderr).toMatch(/^Error: mtu: /);
+    expect(get('mt0').mtu).toBe(1500);
+    const v = rtnl(['-n', ns.name, 'link', 'set', 'mt0', 'address', '01:00:00:00:00:01']);
+    expect(v.status).toBe(1);
+    expect(v.stderr).toMatch(/^Error: address: .*multicast/);
+  });
+
+  it('link del DEV and link del group N', () => {
+    const n = ['-n', ns.name];
+    rtnlOk([...n, 'link', 'add', 'dl0', 'type', 'veth', 'peer', 'name', 'dl1']);
+    rtnlOk([...n, 'link', 'del', 'dl0']);
+    expect(names(ns.name)).not.toContain('dl0');
+    expect(names(ns.name)).not.toContain('dl1');
+
+    rtnlOk([...n, 'link', 'add', 'g0', 'type', 'bridge']);
+    rtnlOk([...n, 'link', 'add', 'g1', 'type', 'bridge']);
+    rtnlOk([...n, 'link', 'add', 'g2', 'type', 'bridge']);
+    rtnlOk([...n, 'link', 'set', 'g0', 'group', '42']);
+    rtnlOk([...n, 'link', 'set', 'g1', 'group', '42']);
+    expect(rtnlJson<{ ifname: string }[]>([...n, 'link', 'show', 'group', '42']).map((l) => l.ifname)).toEqual(['g0', 'g1']);
+    rtnlOk([...n, 'link', 'del', 'group', '42']);
+    expect(names(ns.name)).not.toContain('g0');
+    expect(names(ns.name)).not.toContain('g1');
+    expect(names(ns.name)).toContain('g2');
+
+    const gone = rtnl([...n, 'link', 'del', 'dl0']);
+    expect(gone.status).toBe(2);
+    expect(gone.stderr).toMatch(/^RTNETLINK answers: No such device\n/);
+    expect(rtnl([...n, 'link', 'del', 'group', '0']).status).toBe(255);
+  });
+
+  it('link show filters: DEV, type KIND, type KIND_slave, master BR, up', () => {
+    const n = ['-n', ns.name];
+    rtnlOk([...n, 'link', 'add', 'fbr', 'type', 'bridge']);
+    rtnlOk([...n, 'link', 'add', 'fp0', 'master', 'fbr', 'up', 'type', 'veth', 'peer', 'name', 'fp1']);
+    // ip 6.1 prints an empty {} for every link a filter drops; only real entries count.
+    const ipNames = (args: string[]) => ipJson<IpLink[]>(['link', 'show', ...args], ns.name).filter((l) => l.ifname).map((l) => l.ifname);
+    const ifnames = (args: string[]) => rtnlJson<{ ifname: string }[]>([...n, 'link', 'show', ...args]).map((l) => l.ifname);
+    expect(ifnames(['fp0'])).toEqual(['fp0']);
+    expect(ifnames(['master', 'fbr'])).toEqual(['fp0']);
+    expect(ifnames(['type', 'bridge_slave'])).toEqual(ipNames(['type', 'bridge_slave']));
+    expect(ifnames(['type', 'veth'])).toEqual(ipNames(['type', 'veth']));
+    expect(ifnames(['up'])).toEqual(ipNames(['up']));
+  });
+
+  it('tuntap add/show/del: a persistent TAP with owner, group and multi_queue', () => {
+    const n = ['-n', ns.name];
+    rtnlOk([...n, 'tuntap', 'add', 'tq0', 'mode', 'tap', 'user', 'nobody', 'group', '65534', 'multi_queue']);
+    const d = get('tq0').linkinfo?.info_data ?? {};
+    expect(d).toMatchObject({ type: 'tap', multi_queue: true, persist: true, user: 'nobody' });
+    expect(rtnlOk([...n, 'tuntap', 'show'])).toBe(ip(['tuntap', 'show'], ns.name));
+    expect(rtnlOk([...n, '-j', 'tuntap', 'show'])).toBe(ip(['-j', 'tuntap', 'show'], ns.name));
+    rtnlOk([...n, 'tuntap', 'del', 'tq0', 'mode', 'tap']);
+    expect(names(ns.name)).not.toContain('tq0');
+    const tun = rtnl([...n, 'tuntap', 'add', 'tu0', 'mode', 'tun']);
+    expect(tun.status).toBe(255);
+    expect(tun.stderr).toMatch(/only "tap"/);
+  });
+});
+
+describe('help and usage errors (no privileges needed)', () => {
+  it('--help on every object and verb prints usage and exits 0', () => {
+    for (const args of [
+      ['--help'],
+      ['help'],
+      ['link', 'help'],
+      ['link', '--help'],
+      ['link', 'add', '--help'],
+      ['link', 'set', '--help'],
+      ['link', 'del', '--help'],
+      ['link', 'show', '--help'],
+      ['addr', '--help'],
+      ['addr', 'add', '--help'],
+      ['route', '--help'],
+      ['route', 'get', '--help'],
+      ['neigh', '--help'],
+      ['neigh', 'show', '--help'],
+      ['netns', '--help'],
+      ['netns', 'add', '--help'],
+      ['tuntap', '--help'],
+      ['tuntap', 'add', '--help'],
+      ['monitor', '--help'],
+    ]) {
+      const r = rtnl(args);
+      expect(r.status, `rtnl ${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: rtnl /);
+    }
+  });
+
+  it('unknown objects, verbs and options exit 255 with a hint, like ip', () => {
+    for (const args of [['frobnicate'], ['link', 'frob'], ['-x', 'link'], ['route', 'flap'], ['link', 'add', 'x0', 'type', 'dummy']]) {
+      const r = rtnl(args);
+      expect(r.status, args.join(' ')).toBe(255);
+      expect(r.stderr.length).toBeGreaterThan(0);
+    }
+    const bare = rtnl([]);
+    expect(bare.status).toBe(255);
+    expect(bare.stderr).toMatch(/^Usage: rtnl /);
+  });
+
+  it('-V prints the package version', () => {
+    expect(rtnlOk(['-V'])).toMatch(/^rtnl \d+\.\d+\.\d+/);
+  });
+});
