@@ -233,7 +233,9 @@ async function tapHost(tap: Tap, seen: SeenFrame[], log: (s: string) => void): P
         ? 'broadcast: flooded to every port'
         : eth.dst === TAP_HOST_MAC
           ? 'unicast to the TAP host: the bridge learned where it lives'
-          : 'unicast to a MAC the bridge has not learned: flooded';
+          : isGroupMac(eth.dst)
+            ? 'multicast: flooded to every port (no snooping state yet)'
+            : 'unicast to a MAC the bridge has not learned: flooded';
     const s: SeenFrame = { line: describeFrame(frame), dst: eth.dst, etherType: eth.etherType };
     if (eth.etherType === ETHERTYPE.IPV4) {
       try {
@@ -390,4 +392,9 @@ export async function demo(options: DemoOptions = {}): Promise<void> {
     say(left.length ? `   LEFT BEHIND: ${left.join(', ')}` : '   removed every device and namespace the demo made');
     say(dim(`   (${((Date.now() - started) / 1000).toFixed(1)} s)`));
   }
+}
+
+/** The I/G bit (least significant bit of the first octet) marks group addresses: multicast and broadcast. */
+function isGroupMac(mac: string): boolean {
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
 }

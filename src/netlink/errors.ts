@@ -39,6 +39,22 @@ export interface NetlinkErrorInit {
   attrPath?: string;
   /** The missing attribute, named as `nest.attr`. */
   missingAttr?: string;
+  /** What to do about it; by default derived from the errno (EPERM: the capability). */
+  hint?: string;
+}
+
+/**
+ * rtnetlink answers EPERM when the caller lacks CAP_NET_ADMIN over the
+ * namespace (netlink_ns_capable() in every change handler, and in dumps
+ * that need it), and the kernel says nothing more: tell the user what is
+ * missing.
+ */
+const EPERM_HINT =
+  'this needs CAP_NET_ADMIN in the user namespace that owns the network namespace: run as root, grant the capability ' +
+  '(e.g. setcap cap_net_admin+ep on the program, or AmbientCapabilities=CAP_NET_ADMIN in a systemd unit), or work in a namespace you own';
+
+function defaultHint(errno: number): string | undefined {
+  return errno === 1 ? EPERM_HINT : undefined;
 }
 
 /**
@@ -59,13 +75,20 @@ export class NetlinkError extends RtnlErrorBase {
   readonly attrPath: string | undefined;
   readonly missingAttr: string | undefined;
   readonly extack: ExtAck;
+  /** What to do about it, when we know (EPERM: the capability that is missing). */
+  readonly hint: string | undefined;
 
   constructor(init: NetlinkErrorInit) {
     const parts = [`${init.operation}: ${init.code}`];
     if (init.extack?.message) parts.push(init.extack.message);
     if (init.attrPath) parts.push(`(attribute ${init.attrPath})`);
     if (init.missingAttr) parts.push(`(missing attribute ${init.missingAttr})`);
+    // Derived in the constructor, so an error rebuilt from another one's
+    // fields (as operations do to add an explanation) keeps it.
+    const hint = init.hint ?? defaultHint(init.errno);
+    if (hint) parts.push(`— ${hint}`);
     super(parts.join(' '));
+    this.hint = hint;
     this.code = init.code;
     this.errno = init.errno;
     this.operation = init.operation;

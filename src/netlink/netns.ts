@@ -36,6 +36,9 @@ export function netnsPath(ref: NetnsRef, field = 'netns'): string | undefined {
     return undefined;
   }
   if (typeof ref === 'string') {
+    // A NUL would cut the path short in the C string the shim passes to
+    // open(2): '/run/netns/a\0…' would silently open '/run/netns/a'.
+    if (ref.includes('\0')) throw new ValidationError(field, `namespace reference ${JSON.stringify(ref)} contains a NUL byte`);
     if (ref.startsWith('/')) {
       if (ref.split('/').includes('..')) throw new ValidationError(field, `namespace path ${JSON.stringify(ref)} must not contain ".."`);
       return ref;

@@ -14,7 +14,7 @@ import type { Shim } from '../shim/types.js';
 import { getShim } from '../shim/index.js';
 import { AF_NETLINK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO } from '../shim/constants.js';
 import { NETLINK_OPT, NETLINK_ROUTE, NLMSG, NLMSG_HDRLEN, NLM_F, SOL_NETLINK } from './constants.js';
-import { DecodeError, DumpInterruptedError, NetlinkError, SocketClosedError, TimeoutError, type ExtAck } from './errors.js';
+import { DecodeError, DumpInterruptedError, NetlinkError, SocketClosedError, TimeoutError, ValidationError, type ExtAck } from './errors.js';
 import { forEachMessage, readDoneMessage, readErrorMessage, type NlHeader } from './message.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { AttrSet } from './schema.js';
@@ -92,6 +92,7 @@ export class RtnlSocket {
 
   /** Opens a request socket, inside `options.netns` if given. */
   static open(options: SocketOptions = {}): RtnlSocket {
+    const timeout = validateTimeout(options.timeout);
     const shim = options.shim ?? getShim();
     const fd = runInNetnsSync(shim, options.netns, () =>
       shim.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, options.protocol ?? NETLINK_ROUTE),
@@ -107,11 +108,15 @@ export class RtnlSocket {
       } catch {
         // Kernels before 4.20 lack strict checking; requests still work.
       }
-      const timeout = options.timeout ?? 10_000;
       const tv = new Uint8Array(16);
       const dv = new DataView(tv.buffer);
-      dv.setBigInt64(0, BigInt(Math.floor(timeout / 1000)), true);
-      dv.setBigInt64(8, BigInt((timeout % 1000) * 1000), true);
+      const sec = Math.floor(timeout / 1000);
+      // Whole microseconds (BigInt() throws on fractions), and never an
+      // all-zero timeval: SO_RCVTIMEO 0 means "wait forever", which would
+      // block the event loop in recv.
+      const usec = Math.max(sec === 0 ? 1 : 0, Math.floor((timeout % 1000) * 1000));
+      dv.setBigInt64(0, BigInt(sec), true);
+      dv.setBigInt64(8, BigInt(usec), true);
       shim.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv);
       shim.setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv);
       const sa = new Uint8Array(12);
@@ -355,6 +360,23 @@ export class RtnlSocket {
   async [asyncDispose](): Promise<void> {
     this.close();
   }
+}
+
+/**
+ * The reply timeout, checked before any system call. Found by
+ * test/hardening: NaN, a string or a fraction of a microsecond made
+ * BigInt() throw a bare RangeError after the socket was made; 0 made an
+ * all-zero SO_RCVTIMEO, which the kernel reads as "wait forever" (a lost
+ * reply would block the process for good), and a negative one makes the
+ * kernel set no wait at all (sock_set_timeout), so every request would time
+ * out at once.
+ */
+function validateTimeout(timeout: unknown): number {
+  if (timeout === undefined) return 10_000;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > 2 ** 31 * 1000) {
+    throw new ValidationError('timeout', `expected a positive number of milliseconds, got ${typeof timeout === 'number' ? timeout : JSON.stringify(timeout)}`);
+  }
+  return timeout;
 }
 
 /** The attribute our request wrote at `offset` (or the last one starting before it). */
