@@ -4,10 +4,13 @@
  */
 import { NLM_F } from './netlink/constants.js';
 import { ValidationError } from './netlink/errors.js';
-import { type Cidr, formatIp, parseCidr, parseIp } from './netlink/inet.js';
+import { type Cidr, formatIp, parseCidr } from './netlink/inet.js';
+import { ipAddressOption, ipFamilyOption } from './ip-input.js';
 import type { RtnlSocket } from './netlink/socket.js';
 import { type OperationOptions, withSocket } from './options.js';
-import { type LinkRef, linkNames, resolveLinkIndex, validateLinkRef } from './link-index.js';
+import type { LinkRef } from './links.js';
+import { linkNames, resolveLinkIndex } from './link-index.js';
+import { validateLinkRef } from './route/link/index.js';
 import { AF, RTM } from './route/constants.js';
 import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type AddressFlagName, type IfAddrMsg } from './route/addr/index.js';
 import type { Decoded } from './netlink/schema.js';
@@ -83,18 +86,10 @@ export interface ListAddressesOptions extends OperationOptions {
   family?: AddressFamily;
 }
 
-const familyNumber = (f: AddressFamily) => (f === 'inet' ? AF.INET : AF.INET6);
-
 function parseCidrField(cidr: unknown, field: string): Cidr {
   const c = parseCidr(cidr);
   if (!c) throw new ValidationError(field, `invalid address ${JSON.stringify(cidr)}: expected IPv4 or IPv6 in CIDR form (10.0.0.1/24, fd00::1/64)`);
   return c;
-}
-
-function checkFamily(f: unknown, field = 'family'): AddressFamily | undefined {
-  if (f === undefined) return undefined;
-  if (f !== 'inet' && f !== 'inet6') throw new ValidationError(field, `expected 'inet' or 'inet6', got ${JSON.stringify(f)}`);
-  return f;
 }
 
 function lifetime(v: unknown, field: string): number {
@@ -103,15 +98,6 @@ function lifetime(v: unknown, field: string): number {
     throw new ValidationError(field, `expected whole seconds (0 … ${INFINITY_LIFE_TIME - 1}) or 'forever', got ${JSON.stringify(v)}`);
   }
   return v;
-}
-
-function sameFamilyIp(v: unknown, family: 2 | 10, field: string): string {
-  const b = typeof v === 'string' ? parseIp(v) : undefined;
-  if (!b) throw new ValidationError(field, `invalid IP address ${JSON.stringify(v)}`);
-  if ((b.length === 4 ? AF.INET : AF.INET6) !== family) {
-    throw new ValidationError(field, `${v} is ${b.length === 4 ? 'IPv4' : 'IPv6'} but the address is ${family === AF.INET ? 'IPv4' : 'IPv6'}`);
-  }
-  return formatIp(b);
 }
 
 /** The IPv4 broadcast address of a prefix (all host bits set). */
@@ -133,10 +119,10 @@ function buildAdd(cidr: string, o: AddAddressOptions): AddrRequest {
   const v6 = c.family === AF.INET6;
   const attrs: Decoded<typeof addrAttrs> = {};
   attrs.local = c.address;
-  attrs.address = o.peer !== undefined ? sameFamilyIp(o.peer, c.family, 'peer') : c.address;
+  attrs.address = o.peer !== undefined ? ipAddressOption(o.peer, 'peer', c.family).text : c.address;
   if (o.broadcast !== undefined) {
     if (v6) throw new ValidationError('broadcast', 'IPv6 has no broadcast addresses');
-    attrs.broadcast = o.broadcast === true ? broadcastOf(c) : sameFamilyIp(o.broadcast, c.family, 'broadcast');
+    attrs.broadcast = o.broadcast === true ? broadcastOf(c) : ipAddressOption(o.broadcast, 'broadcast', c.family).text;
   }
   if (o.label !== undefined) {
     if (v6) throw new ValidationError('label', 'labels exist only on IPv4 addresses');
@@ -187,7 +173,7 @@ function buildAdd(cidr: string, o: AddAddressOptions): AddrRequest {
  * `flags: ['noprefixroute']`).
  */
 export async function addAddress(link: LinkRef, cidr: string, options: AddAddressOptions = {}): Promise<void> {
-  validateLinkRef(link);
+  validateLinkRef(link, 'link');
   const req = buildAdd(cidr, options);
   await withSocket(options, async (socket) => {
     req.header.index = await resolveLinkIndex(socket, link, 'link', 'addAddress');
@@ -207,10 +193,10 @@ export interface DeleteAddressOptions extends OperationOptions {
  * secondaries unless the sysctl promote_secondaries is set.
  */
 export async function deleteAddress(link: LinkRef, cidr: string, options: DeleteAddressOptions = {}): Promise<void> {
-  validateLinkRef(link);
+  validateLinkRef(link, 'link');
   const c = parseCidrField(cidr, 'address');
   const explicitPrefix = cidr.includes('/');
-  const peer = options.peer !== undefined ? sameFamilyIp(options.peer, c.family, 'peer') : undefined;
+  const peer = options.peer !== undefined ? ipAddressOption(options.peer, 'peer', c.family).text : undefined;
   await withSocket(options, async (socket) => {
     const index = await resolveLinkIndex(socket, link, 'link', 'deleteAddress');
     let prefixLength = c.prefixLength;
@@ -284,11 +270,11 @@ async function dumpAddresses(socket: RtnlSocket, family: number, index: number, 
 
 /** The addresses of a namespace, or of one link, optionally of one family (`ip addr show`). */
 export async function listAddresses(options: ListAddressesOptions = {}): Promise<Address[]> {
-  const fam = checkFamily(options.family);
-  if (options.link !== undefined) validateLinkRef(options.link);
+  const family = ipFamilyOption(options.family) ?? AF.UNSPEC;
+  if (options.link !== undefined) validateLinkRef(options.link, 'link');
   return withSocket(options, async (socket) => {
     const index = options.link !== undefined ? await resolveLinkIndex(socket, options.link, 'link', 'listAddresses') : 0;
     const names = await linkNames(socket, 'listAddresses');
-    return dumpAddresses(socket, fam ? familyNumber(fam) : AF.UNSPEC, index, names);
+    return dumpAddresses(socket, family, index, names);
   });
 }

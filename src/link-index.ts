@@ -1,41 +1,49 @@
 /**
- * Link name ↔ ifindex for the address, route and neighbour operations
- * (private: not exported from the package). Addresses, routes and
- * neighbours name their device by ifindex on the wire, while users name it
- * by `eth0`: a name is resolved with one RTM_GETLINK on the operation's own
- * socket, so it is looked up in the namespace the operation acts in.
+ * Finding a link on an operation's own socket (private: not exported from
+ * the package). Addresses, routes and neighbours name their device by
+ * ifindex on the wire, while users name it by `eth0`; TAP devices are
+ * looked up by name after TUNSETIFF made them. Every look-up is one
+ * RTM_GETLINK on the operation's socket, so it happens in the namespace the
+ * operation acts in.
+ *
+ * The reference type (`LinkRef`) and its shape check (`validateLinkRef`)
+ * are the link API's own (src/links.ts, src/route/link/validate.ts), so a
+ * link is named the same way everywhere.
  */
+import type { LinkRef } from './links.js';
 import { ValidationError, isNetlinkError } from './netlink/errors.js';
 import type { RtnlSocket } from './netlink/socket.js';
 import { AF, RTM } from './route/constants.js';
-import { linkMessage } from './route/link/index.js';
+import { type IfInfoMsg, type Link, type LinkAttrs, linkMessage, toLink, validateLinkRef } from './route/link/index.js';
 
-/** A link: its name (`veth0`) or its ifindex. */
-export type LinkRef = string | number;
-
-/** RTEXT_FILTER_SKIP_STATS (<linux/rtnetlink.h>): we only need names and indexes. */
+/** RTEXT_FILTER_SKIP_STATS (<linux/rtnetlink.h>): a name ↔ index look-up needs no counters. */
 const SKIP_STATS = 1 << 3;
 
-const utf8 = new TextEncoder();
-
-const emptyHeader = { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 };
+type LinkMessage = ReturnType<typeof linkMessage.decode>;
+type Body = (w: Parameters<typeof linkMessage.encode>[0]) => void;
 
 /**
- * Checks a link reference's shape before any system call: an interface name
- * as the kernel's dev_valid_name() accepts it (1–15 bytes, not `.`/`..`, no
- * `/`, `:` or whitespace) or a positive integer index.
+ * An RTM_GETLINK body: one link by ifindex (in ifi_index) or by name
+ * (IFLA_IFNAME), or every link (neither); without counters if `skipStats`.
  */
-export function validateLinkRef(link: unknown, field = 'link'): LinkRef {
-  if (typeof link === 'number') {
-    if (!Number.isInteger(link) || link <= 0 || link > 0x7fffffff) throw new ValidationError(field, `invalid interface index ${link}`);
-    return link;
-  }
-  if (typeof link !== 'string') throw new ValidationError(field, `expected an interface name or index, got ${typeof link}`);
-  const bytes = utf8.encode(link).length;
-  if (bytes < 1 || bytes > 15 || link === '.' || link === '..' || /[/:\s]/.test(link)) {
-    throw new ValidationError(field, `invalid interface name ${JSON.stringify(link)}: 1–15 bytes, no "/", ":" or whitespace`);
-  }
-  return link;
+function getLinkBody(ref: LinkRef | undefined, skipStats: boolean): Body {
+  const header: IfInfoMsg = { family: AF.UNSPEC, type: 0, index: typeof ref === 'number' ? ref : 0, flags: 0, change: 0 };
+  const attrs: LinkAttrs = typeof ref === 'string' ? { ifname: ref } : {};
+  if (skipStats) attrs.extMask = SKIP_STATS;
+  return (w) => linkMessage.encode(w, { header, attrs });
+}
+
+/** One link by name or ifindex, decoded. A missing link is the kernel's NetlinkError ENODEV. */
+async function requestLink(socket: RtnlSocket, ref: LinkRef, operation: string, skipStats: boolean): Promise<LinkMessage> {
+  const replies = await socket.request(RTM.GETLINK, 0, getLinkBody(ref, skipStats), { operation, attrs: linkMessage.attrs });
+  const reply = replies.find((m) => m.type === RTM.NEWLINK);
+  if (!reply) throw new Error(`${operation}: the kernel answered RTM_GETLINK without a link`);
+  return linkMessage.decode(reply.bytes);
+}
+
+/** One link by name or ifindex, as a Link. A missing link is the kernel's NetlinkError ENODEV. */
+export async function fetchLink(socket: RtnlSocket, ref: LinkRef, operation: string): Promise<Link> {
+  return toLink(await requestLink(socket, ref, operation, false));
 }
 
 /**
@@ -47,14 +55,7 @@ export async function resolveLinkIndex(socket: RtnlSocket, link: LinkRef, field 
   validateLinkRef(link, field);
   if (typeof link === 'number') return link;
   try {
-    const [reply] = await socket.request(
-      RTM.GETLINK,
-      0,
-      (w) => linkMessage.encode(w, { header: emptyHeader, attrs: { ifname: link, extMask: SKIP_STATS } }),
-      { operation, attrs: linkMessage.attrs },
-    );
-    if (!reply) throw new Error(`${operation}: the kernel answered RTM_GETLINK without a link`);
-    return linkMessage.decode(reply.bytes).header.index;
+    return (await requestLink(socket, link, operation, true)).header.index;
   } catch (e) {
     if (isNetlinkError(e, 'ENODEV')) throw new ValidationError(field, `no link named ${JSON.stringify(link)} in this network namespace`);
     throw e;
@@ -64,7 +65,7 @@ export async function resolveLinkIndex(socket: RtnlSocket, link: LinkRef, field 
 /** Every link's name by ifindex, from one RTM_GETLINK dump. */
 export async function linkNames(socket: RtnlSocket, operation = 'list links'): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  for await (const m of socket.dump(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: emptyHeader, attrs: { extMask: SKIP_STATS } }), { operation })) {
+  for await (const m of socket.dump(RTM.GETLINK, 0, getLinkBody(undefined, true), { operation })) {
     if (m.type !== RTM.NEWLINK) continue;
     const msg = linkMessage.decode(m.bytes);
     if (msg.attrs.ifname !== undefined) out.set(msg.header.index, msg.attrs.ifname);

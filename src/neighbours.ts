@@ -8,11 +8,14 @@
  */
 import { NLM_F } from './netlink/constants.js';
 import { ValidationError } from './netlink/errors.js';
-import { formatIp, formatMac, parseIp, parseMac } from './netlink/inet.js';
+import { formatMac, parseMac } from './netlink/inet.js';
+import { ipAddressOption, ipVersion } from './ip-input.js';
 import type { Decoded } from './netlink/schema.js';
 import type { RtnlSocket } from './netlink/socket.js';
 import { type OperationOptions, withSocket } from './options.js';
-import { type LinkRef, linkNames, resolveLinkIndex, validateLinkRef } from './link-index.js';
+import type { LinkRef } from './links.js';
+import { linkNames, resolveLinkIndex } from './link-index.js';
+import { validateLinkRef } from './route/link/index.js';
 import { AF, RTM } from './route/constants.js';
 import { NTF, NTF_EXT, NUD, neighMessage, stateNames, type NdMsg, type neighAttrs } from './route/neigh/index.js';
 
@@ -163,19 +166,18 @@ interface Built {
 
 /** Validates and builds an add/delete message (ifindex filled in later); no system call. */
 function build(o: Partial<AddNeighbourOptions> & { link: LinkRef }, forDelete: boolean): Built {
-  validateLinkRef(o.link);
+  validateLinkRef(o.link, 'link');
   const attrs: Decoded<typeof neighAttrs> = {};
   let ipFamily: number | undefined;
   if (o.address !== undefined) {
-    const b = typeof o.address === 'string' ? parseIp(o.address) : undefined;
-    if (!b) throw new ValidationError('address', `invalid IP address ${JSON.stringify(o.address)}`);
-    ipFamily = b.length === 4 ? AF.INET : AF.INET6;
-    attrs.dst = formatIp(b);
+    const ip = ipAddressOption(o.address, 'address');
+    ipFamily = ip.family;
+    attrs.dst = ip.text;
   }
   if (o.family !== undefined && !(o.family in FAMILY)) throw new ValidationError('family', `expected 'inet', 'inet6' or 'bridge', got ${JSON.stringify(o.family)}`);
   const family = o.family !== undefined ? FAMILY[o.family] : (ipFamily ?? AF.BRIDGE);
   if (family !== AF.BRIDGE && ipFamily !== undefined && family !== ipFamily) {
-    throw new ValidationError('family', `address ${o.address} is ${ipFamily === AF.INET ? 'IPv4' : 'IPv6'} but family is ${o.family}`);
+    throw new ValidationError('family', `address ${o.address} is ${ipVersion(ipFamily)} but family is ${o.family}`);
   }
   if (family !== AF.BRIDGE && ipFamily === undefined) throw new ValidationError('address', `an ${o.family} neighbour needs an IP address`);
   if (o.lladdr !== undefined) {
@@ -277,7 +279,7 @@ export async function listNeighbours(options: ListNeighboursOptions = {}): Promi
   if (options.family !== undefined && !(options.family in FAMILY)) {
     throw new ValidationError('family', `expected 'inet', 'inet6' or 'bridge', got ${JSON.stringify(options.family)}`);
   }
-  if (options.link !== undefined) validateLinkRef(options.link);
+  if (options.link !== undefined) validateLinkRef(options.link, 'link');
   if (options.master !== undefined) {
     validateLinkRef(options.master, 'master');
     if (options.family !== 'bridge') throw new ValidationError('master', "filtering by master applies to family 'bridge'");

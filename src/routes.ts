@@ -5,10 +5,13 @@
 import { NLM_F } from './netlink/constants.js';
 import { ValidationError } from './netlink/errors.js';
 import { type Cidr, formatIp, parseCidr, parseIp } from './netlink/inet.js';
+import { ipAddressOption, ipFamilyOption, ipVersion } from './ip-input.js';
 import type { Decoded } from './netlink/schema.js';
 import type { RtnlSocket } from './netlink/socket.js';
 import { type OperationOptions, withSocket } from './options.js';
-import { type LinkRef, linkNames, resolveLinkIndex, validateLinkRef } from './link-index.js';
+import type { LinkRef } from './links.js';
+import { linkNames, resolveLinkIndex } from './link-index.js';
+import { validateLinkRef } from './route/link/index.js';
 import { AF, RTM } from './route/constants.js';
 import {
   RTM_F,
@@ -224,26 +227,8 @@ export function toRoute(msg: { header: RtMsg; attrs: RouteAttrs }, names?: Map<n
 // ---------------------------------------------------------------------------
 // Validation and request building (no system calls)
 
-function familyOf(bytes: Uint8Array): 2 | 10 {
-  return bytes.length === 4 ? AF.INET : AF.INET6;
-}
-
-const famText = (f: number) => (f === AF.INET ? 'IPv4' : 'IPv6');
-
-function ipField(v: unknown, field: string, family: number | undefined): { text: string; family: 2 | 10 } {
-  const b = typeof v === 'string' ? parseIp(v) : undefined;
-  if (!b) throw new ValidationError(field, `invalid IP address ${JSON.stringify(v)}`);
-  const f = familyOf(b);
-  if (family !== undefined && f !== family) throw new ValidationError(field, `${v} is ${famText(f)} but the route is ${famText(family)}`);
-  return { text: formatIp(b), family: f };
-}
-
-function checkFamilyName(f: unknown, field = 'family'): number | undefined {
-  if (f === undefined) return undefined;
-  if (f === 'inet') return AF.INET;
-  if (f === 'inet6') return AF.INET6;
-  throw new ValidationError(field, `expected 'inet' or 'inet6', got ${JSON.stringify(f)}`);
-}
+/** An IP address that must be of the route's family, once that is known. */
+const ipField = (v: unknown, field: string, family: number | undefined) => ipAddressOption(v, field, family, 'the route');
 
 function u32Field(v: unknown, field: string, min = 0): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 0xffffffff) throw new ValidationError(field, `expected an integer ${min} … 4294967295, got ${JSON.stringify(v)}`);
@@ -279,9 +264,9 @@ function parseDst(dst: unknown): { cidr?: Cidr; family?: number } {
 /** Builds an add or delete request from a RouteSpec. `forDelete` leaves unset fields as wildcards. */
 function buildRoute(spec: Partial<RouteSpec> & { dst: string }, forDelete: boolean): Built {
   const { cidr, family: dstFamily } = parseDst(spec.dst);
-  let family = dstFamily ?? checkFamilyName(spec.family);
-  if (dstFamily !== undefined && spec.family !== undefined && checkFamilyName(spec.family) !== dstFamily) {
-    throw new ValidationError('family', `dst ${spec.dst} is ${famText(dstFamily)} but family is ${spec.family}`);
+  let family: number | undefined = dstFamily ?? ipFamilyOption(spec.family);
+  if (dstFamily !== undefined && spec.family !== undefined && ipFamilyOption(spec.family) !== dstFamily) {
+    throw new ValidationError('family', `dst ${spec.dst} is ${ipVersion(dstFamily)} but family is ${spec.family}`);
   }
   const attrs: RouteAttrs = {};
   const links: Built['links'] = [];
@@ -423,7 +408,7 @@ async function dumpRoutes(socket: RtnlSocket, family: number, table: number | un
  * every table), IPv4 and IPv6 unless `family` narrows it.
  */
 export async function listRoutes(options: ListRoutesOptions = {}): Promise<Route[]> {
-  const fam = checkFamilyName(options.family);
+  const fam = ipFamilyOption(options.family);
   const table = options.table === 'all' ? undefined : tableId(options.table ?? 'main');
   return withSocket(options, async (socket) => {
     const names = await linkNames(socket, 'listRoutes');
@@ -441,7 +426,7 @@ export async function listRoutes(options: ListRoutesOptions = {}): Promise<Route
 export async function getRoute(dst: string, options: GetRouteOptions = {}): Promise<Route> {
   const d = typeof dst === 'string' && !dst.includes('/') ? parseIp(dst) : undefined;
   if (!d) throw new ValidationError('dst', `expected an IP address (no prefix), got ${JSON.stringify(dst)}`);
-  const family = familyOf(d);
+  const family = d.length === 4 ? AF.INET : AF.INET6;
   const full = d.length * 8;
   const attrs: RouteAttrs = { dst: formatIp(d) };
   let srcLength = 0;

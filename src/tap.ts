@@ -26,11 +26,13 @@ import {
   tunSetPersist,
   TUN_FLAG,
 } from './tun/ioctl.js';
-import type { Link, TunInfo } from './route/link/index.js';
-import { changeLink, fetchLink, removeLink, type LinkChanges } from './tun/link.js';
+import { type Link, type TunInfo, validateLinkRef, validateMtu, validateUnicastMac } from './route/link/index.js';
+import { deleteLink, type LinkRef } from './links.js';
+import { fetchLink } from './link-index.js';
+import { changeLink, type LinkChanges } from './tun/link.js';
 import { tunNetns } from './tun/netns.js';
 import { Tap, validateQueueSize, validateSignal } from './tun/tap-io.js';
-import { validateBoolean, validateId, validateIfName, validateLinkRef, validateMtu, validateUnicastMac } from './tun/validate.js';
+import { TAP_MAX_MTU, TAP_MIN_MTU, optionalBoolean, validateId, validateIfName } from './tun/validate.js';
 
 export { Tap, type TapReadOptions, type TapWriteOptions, type TapStats } from './tun/tap-io.js';
 
@@ -63,7 +65,7 @@ export interface CreateTapOptions extends OperationOptions, TapIoOptions {
   /** Bring the device up. */
   up?: boolean;
   /** Enslave to this bridge (name or ifindex); it must exist in the same namespace. */
-  master?: string | number;
+  master?: LinkRef;
   /** Also return the user-space end (the fd that created the device, already attached). */
   open?: boolean;
 }
@@ -98,12 +100,12 @@ export async function createTap(name: string, options: CreateTapOptions = {}): P
   validateIfName(name, 'name', { template: true });
   const owner = options.owner === undefined ? undefined : validateId(options.owner, 'owner');
   const group = options.group === undefined ? undefined : validateId(options.group, 'group');
-  const multiQueue = validateBoolean(options.multiQueue, 'multiQueue') ?? false;
-  const vnetHdr = validateBoolean(options.vnetHdr, 'vnetHdr') ?? false;
-  const persist = validateBoolean(options.persist, 'persist') ?? true;
-  const open = validateBoolean(options.open, 'open') ?? false;
-  const up = validateBoolean(options.up, 'up');
-  const mtu = options.mtu === undefined ? undefined : validateMtu(options.mtu, 'mtu');
+  const multiQueue = optionalBoolean(options.multiQueue, 'multiQueue') ?? false;
+  const vnetHdr = optionalBoolean(options.vnetHdr, 'vnetHdr') ?? false;
+  const persist = optionalBoolean(options.persist, 'persist') ?? true;
+  const open = optionalBoolean(options.open, 'open') ?? false;
+  const up = optionalBoolean(options.up, 'up');
+  const mtu = options.mtu === undefined ? undefined : validateMtu(options.mtu, 'mtu', TAP_MIN_MTU, TAP_MAX_MTU);
   const address = options.address === undefined ? undefined : validateUnicastMac(options.address, 'address');
   const master = options.master === undefined ? undefined : validateLinkRef(options.master, 'master');
   const queueSize = validateQueueSize(options.queueSize, 'queueSize');
@@ -125,19 +127,10 @@ export async function createTap(name: string, options: CreateTapOptions = {}): P
     // IFF_TUN_EXCL: fail instead of attaching to a device that already has
     // this name — and so never "roll back" somebody else's device.
     const flags = TUN_FLAG.TAP | TUN_FLAG.NO_PI | TUN_FLAG.TUN_EXCL | (multiQueue ? TUN_FLAG.MULTI_QUEUE : 0) | (vnetHdr ? TUN_FLAG.VNET_HDR : 0);
-    const { fd, name: actual } = inTunNetns(shim, options, socket, () => {
-      const fd = openTunFile(shim);
-      try {
-        const actual = tunSetIff(shim, fd, name, flags);
-        if (owner !== undefined) tunSetOwner(shim, fd, owner);
-        if (group !== undefined) tunSetGroup(shim, fd, group);
-        if (persist) tunSetPersist(shim, fd, true);
-        return { fd, name: actual };
-      } catch (e) {
-        // Not persistent yet: closing the only fd makes the kernel delete the device.
-        shim.close(fd);
-        throw tunError(e, name, OP_CREATE);
-      }
+    const { fd, name: actual } = attachTunFile(shim, options, socket, name, flags, OP_CREATE, (fd) => {
+      if (owner !== undefined) tunSetOwner(shim, fd, owner);
+      if (group !== undefined) tunSetGroup(shim, fd, group);
+      if (persist) tunSetPersist(shim, fd, true);
     });
 
     // From here the device exists; this fd keeps it deletable without
@@ -168,7 +161,8 @@ export async function createTap(name: string, options: CreateTapOptions = {}): P
       return { link, tap };
     } catch (e) {
       if (fdOpen) rollback(shim, fd, persist);
-      else if (index !== undefined) await removeLink(socket, index, OP_CREATE).catch(() => undefined);
+      // RTM_DELLINK: the tun driver's default dellink unregisters the device and detaches every fd.
+      else if (index !== undefined) await deleteLink(index, { socket }).catch(() => undefined);
       throw e;
     }
   });
@@ -182,8 +176,8 @@ export async function createTap(name: string, options: CreateTapOptions = {}): P
  */
 export async function openTap(name: string, options: OpenTapOptions = {}): Promise<Tap> {
   validateIfName(name, 'name');
-  const wantMultiQueue = validateBoolean(options.multiQueue, 'multiQueue');
-  const wantVnetHdr = validateBoolean(options.vnetHdr, 'vnetHdr');
+  const wantMultiQueue = optionalBoolean(options.multiQueue, 'multiQueue');
+  const wantVnetHdr = optionalBoolean(options.vnetHdr, 'vnetHdr');
   const queueSize = validateQueueSize(options.queueSize, 'queueSize');
   const signal = validateSignal(options.signal, 'signal');
   if (signal?.aborted) throw signal.reason;
@@ -208,16 +202,7 @@ export async function openTap(name: string, options: OpenTapOptions = {}): Promi
     }
     const vnetHdr = wantVnetHdr ?? deviceVnetHdr;
     const flags = TUN_FLAG.TAP | TUN_FLAG.NO_PI | (multiQueue ? TUN_FLAG.MULTI_QUEUE : 0) | (vnetHdr ? TUN_FLAG.VNET_HDR : 0);
-    const fd = inTunNetns(shim, options, socket, () => {
-      const fd = openTunFile(shim);
-      try {
-        tunSetIff(shim, fd, name, flags);
-        return fd;
-      } catch (e) {
-        shim.close(fd);
-        throw tunError(e, name, OP_OPEN);
-      }
-    });
+    const { fd } = attachTunFile(shim, options, socket, name, flags, OP_OPEN);
     try {
       // The name could have been deleted (TUNSETIFF then made a new,
       // transient device) or replaced between the look-up and the attach.
@@ -240,10 +225,36 @@ function vnetHdrSize(shim: Shim, fd: number): number {
   return tunGetIff(shim, fd).flags & TUN_FLAG.VNET_HDR ? tunGetVnetHdrSize(shim, fd) : 0;
 }
 
-function inTunNetns<T>(shim: Shim, options: OperationOptions, socket: RtnlSocket, fn: () => T): T {
+/**
+ * Opens /dev/net/tun in the operation's namespace, attaches it to `name`
+ * with TUNSETIFF (which creates the device unless it exists) and runs
+ * `setup` on the fd. If a step fails the fd is closed — detaching it, and
+ * deleting a device that is not persistent yet, since the kernel deletes
+ * one with its last fd — and the error names the device. Returns the fd
+ * and the name the kernel gave the device (a `%d` template filled in).
+ */
+function attachTunFile(
+  shim: Shim,
+  options: OperationOptions,
+  socket: RtnlSocket,
+  name: string,
+  flags: number,
+  operation: string,
+  setup?: (fd: number) => void,
+): { fd: number; name: string } {
   const ns = tunNetns(shim, options.netns, options.socket === undefined ? undefined : socket);
   try {
-    return runInNetnsSync(shim, ns.ref, fn);
+    return runInNetnsSync(shim, ns.ref, () => {
+      const fd = openTunFile(shim);
+      try {
+        const actual = tunSetIff(shim, fd, name, flags);
+        setup?.(fd);
+        return { fd, name: actual };
+      } catch (e) {
+        shim.close(fd);
+        throw tunError(e, name, operation);
+      }
+    });
   } finally {
     ns.release();
   }
