@@ -1,0 +1,236 @@
+/**
+ * Bad input across the public API: each call below is invalid and must be
+ * refused with a typed error (ValidationError, or SocketClosedError for a
+ * closed socket) BEFORE any request reaches the kernel. A counting shim
+ * wraps the real backend and counts send() on netlink sockets; every row
+ * asserts zero. For namespace references "before any request" allows the
+ * open() that finds /run/netns/NAME missing — no netlink send.
+ *
+ * Every call that could act names the throwaway namespace of this file, so
+ * a missing check could never touch the machine's own interfaces.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as rtnl from '../../src/index.js';
+import { RtnlSocket } from '../../src/netlink/socket.js';
+import { isRtnlError } from '../../src/netlink/errors.js';
+import { setShim } from '../../src/shim/index.js';
+import { canRunLive, ip, useNetns } from '../helpers/live.js';
+import { type CountingShim, countingShim } from './_shim.js';
+
+const ns = useNetns('rtnlbad');
+let counter: CountingShim;
+let closed: RtnlSocket;
+let open: RtnlSocket | undefined;
+
+beforeAll(() => {
+  counter = countingShim();
+  setShim(counter.shim);
+  closed = RtnlSocket.open({ netns: canRunLive ? ns.name : undefined } as never);
+  closed.close();
+  if (canRunLive) {
+    ip(['link', 'add', 'br0', 'type', 'bridge'], ns.name);
+    open = RtnlSocket.open({ netns: ns.name });
+  }
+});
+afterAll(() => {
+  open?.close();
+  setShim(undefined);
+});
+
+type Row = [what: string, call: () => unknown, error: string, field?: string];
+const N = () => ({ netns: ns.name });
+const any = (v: unknown) => v as never;
+const veth = (extra: object = {}, peer: object = {}) => rtnl.createVethPair(any({ name: 'hv0', peer: { name: 'hv1', ...peer }, ...N(), ...extra }));
+
+const rows: Row[] = [
+  // ---- link names
+  ['empty interface name', () => veth({ name: '' }), 'ValidationError', 'name'],
+  ['16-byte interface name', () => veth({ name: 'a'.repeat(16) }), 'ValidationError', 'name'],
+  ['15 ASCII chars but 16 UTF-8 bytes', () => veth({ name: 'é'.repeat(8) }), 'ValidationError', 'name'],
+  ['name with /', () => veth({ name: 'a/b' }), 'ValidationError', 'name'],
+  ['name with a space', () => veth({ name: 'a b' }), 'ValidationError', 'name'],
+  ['name with :', () => veth({ name: 'eth0:1' }), 'ValidationError', 'name'],
+  ['name ..', () => veth({ name: '..' }), 'ValidationError', 'name'],
+  ['name with NUL', () => veth({ name: 'a\0b' }), 'ValidationError', 'name'],
+  ['peer with the same name in the same namespace', () => veth({}, { name: 'hv0' }), 'ValidationError', 'peer.name'],
+  ['bad peer name', () => veth({}, { name: 'x'.repeat(40) }), 'ValidationError', 'peer.name'],
+  ['name of the wrong type', () => veth({ name: 42 }), 'ValidationError', 'name'],
+  ['bridge name with a tab', () => rtnl.createBridge('br\t0', N()), 'ValidationError', 'name'],
+  ['TAP name with /', () => rtnl.createTap('tap/0', N()), 'ValidationError', 'name'],
+  ['openTap with an empty name', () => rtnl.openTap('', N()), 'ValidationError', 'name'],
+  ['getLink(0)', () => rtnl.getLink(0, N()), 'ValidationError', 'link'],
+  ['getLink(-3)', () => rtnl.getLink(-3, N()), 'ValidationError', 'link'],
+  ['getLink(1.5)', () => rtnl.getLink(1.5, N()), 'ValidationError', 'link'],
+  ['getLink({}) (wrong kind of reference)', () => rtnl.getLink(any({}), N()), 'ValidationError', 'link'],
+  ['deleteLink("")', () => rtnl.deleteLink('', N()), 'ValidationError', 'link'],
+  // ---- MACs
+  ['MAC with non-hex digits', () => veth({ address: 'zz:00:00:00:00:01' }), 'ValidationError', 'address'],
+  ['MAC of 5 bytes', () => veth({ address: '02:00:00:00:00' }), 'ValidationError', 'address'],
+  ['multicast MAC as a link address', () => veth({ address: '01:00:5e:00:00:01' }), 'ValidationError', 'address'],
+  ['all-zero MAC', () => veth({ address: '00:00:00:00:00:00' }), 'ValidationError', 'address'],
+  ['peer MAC of the wrong type', () => veth({}, { address: 0x020000000001 }), 'ValidationError', 'peer.address'],
+  ['TAP MAC garbage', () => rtnl.createTap('tap0', { ...N(), address: 'nope' }), 'ValidationError', 'address'],
+  ['neighbour lladdr garbage', () => rtnl.addNeighbour({ link: 'br0', address: '10.0.0.9', lladdr: 'xx:yy', ...N() }), 'ValidationError', 'lladdr'],
+  // ---- MTUs
+  ['MTU 67', () => veth({ mtu: 67 }), 'ValidationError', 'mtu'],
+  ['MTU 65536', () => veth({ mtu: 65536 }), 'ValidationError', 'mtu'],
+  ['MTU 1500.5', () => veth({ mtu: 1500.5 }), 'ValidationError', 'mtu'],
+  ['MTU as a string', () => veth({ mtu: '1500' }), 'ValidationError', 'mtu'],
+  ['MTU NaN', () => veth({ mtu: Number.NaN }), 'ValidationError', 'mtu'],
+  ['peer MTU 0', () => veth({}, { mtu: 0 }), 'ValidationError', 'peer.mtu'],
+  ['setLink MTU 10', () => rtnl.setLink('br0', { mtu: 10, ...N() }), 'ValidationError', 'mtu'],
+  ['TAP MTU 20', () => rtnl.createTap('tap0', { ...N(), mtu: 20 }), 'ValidationError', 'mtu'],
+  ['route MTU 70000', () => rtnl.addRoute({ dst: '10.9.0.0/16', dev: 'br0', mtu: 70000, ...N() }), 'ValidationError', 'mtu'],
+  // ---- CIDRs and IPs
+  ['address /33', () => rtnl.addAddress('br0', '10.0.0.1/33', N()), 'ValidationError', 'address'],
+  ['address 300.0.0.1/24', () => rtnl.addAddress('br0', '300.0.0.1/24', N()), 'ValidationError', 'address'],
+  ['address with a leading zero', () => rtnl.addAddress('br0', '010.0.0.1/24', N()), 'ValidationError', 'address'],
+  ['IPv6 /129', () => rtnl.addAddress('br0', 'fd00::1/129', N()), 'ValidationError', 'address'],
+  ['IPv6 with two ::', () => rtnl.addAddress('br0', 'fd00::1::2/64', N()), 'ValidationError', 'address'],
+  ['IPv4 broadcast for an IPv6 address', () => rtnl.addAddress('br0', 'fd00::1/64', { broadcast: '10.0.0.255', ...N() }), 'ValidationError', 'broadcast'],
+  ['label on an IPv6 address', () => rtnl.addAddress('br0', 'fd00::1/64', { label: 'br0:x', ...N() }), 'ValidationError', 'label'],
+  ['preferred lifetime above valid', () => rtnl.addAddress('br0', '10.0.0.1/24', { validLifetime: 10, preferredLifetime: 20, ...N() }), 'ValidationError', 'preferredLifetime'],
+  ['read-only address flag', () => rtnl.addAddress('br0', '10.0.0.1/24', { flags: any(['permanent']), ...N() }), 'ValidationError', 'flags'],
+  ['route dst /40', () => rtnl.addRoute({ dst: '10.0.0.0/40', dev: 'br0', ...N() }), 'ValidationError', 'dst'],
+  ['IPv6 gateway for an IPv4 route', () => rtnl.addRoute({ dst: '10.0.0.0/8', gateway: 'fd00::1', ...N() }), 'ValidationError', 'gateway'],
+  ['gateway that is not an address', () => rtnl.addRoute({ dst: 'default', gateway: 'router', ...N() }), 'ValidationError', 'gateway'],
+  ['table 0', () => rtnl.addRoute({ dst: '10.0.0.0/8', dev: 'br0', table: 0, ...N() }), 'ValidationError', 'table'],
+  ['getRoute with a prefix', () => rtnl.getRoute('10.0.0.0/8', N()), 'ValidationError', 'dst'],
+  ['addRoute(null)', () => rtnl.addRoute(any(null)), 'ValidationError', 'options'],
+  ['neighbour family mismatch', () => rtnl.addNeighbour({ link: 'br0', address: '10.0.0.9', family: 'inet6', lladdr: '02:00:00:00:00:09', ...N() }), 'ValidationError', 'family'],
+  ['FDB VLAN 5000', () => rtnl.addNeighbour({ link: 'br0', family: 'bridge', lladdr: '02:00:00:00:00:09', vlan: 5000, ...N() }), 'ValidationError', 'vlan'],
+  ['listNeighbours family "ipx"', () => rtnl.listNeighbours({ family: any('ipx'), ...N() }), 'ValidationError', 'family'],
+  ['deleteAddress of a non-address', () => rtnl.deleteAddress('br0', 'nope', N()), 'ValidationError', 'address'],
+  ['deleteRoute with a bad dst', () => rtnl.deleteRoute({ dst: '10.0.0.0/99', ...N() }), 'ValidationError', 'dst'],
+  ['deleteNeighbour(null)', () => rtnl.deleteNeighbour(any(null)), 'ValidationError', 'options'],
+  ['listRoutes family "ipx"', () => rtnl.listRoutes({ family: any('ipx'), ...N() }), 'ValidationError', 'family'],
+  ['listAddresses family "ipx"', () => rtnl.listAddresses({ family: any('ipx'), ...N() }), 'ValidationError', 'family'],
+  // ---- namespaces
+  ['netns that does not exist', () => rtnl.getLink('lo', { netns: 'rtnl-no-such-ns-hardening' }), 'ValidationError', 'netns'],
+  ['netns path that is not a namespace', () => rtnl.getLink('lo', { netns: '/etc/hostname' }), 'ValidationError', 'netns'],
+  ['netns path that is a mount namespace', () => rtnl.listLinks({ netns: '/proc/self/ns/mnt' }), 'ValidationError', 'netns'],
+  ['netns name with /', () => rtnl.listLinks({ netns: 'a/b' }), 'ValidationError', 'netns'],
+  ['netns path with ..', () => rtnl.listLinks({ netns: '/run/netns/../../proc/1/ns/net' }), 'ValidationError', 'netns'],
+  ['netns fd -1', () => rtnl.listLinks({ netns: -1 }), 'ValidationError', 'netns'],
+  ['netns { pid: 0 }', () => rtnl.listLinks({ netns: { pid: 0 } }), 'ValidationError', 'netns'],
+  ['netns of the wrong kind (boolean)', () => rtnl.listLinks({ netns: any(true) }), 'ValidationError', 'netns'],
+  ['peer netns that does not exist', () => veth({}, { netns: 'rtnl-no-such-ns-hardening' }), 'ValidationError', 'peer.netns'],
+  ['peer netns name with ..', () => veth({}, { netns: '..' }), 'ValidationError', 'peer.netns'],
+  ['moveToNetns with a traversal', () => rtnl.setLink('br0', { moveToNetns: '../x', ...N() }), 'ValidationError', 'moveToNetns'],
+  ['createNetns("../evil")', () => rtnl.createNetns('../evil'), 'ValidationError', 'name'],
+  ['createNetns("a/b")', () => rtnl.createNetns('a/b'), 'ValidationError', 'name'],
+  ['createNetns("")', () => rtnl.createNetns(''), 'ValidationError', 'name'],
+  ['createNetns with 256 characters', () => rtnl.createNetns('n'.repeat(256)), 'ValidationError', 'name'],
+  ['deleteNetns("..")', () => rtnl.deleteNetns('..'), 'ValidationError', 'name'],
+  ['deleteNetns of a missing name', () => rtnl.deleteNetns('rtnl-no-such-ns-hardening'), 'ValidationError', 'name'],
+  ['runInNetns of a missing name', () => rtnl.runInNetns('rtnl-no-such-ns-hardening', () => 1), 'ValidationError', 'netns'],
+  ['listNsids in a traversal', () => rtnl.listNsids({ netns: '../x' }), 'ValidationError', 'netns'],
+  ['listNetns asking from a missing namespace', () => rtnl.listNetns({ netns: 'rtnl-no-such-ns-hardening' }), 'ValidationError', 'netns'],
+  ['monitor of an unknown kind', () => rtnl.monitor(['links'], N()), 'ValidationError'],
+  ['iterateLinks with an empty kind', () => rtnl.iterateLinks({ kind: '', ...N() }).next(), 'ValidationError', 'kind'],
+  ['setNsid(-5)', () => rtnl.setNsid(ns.name, -5, N()), 'ValidationError', 'id'],
+  // ---- options of the wrong kind
+  ['createVethPair("hv0") (a string, not options)', () => rtnl.createVethPair(any('hv0')), 'ValidationError', 'options'],
+  ['veth without peer', () => rtnl.createVethPair(any({ name: 'hv0', ...N() })), 'ValidationError', 'peer'],
+  ['veth peer as a string', () => veth({ peer: 'hv1' }), 'ValidationError', 'peer'],
+  ['unknown option key (typo)', () => veth({ mut: 1500 }), 'ValidationError'],
+  ['up: "yes"', () => veth({ up: 'yes' }), 'ValidationError', 'up'],
+  ['listLinks kind 5', () => rtnl.listLinks({ kind: any(5), ...N() }), 'ValidationError', 'kind'],
+  ['listLinks group -1', () => rtnl.listLinks({ group: -1, ...N() }), 'ValidationError', 'group'],
+  ['setLink with nothing to change', () => rtnl.setLink('br0', N()), 'ValidationError', 'options'],
+  ['setLink master and moveToNetns together', () => rtnl.setLink('br0', { master: 'br1', moveToNetns: ns.name, ...N() }), 'ValidationError', 'moveToNetns'],
+  ['deleteLinks group 0', () => rtnl.deleteLinks({ group: 0 }, N()), 'ValidationError', 'group'],
+  ['deleteLinks group "x"', () => rtnl.deleteLinks(any({ group: 'x' }), N()), 'ValidationError', 'group'],
+  ['bridge groupFwdMask with the STP bit', () => rtnl.createBridge('hbr0', { groupFwdMask: 1, ...N() }), 'ValidationError', 'groupFwdMask'],
+  ['TAP persist: false without open', () => rtnl.createTap('tap0', { ...N(), persist: false }), 'ValidationError', 'persist'],
+  ['TAP owner -1', () => rtnl.createTap('tap0', { ...N(), owner: -1 }), 'ValidationError', 'owner'],
+  ['timeout NaN', () => rtnl.listLinks({ timeout: Number.NaN, ...N() }), 'ValidationError', 'timeout'],
+  ['timeout -5', () => rtnl.listLinks({ timeout: -5, ...N() }), 'ValidationError', 'timeout'],
+  ['timeout 0 (would mean: wait forever)', () => rtnl.getLink('lo', { timeout: 0, ...N() }), 'ValidationError', 'timeout'],
+  ['timeout as a string', () => rtnl.getLink('lo', { timeout: any('10s'), ...N() }), 'ValidationError', 'timeout'],
+  ['socket and netns together', () => rtnl.listLinks({ socket: closed, netns: ns.name }), 'ValidationError', 'netns'],
+  // ---- a closed socket
+  ['getLink on a closed socket', () => rtnl.getLink('lo', { socket: closed }), 'SocketClosedError'],
+  ['listLinks on a closed socket', () => rtnl.listLinks({ socket: closed }), 'SocketClosedError'],
+  ['listAddresses on a closed socket', () => rtnl.listAddresses({ socket: closed }), 'SocketClosedError'],
+  ['addRoute on a closed socket', () => rtnl.addRoute({ dst: '10.9.0.0/16', dev: 'br0', socket: closed }), 'SocketClosedError'],
+  ['RtnlSocket.request after close', () => closed.request(18, 0, () => {}), 'SocketClosedError'],
+];
+
+/**
+ * Known gaps: calls that do reach the kernel before being refused. Each
+ * row is a bug report (see docs/reliability.md) and flips to a failure
+ * once fixed, so it is moved into `rows`.
+ */
+const gaps: [what: string, call: () => unknown, error: string, field: string, why: string][] = [
+  [
+    'peer netns that does not exist, with a master',
+    () => veth({ master: 'br0' }, { netns: 'rtnl-no-such-ns-hardening' }),
+    'ValidationError',
+    'peer.netns',
+    'src/links.ts createVethPair resolves `master` (an RTM_GETLINK) before it opens peer.netns',
+  ],
+  [
+    'moveToNetns that does not exist',
+    () => rtnl.setLink('br0', { moveToNetns: 'rtnl-no-such-ns-hardening', ...N() }),
+    'ValidationError',
+    'moveToNetns',
+    'src/links.ts setLink reads the link (RTM_GETLINK) before step C opens the target namespace, then runs a rollback',
+  ],
+  [
+    'peer netns path that is not a namespace',
+    () => veth({}, { netns: '/etc/hostname' }),
+    'ValidationError',
+    'peer.netns',
+    'openNetns (src/netlink/netns.ts) does not check the file is a network namespace; the kernel refuses IFLA_NET_NS_FD after the RTM_NEWLINK is sent',
+  ],
+  [
+    'getNsid of a path that is not a namespace',
+    () => rtnl.getNsid('/etc/hostname', N()),
+    'ValidationError',
+    'peer',
+    'same as above, through NETNSA_FD in RTM_GETNSID',
+  ],
+];
+
+async function outcome(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe(`bad input is refused with a typed error before any netlink request (${rows.length} calls)`, () => {
+  it('the table is large enough', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(40);
+  });
+
+  for (const [what, call, error, field] of rows) {
+    it(`${what} → ${error}${field ? ` (${field})` : ''}`, async () => {
+      counter.reset();
+      const e = await outcome(call);
+      expect(e, 'the call did not fail').toBeDefined();
+      expect(isRtnlError(e), `${(e as Error)?.name}: ${(e as Error)?.message}`).toBe(true);
+      expect((e as Error).name, (e as Error).message).toBe(error);
+      if (field !== undefined) expect((e as { field?: string }).field).toBe(field);
+      expect(counter.netlinkSends, `netlink requests sent before the refusal: ${counter.calls.join(', ')}`).toBe(0);
+    });
+  }
+
+  for (const [what, call, error, field, why] of gaps) {
+    it.fails(`KNOWN GAP: ${what} → ${error}${field ? ` (${field})` : ''}: ${why}`, async () => {
+      counter.reset();
+      const e = await outcome(call);
+      expect((e as Error)?.name).toBe(error);
+      expect(counter.netlinkSends).toBe(0);
+    });
+  }
+
+  it.skipIf(!canRunLive)('the counting shim does count: a valid call sends netlink requests', async () => {
+    counter.reset();
+    await rtnl.getLink('br0', { socket: open! });
+    expect(counter.netlinkSends).toBe(1);
+  });
+});
