@@ -66,6 +66,7 @@ export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHand
   const path = netnsPath(ref, field);
   if (path === undefined) {
     const fd = typeof ref === 'number' ? ref : (ref as { fd: number }).fd;
+    assertNetNamespace(shim, fd, ref, field);
     return { fd, close() {} };
   }
   let fd: number;
@@ -78,6 +79,12 @@ export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHand
     }
     throw e;
   }
+  try {
+    assertNetNamespace(shim, fd, ref, field);
+  } catch (e) {
+    shim.close(fd);
+    throw e;
+  }
   let open = true;
   return {
     fd,
@@ -88,6 +95,33 @@ export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHand
       }
     },
   };
+}
+
+/** NS_GET_NSTYPE = _IO(0xb7, 0x3) (<linux/nsfs.h>): the CLONE_NEW* type of an nsfs file. */
+const NS_GET_NSTYPE = 0xb703;
+
+/**
+ * Refuses a descriptor that is not a network namespace before it reaches
+ * the kernel inside a request, where a wrong file only earns a bare EINVAL
+ * (IFLA_NET_NS_FD, NETNSA_FD) or a setns() failure. One ioctl on nsfs:
+ * ENOTTY for a file that is no namespace at all, another CLONE_NEW* value
+ * for a namespace of another kind.
+ */
+function assertNetNamespace(shim: Shim, fd: number, ref: NetnsRef, field: string): void {
+  let type: number;
+  try {
+    type = shim.ioctlInt(fd, NS_GET_NSTYPE, 0);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOTTY' || code === 'EINVAL') {
+      throw new ValidationError(field, `${JSON.stringify(ref)} is not a network namespace (not an nsfs file)`);
+    }
+    if (code === 'EBADF') throw new ValidationError(field, `${JSON.stringify(ref)} is not an open file descriptor`);
+    throw e;
+  }
+  if (type !== CLONE_NEWNET) {
+    throw new ValidationError(field, `${JSON.stringify(ref)} is a namespace, but not a network namespace`);
+  }
 }
 
 /**

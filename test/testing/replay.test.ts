@@ -146,6 +146,8 @@ describe('replay', () => {
   it('puts the program’s own sequence numbers into the replies', () => {
     const shim = replayShim(readFixture(getlink));
     const ns = shim.open('/run/netns/a', 0, 0);
+    // The program checks the file is a network namespace (NS_GET_NSTYPE), as openNetns does.
+    expect(shim.ioctlInt(ns, 0xb703, 0)).toBe(0x40000000);
     const self = shim.open('/proc/thread-self/ns/net', 0, 0);
     shim.setns(ns, 0);
     const fd = shim.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0);
