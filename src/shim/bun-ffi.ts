@@ -9,6 +9,19 @@
  * main thread has run `onReadable` before polling again (poll(2) is
  * level-triggered, like uv_poll). The worker can be unref'd, so it keeps the
  * process alive exactly when a uv_poll handle would.
+ *
+ * Closing is synchronous: once `Poller.close()` returns, the worker is out of
+ * poll(2) and never enters it again, so the owner may close the fd at once.
+ * That matters because poll(2) — unlike the epoll behind uv_poll — holds a
+ * reference to every file it sleeps on (fs/select.c: __pollwait takes
+ * get_file(), poll_freewait drops it when the call returns). A close(2) on
+ * the main thread while the worker sleeps only removes the fd number; the
+ * file is released, and its driver's release hook runs, when the worker's
+ * poll(2) returns. For a TAP that release detaches the queue: until it runs,
+ * the device's single queue is still taken (TUNSETIFF answers EBUSY), its
+ * queue count is stale and its carrier still up. For a netlink socket the
+ * port id stays bound. And the worker, back in its loop, would poll whatever
+ * file the kernel hands that fd number to next.
  */
 import { createRequire } from 'node:module';
 import { systemError } from './errors.js';
@@ -82,6 +95,7 @@ export function createBunFfiShim(bun: BunFfiModule): Shim {
     unshare: { args: [i], returns: i },
     mount: { args: [p, p, p, sz, p], returns: i },
     umount2: { args: [p, i], returns: i },
+    eventfd: { args: ['u32', i], returns: i },
     __errno_location: { args: [], returns: p },
   });
   // A second handle: one signature per symbol per library, and ioctlInt needs
@@ -149,20 +163,45 @@ export function createBunFfiShim(bun: BunFfiModule): Shim {
     umount2(target, flags) {
       check('umount2', c.umount2!(cString(target), flags), target);
     },
-    poll: createWorkerPoller(),
+    poll: createWorkerPoller({
+      eventfd: () => check('eventfd', c.eventfd!(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      write: (fd, buf) => c.write!(fd, buf, buf.byteLength),
+      close: (fd) => c.close!(fd),
+    }),
   };
 }
 
+/** eventfd(2) flags (bits/eventfd.h): the O_CLOEXEC and O_NONBLOCK values. */
+const EFD_CLOEXEC = 0o2000000;
+const EFD_NONBLOCK = 0o4000;
+
 // Control words shared with a poller's worker.
-const CLOSED = 0; // set to 1 by close()
-const ACKED = 1; // bumped by the main thread after each onReadable
+const STATE = 0;
+const ACKED = 1; // bumped by the main thread after each onReadable (and by close())
+// Values of STATE. The worker moves IDLE→POLLING right before poll(2) and
+// POLLING→IDLE right after it, each by compare-and-swap; close() swaps in
+// CLOSING whatever the value was, so both CASes fail from then on: the
+// worker never enters poll(2) again, and one already in it knows that it
+// must leave (STOPPED) instead of reporting.
+const IDLE = 0;
+const POLLING = 1;
+const CLOSING = 2;
+const STOPPED = 3;
+/**
+ * How long close() waits for the worker to leave poll(2). It is woken by its
+ * eventfd, so this takes microseconds; the limit only keeps a wedged worker
+ * from freezing the event loop.
+ */
+const CLOSE_WAIT_MS = 2000;
 
 /**
- * The worker's source. It blocks in poll(2) for at most TIMEOUT ms at a time
- * so that it notices close() even on a silent socket; POLLERR/POLLHUP wake it
- * like POLLIN (a netlink overrun sets sk_err, reported as POLLERR, and the
- * owner learns ENOBUFS from its next recv). POLLNVAL means the fd was closed
- * under it: it reports once and stops, as libuv does with UV_EBADF.
+ * The worker's source. It polls two fds, without a timeout: the owner's fd
+ * and an eventfd that only close() writes to, so close() can get it out of
+ * poll(2) at once. POLLERR/POLLHUP wake it like POLLIN (a netlink overrun
+ * sets sk_err, reported as POLLERR, and the owner learns ENOBUFS from its
+ * next recv). POLLNVAL means the fd was closed under it (the owner did not
+ * close the poller first): it reports once and stops, as libuv does with
+ * UV_EBADF.
  */
 const workerSource = `
 const { dlopen, read } = require('bun:ffi');
@@ -170,31 +209,40 @@ const libc = dlopen('libc.so.6', {
   poll: { args: ['ptr', 'u64', 'i32'], returns: 'i32' },
   __errno_location: { args: [], returns: 'ptr' },
 });
-const EINTR = 4, POLLIN = 1, POLLNVAL = 0x20, TIMEOUT = 200;
+const EINTR = 4, POLLIN = 1, POLLNVAL = 0x20;
+const STATE = ${STATE}, ACKED = ${ACKED}, IDLE = ${IDLE}, POLLING = ${POLLING}, STOPPED = ${STOPPED};
 self.onmessage = (event) => {
-  const { fd, shared } = event.data;
+  const { fd, wakeFd, shared } = event.data;
   const ctl = new Int32Array(shared);
   const errnoPtr = libc.symbols.__errno_location();
-  // struct pollfd { int fd; short events; short revents; }, little-endian.
-  const pfd = new Int32Array(2);
+  // Two struct pollfd { int fd; short events; short revents; }, little-endian.
+  const pfd = new Int32Array(4);
   let fired = 0;
-  while (Atomics.load(ctl, ${CLOSED}) === 0) {
+  for (;;) {
+    if (Atomics.compareExchange(ctl, STATE, IDLE, POLLING) !== IDLE) break;
     pfd[0] = fd;
     pfd[1] = POLLIN;
-    const r = libc.symbols.poll(pfd, 1, TIMEOUT);
-    if (r < 0 && read.i32(errnoPtr, 0) === EINTR) continue;
-    if (r === 0) continue;
-    if (Atomics.load(ctl, ${CLOSED}) !== 0) break;
+    pfd[2] = wakeFd;
+    pfd[3] = POLLIN;
+    const r = libc.symbols.poll(pfd, 2, -1);
+    const err = r < 0 ? read.i32(errnoPtr, 0) : 0;
+    // Closed meanwhile: leave without touching fd again (close() waits for this).
+    if (Atomics.compareExchange(ctl, STATE, POLLING, IDLE) !== POLLING) break;
+    if (r < 0 && err === EINTR) continue;
     const revents = r < 0 ? POLLNVAL : pfd[1] >>> 16;
+    if (revents === 0) continue;
     fired++;
     postMessage(0);
     if (revents & POLLNVAL) break;
     // Wait until the main thread has handled this readiness: the data is
     // still queued until it reads, and poll(2) would report it again.
-    for (let acked; (acked = Atomics.load(ctl, ${ACKED})) !== fired && Atomics.load(ctl, ${CLOSED}) === 0; ) {
-      Atomics.wait(ctl, ${ACKED}, acked, TIMEOUT);
+    // close() bumps ACKED too, so this wait cannot miss it.
+    for (let acked; (acked = Atomics.load(ctl, ACKED)) !== fired && Atomics.load(ctl, STATE) === IDLE; ) {
+      Atomics.wait(ctl, ACKED, acked);
     }
   }
+  Atomics.store(ctl, STATE, STOPPED);
+  Atomics.notify(ctl, STATE);
   self.close();
 };
 `;
@@ -208,15 +256,34 @@ interface BunWorker {
 }
 type WorkerConstructor = new (url: string) => BunWorker;
 
-function createWorkerPoller(): (fd: number, onReadable: () => void) => Poller {
+/** The libc calls a poller makes on the main thread. */
+interface PollerLibc {
+  /** A new non-blocking, close-on-exec eventfd; throws a system error. */
+  eventfd(): number;
+  /** write(2); returns −1 on error (only ever used on the eventfd). */
+  write(fd: number, buf: Uint8Array): number;
+  close(fd: number): number;
+}
+
+/** 1 as a little-endian u64: what write(2) adds to an eventfd's counter. */
+const ONE = new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]);
+
+function createWorkerPoller(libc: PollerLibc): (fd: number, onReadable: () => void) => Poller {
   let url: string | undefined;
   return (fd, onReadable) => {
     const WorkerCtor = (globalThis as { Worker?: WorkerConstructor }).Worker;
     if (!WorkerCtor) throw new Error('rtnl: this runtime has no Worker; bun:ffi readiness needs one');
     url ??= URL.createObjectURL(new Blob([workerSource], { type: 'application/javascript' }));
+    const wakeFd = libc.eventfd();
     const shared = new SharedArrayBuffer(8);
     const ctl = new Int32Array(shared);
-    const worker = new WorkerCtor(url);
+    let worker: BunWorker;
+    try {
+      worker = new WorkerCtor(url);
+    } catch (e) {
+      libc.close(wakeFd);
+      throw e;
+    }
     let closed = false;
     worker.onmessage = () => {
       if (closed) return;
@@ -227,7 +294,7 @@ function createWorkerPoller(): (fd: number, onReadable: () => void) => Poller {
         Atomics.notify(ctl, ACKED);
       }
     };
-    worker.postMessage({ fd, shared });
+    worker.postMessage({ fd, wakeFd, shared });
     return {
       ref: () => {
         if (!closed) worker.ref();
@@ -238,12 +305,28 @@ function createWorkerPoller(): (fd: number, onReadable: () => void) => Poller {
       close: () => {
         if (closed) return;
         closed = true;
-        Atomics.store(ctl, CLOSED, 1);
+        const was = Atomics.exchange(ctl, STATE, CLOSING);
+        // A worker waiting for an acknowledgement: let it see CLOSING.
+        Atomics.add(ctl, ACKED, 1);
         Atomics.notify(ctl, ACKED);
-        // The worker may sit in poll(2) for up to TIMEOUT ms more: it must
-        // not hold the process meanwhile.
+        let out = true;
+        if (was === POLLING) {
+          // In poll(2), or about to enter it: the eventfd makes it return
+          // (at once if it is not in yet: the counter stays readable). Wait
+          // for it to be out, so the caller's close(fd) releases the file.
+          libc.write(wakeFd, ONE);
+          const deadline = Date.now() + CLOSE_WAIT_MS;
+          for (let left = CLOSE_WAIT_MS; Atomics.load(ctl, STATE) === CLOSING && left > 0; left = deadline - Date.now()) {
+            Atomics.wait(ctl, STATE, CLOSING, left);
+          }
+          out = Atomics.load(ctl, STATE) !== CLOSING;
+        }
+        // (IDLE or STOPPED: not in poll(2), and it will not enter it again.)
         worker.unref();
         worker.terminate();
+        // A worker that did not come out may still be polling wakeFd: leave
+        // that fd open rather than have its number reused under the worker.
+        if (out) libc.close(wakeFd);
       },
     };
   };
