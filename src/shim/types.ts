@@ -47,8 +47,9 @@ export interface Shim {
   umount2(target: string, flags: number): void;
   /**
    * Readiness: calls `onReadable` on the main event loop whenever `fd` has
-   * data. The poller makes `fd` non-blocking (libuv does), so request sockets
-   * must never be polled.
+   * data. Callers set O_NONBLOCK on `fd` themselves and read until EAGAIN.
+   * A poller may also make `fd` non-blocking (libuv's uv_poll does), so
+   * request sockets, which rely on blocking receives, must never be polled.
    */
   poll(fd: number, onReadable: () => void): Poller;
 }
