@@ -14,12 +14,8 @@ import type { LinkRef } from './links.js';
 import { ValidationError, isNetlinkError } from './netlink/errors.js';
 import type { RtnlSocket } from './netlink/socket.js';
 import { AF, RTM } from './route/constants.js';
-import { type IfInfoMsg, type Link, type LinkAttrs, linkMessage, toLink, validateLinkRef } from './route/link/index.js';
+import { type IfInfoMsg, type Link, type LinkAttrs, RTEXT_FILTER, linkMessage, readLinkAt, validateLinkRef } from './route/link/index.js';
 
-/** RTEXT_FILTER_SKIP_STATS (<linux/rtnetlink.h>): a name ↔ index look-up needs no counters. */
-const SKIP_STATS = 1 << 3;
-
-type LinkMessage = ReturnType<typeof linkMessage.decode>;
 type Body = (w: Parameters<typeof linkMessage.encode>[0]) => void;
 
 /**
@@ -29,21 +25,28 @@ type Body = (w: Parameters<typeof linkMessage.encode>[0]) => void;
 function getLinkBody(ref: LinkRef | undefined, skipStats: boolean): Body {
   const header: IfInfoMsg = { family: AF.UNSPEC, type: 0, index: typeof ref === 'number' ? ref : 0, flags: 0, change: 0 };
   const attrs: LinkAttrs = typeof ref === 'string' ? { ifname: ref } : {};
-  if (skipStats) attrs.extMask = SKIP_STATS;
+  // A name ↔ index look-up needs no counters.
+  if (skipStats) attrs.extMask = RTEXT_FILTER.SKIP_STATS;
   return (w) => linkMessage.encode(w, { header, attrs });
 }
 
-/** One link by name or ifindex, decoded. A missing link is the kernel's NetlinkError ENODEV. */
-async function requestLink(socket: RtnlSocket, ref: LinkRef, operation: string, skipStats: boolean): Promise<LinkMessage> {
-  const replies = await socket.request(RTM.GETLINK, 0, getLinkBody(ref, skipStats), { operation, attrs: linkMessage.attrs });
-  const reply = replies.find((m) => m.type === RTM.NEWLINK);
-  if (!reply) throw new Error(`${operation}: the kernel answered RTM_GETLINK without a link`);
-  return linkMessage.decode(reply.bytes);
+/**
+ * One link by name or ifindex (see read.ts for what is decoded when). A
+ * missing link is the kernel's NetlinkError ENODEV. No NLM_F_ACK: a
+ * GETLINK is answered by the link or by an error.
+ */
+function requestLink(socket: RtnlSocket, ref: LinkRef, operation: string, skipStats: boolean): Link {
+  let link: Link | undefined;
+  socket.requestRead(RTM.GETLINK, 0, getLinkBody(ref, skipStats), { operation, attrs: linkMessage.attrs, ack: false }, (buf, view, off, h) => {
+    if (h.type === RTM.NEWLINK) link ??= readLinkAt(buf, view, off, h.len, undefined, !skipStats);
+  });
+  if (!link) throw new Error(`${operation}: the kernel answered RTM_GETLINK without a link`);
+  return link;
 }
 
 /** One link by name or ifindex, as a Link. A missing link is the kernel's NetlinkError ENODEV. */
 export async function fetchLink(socket: RtnlSocket, ref: LinkRef, operation: string): Promise<Link> {
-  return toLink(await requestLink(socket, ref, operation, false));
+  return requestLink(socket, ref, operation, false);
 }
 
 /**
@@ -55,7 +58,7 @@ export async function resolveLinkIndex(socket: RtnlSocket, link: LinkRef, field 
   validateLinkRef(link, field);
   if (typeof link === 'number') return link;
   try {
-    return (await requestLink(socket, link, operation, true)).header.index;
+    return requestLink(socket, link, operation, true).index;
   } catch (e) {
     if (isNetlinkError(e, 'ENODEV')) throw new ValidationError(field, `no link named ${JSON.stringify(link)} in this network namespace`);
     throw e;
@@ -65,10 +68,10 @@ export async function resolveLinkIndex(socket: RtnlSocket, link: LinkRef, field 
 /** Every link's name by ifindex, from one RTM_GETLINK dump. */
 export async function linkNames(socket: RtnlSocket, operation = 'list links'): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  for await (const m of socket.dump(RTM.GETLINK, 0, getLinkBody(undefined, true), { operation })) {
-    if (m.type !== RTM.NEWLINK) continue;
-    const msg = linkMessage.decode(m.bytes);
-    if (msg.attrs.ifname !== undefined) out.set(msg.header.index, msg.attrs.ifname);
-  }
+  await socket.dumpRead(RTM.GETLINK, 0, getLinkBody(undefined, true), { operation }, (buf, view, off, h, datagram) => {
+    if (h.type !== RTM.NEWLINK) return;
+    const link = readLinkAt(buf, view, off, h.len, datagram());
+    if (link.name !== '') out.set(link.index, link.name);
+  });
   return out;
 }

@@ -9,7 +9,7 @@ import { NLM_F } from './netlink/constants.js';
 import { NetlinkError, ValidationError, isNetlinkError } from './netlink/errors.js';
 import { type NetnsHandle, type NetnsRef, netnsPath, openNetns } from './netlink/netns.js';
 import type { Message, RtnlSocket } from './netlink/socket.js';
-import { type OperationOptions, withSocket, withSocketIter } from './options.js';
+import { type OperationOptions, openSocket, withSocket } from './options.js';
 import { AF, RTM } from './route/constants.js';
 import {
   BRIDGE_FIELDS,
@@ -20,10 +20,12 @@ import {
   type Link,
   type LinkAttrs,
   type LinkInfo,
+  RTEXT_FILTER,
   linkAttrs,
   linkMessage,
+  readLink,
+  readLinkAt,
   rejectUnknownKeys,
-  toLink,
   validateAlias,
   validateBoolean,
   validateIfname,
@@ -61,8 +63,8 @@ const OPERATION_KEYS = ['netns', 'socket', 'timeout'] as const;
 // ---------------------------------------------------------------- helpers
 
 function header(index = 0, up?: boolean): IfInfoMsg {
-  if (up === undefined) return { ...NO_HEADER, index };
-  return { ...NO_HEADER, index, flags: up ? IFF.UP : 0, change: IFF.UP };
+  if (up === undefined) return { family: AF.UNSPEC, type: 0, index, flags: 0, change: 0 };
+  return { family: AF.UNSPEC, type: 0, index, flags: up ? IFF.UP : 0, change: IFF.UP };
 }
 
 /** Where a request addresses a link: the ifindex in the header, or IFLA_IFNAME. */
@@ -91,28 +93,38 @@ function explain(e: unknown, attrPath: string | undefined, text: string): unknow
   return out;
 }
 
-function decodeOne(replies: Message[], operation: string): Link {
-  const m = replies.find((r) => r.type === RTM.NEWLINK);
-  if (!m) throw new NetlinkError({ errno: 0, code: 'ENOMSG', operation, extack: { message: 'the kernel sent no link message' } });
-  return toLink(linkMessage.decode(m.bytes));
-}
-
-async function fetchLink(sock: RtnlSocket, ref: LinkRef, operation: string, field: string): Promise<Link> {
-  const t = target(ref);
+/**
+ * One RTM_GETLINK by name or ifindex. Sent without NLM_F_ACK: the kernel
+ * answers a GETLINK with the link or with an error, so an ACK would only
+ * cost a second datagram. `stats: false`: see GetLinkOptions.
+ */
+function fetchLinkSync(sock: RtnlSocket, ref: LinkRef, operation: string, field: string, stats = true): Link {
+  const attrs: LinkAttrs = typeof ref === 'number' ? {} : { ifname: ref };
+  if (!stats) attrs.extMask = RTEXT_FILTER.SKIP_STATS;
+  const msg = { header: header(typeof ref === 'number' ? ref : 0), attrs };
+  let link: Link | undefined;
   try {
-    const replies = await sock.request(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: header(t.index), attrs: t.attrs }), {
-      operation,
-      attrs: linkAttrs,
+    sock.requestRead(RTM.GETLINK, 0, (w) => linkMessage.encode(w, msg), { operation, attrs: linkAttrs, ack: false }, (buf, view, off, h) => {
+      if (h.type === RTM.NEWLINK) link ??= readLinkAt(buf, view, off, h.len, undefined, stats);
     });
-    return decodeOne(replies, operation);
   } catch (e) {
     if (isNetlinkError(e, 'ENODEV')) throw explain(e, field, `no link ${describe(ref)}`);
     throw e;
   }
+  if (!link) throw noLink(operation);
+  return link;
+}
+
+function noLink(operation: string): NetlinkError {
+  return new NetlinkError({ errno: 0, code: 'ENOMSG', operation, extack: { message: 'the kernel sent no link message' } });
+}
+
+async function fetchLink(sock: RtnlSocket, ref: LinkRef, operation: string, field: string, stats = true): Promise<Link> {
+  return fetchLinkSync(sock, ref, operation, field, stats);
 }
 
 async function resolveIndex(sock: RtnlSocket, ref: LinkRef, operation: string, field: string): Promise<number> {
-  return (await fetchLink(sock, ref, operation, field)).index;
+  return fetchLinkSync(sock, ref, operation, field, false).index;
 }
 
 async function sendLink(sock: RtnlSocket, type: number, flags: number, hdr: IfInfoMsg, attrs: LinkAttrs, operation: string): Promise<Message[]> {
@@ -120,9 +132,10 @@ async function sendLink(sock: RtnlSocket, type: number, flags: number, hdr: IfIn
 }
 
 /** Deletes what a failed operation created; the original error is what the caller sees. */
-async function undoCreate(sock: RtnlSocket, index: number, operation: string): Promise<void> {
+async function undoCreate(sock: RtnlSocket, ref: LinkRef, operation: string): Promise<void> {
+  const t = target(ref);
   try {
-    await sendLink(sock, RTM.DELLINK, 0, header(index), {}, `${operation} (rollback)`);
+    await sendLink(sock, RTM.DELLINK, 0, header(t.index), t.attrs, `${operation} (rollback)`);
   } catch {
     // Already gone (or unreachable): nothing more we can do; the original error wins.
   }
@@ -140,14 +153,40 @@ function netnsAttr(sock: RtnlSocket, ref: NetnsRef, field: string): { attrs: Lin
 
 // ---------------------------------------------------------------- getLink / listLinks
 
-/** Reads one link by name or ifindex. A missing link is a NetlinkError with code ENODEV. */
-export async function getLink(ref: LinkRef, opts: OperationOptions = {}): Promise<Link> {
-  validateLinkRef(ref, 'link');
-  rejectUnknownKeys(opts, OPERATION_KEYS, '');
-  return withSocket(opts, (sock) => fetchLink(sock, ref, 'getLink', typeof ref === 'number' ? 'index' : 'ifname'));
+export interface GetLinkOptions extends OperationOptions {
+  /**
+   * `false`: no `stats` on the Link, and the request carries IFLA_EXT_MASK
+   * with RTEXT_FILTER_SKIP_STATS, so the kernel leaves out the counters it
+   * can: the IPv6 and ICMPv6 ones in IFLA_AF_SPEC (and a VF's). It still
+   * sends IFLA_STATS and IFLA_STATS64 (rtnl_fill_ifinfo fills them
+   * regardless), which stay in `attrs`. For look-ups that need no counters.
+   * Default true.
+   */
+  stats?: boolean;
 }
 
-export interface ListLinksOptions extends OperationOptions {
+const GET_KEYS = [...OPERATION_KEYS, 'stats'] as const;
+
+/**
+ * Reads one link by name or ifindex. A missing link is a NetlinkError with
+ * code ENODEV. The request and its reply happen inside this call (a
+ * netlink request is answered within sendmsg), so it is not an async
+ * function: that saves the event-loop turns of one for every look-up.
+ */
+export function getLink(ref: LinkRef, opts: GetLinkOptions = {}): Promise<Link> {
+  try {
+    validateLinkRef(ref, 'link');
+    rejectUnknownKeys(opts, GET_KEYS, '');
+    const stats = opts.stats === undefined ? true : validateBoolean(opts.stats, 'stats');
+    const field = typeof ref === 'number' ? 'index' : 'ifname';
+    if (opts.socket !== undefined && opts.netns === undefined) return Promise.resolve(fetchLinkSync(opts.socket, ref, 'getLink', field, stats));
+    return withSocket(opts, (sock) => fetchLinkSync(sock, ref, 'getLink', field, stats));
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+}
+
+export interface ListLinksOptions extends GetLinkOptions {
   /** Only links of this kind ("veth", "bridge" …). */
   kind?: string;
   /** Only ports of this master (name or ifindex). */
@@ -157,7 +196,8 @@ export interface ListLinksOptions extends OperationOptions {
 }
 
 function validateListOptions(opts: ListLinksOptions): void {
-  rejectUnknownKeys(opts, [...OPERATION_KEYS, 'kind', 'master', 'group'], '');
+  rejectUnknownKeys(opts, [...GET_KEYS, 'kind', 'master', 'group'], '');
+  if (opts.stats !== undefined) validateBoolean(opts.stats, 'stats');
   if (opts.kind !== undefined && (typeof opts.kind !== 'string' || opts.kind === '')) throw new ValidationError('kind', `expected a link kind such as "veth", got ${JSON.stringify(opts.kind)}`);
   if (opts.master !== undefined) validateLinkRef(opts.master, 'master');
   if (opts.group !== undefined) validateU32(opts.group, 'group', 'a group number');
@@ -172,33 +212,58 @@ function validateListOptions(opts: ListLinksOptions): void {
  */
 export async function* iterateLinks(opts: ListLinksOptions = {}): AsyncGenerator<Link, void, undefined> {
   validateListOptions(opts);
-  yield* withSocketIter(opts, (sock) => dumpLinks(sock, opts));
+  const { socket, owned } = openSocket(opts);
+  try {
+    const d = linkDump(socket, opts);
+    for await (const m of socket.dump(RTM.GETLINK, 0, d.body, d.options)) {
+      const link = m.type === RTM.NEWLINK ? d.pick(readLinkAt(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength), 0, m.bytes.length, m.bytes, opts.stats !== false)) : undefined;
+      if (link) yield link;
+    }
+  } finally {
+    if (owned) socket.close();
+  }
 }
 
-async function* dumpLinks(sock: RtnlSocket, opts: ListLinksOptions): AsyncGenerator<Link, void, undefined> {
+/**
+ * The dump request behind listLinks / iterateLinks (with the master's index
+ * resolved first) and the filter its replies go through.
+ */
+function linkDump(sock: RtnlSocket, opts: ListLinksOptions) {
   const filter: LinkAttrs = {};
   let master: number | undefined;
   if (opts.master !== undefined) {
-    master = await resolveIndex(sock, opts.master, 'listLinks', 'master');
+    master = fetchLinkSync(sock, opts.master, 'listLinks', 'master', false).index;
     filter.master = master;
   }
   if (opts.kind !== undefined) filter.linkinfo = { kind: opts.kind };
-  const body = (w: Parameters<typeof linkMessage.encode>[0]) => linkMessage.encode(w, { header: NO_HEADER, attrs: filter });
-  for await (const m of sock.dump(RTM.GETLINK, 0, body, { operation: 'listLinks', attrs: linkAttrs })) {
-    if (m.type !== RTM.NEWLINK) continue;
-    const link = toLink(linkMessage.decode(m.bytes));
-    if (opts.kind !== undefined && link.kind !== opts.kind) continue;
-    if (master !== undefined && link.master !== master) continue;
-    if (opts.group !== undefined && link.group !== opts.group) continue;
-    yield link;
-  }
+  if (opts.stats === false) filter.extMask = RTEXT_FILTER.SKIP_STATS;
+  const msg = { header: NO_HEADER, attrs: filter };
+  return {
+    body: (w: Parameters<typeof linkMessage.encode>[0]) => linkMessage.encode(w, msg),
+    options: { operation: 'listLinks', attrs: linkAttrs },
+    /** The link of a reply that passes the filters (the kernel ignores a kind it has no driver for). */
+    pick(link: Link): Link | undefined {
+      if (opts.kind !== undefined && link.kind !== opts.kind) return undefined;
+      if (master !== undefined && link.master !== master) return undefined;
+      if (opts.group !== undefined && link.group !== opts.group) return undefined;
+      return link;
+    },
+  };
 }
 
 /** Lists the links of a namespace, optionally filtered by kind, master and group. */
 export async function listLinks(opts: ListLinksOptions = {}): Promise<Link[]> {
-  const out: Link[] = [];
-  for await (const l of iterateLinks(opts)) out.push(l);
-  return out;
+  validateListOptions(opts);
+  return withSocket(opts, async (sock) => {
+    const d = linkDump(sock, opts);
+    const out: Link[] = [];
+    // Each link keeps its dump chunk (one copy per datagram) for its lazy parts.
+    await sock.dumpRead(RTM.GETLINK, 0, d.body, d.options, (buf, view, off, h, datagram) => {
+      const link = h.type === RTM.NEWLINK ? d.pick(readLinkAt(buf, view, off, h.len, datagram(), opts.stats !== false)) : undefined;
+      if (link) out.push(link);
+    });
+    return out;
+  });
 }
 
 // ---------------------------------------------------------------- createVethPair
@@ -277,31 +342,47 @@ export async function createVethPair(opts: CreateVethPairOptions): Promise<{ lin
       peerNs = ns.handle;
     }
     attrs.linkinfo = { kind: 'veth', data: { peer: { header: NO_HEADER, attrs: peerAttrs } } };
-    let replies: Message[];
+    const msg = { header: header(0, up), attrs };
+    let echoed: Link | undefined;
     try {
       // NLM_F_ECHO: the kernel sends the new link back (6.x honours ECHO on
       // newlink), which tells us its ifindex and, in IFLA_LINK, the peer's.
-      replies = await sendLink(sock, RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, header(0, up), attrs, operation);
+      sock.requestRead(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, (w) => linkMessage.encode(w, msg), { operation, attrs: linkAttrs }, (buf, view, off, h) => {
+        if (h.type !== RTM.NEWLINK || echoed) return;
+        try {
+          echoed = readLinkAt(buf, view, off, h.len);
+        } catch {
+          // An echo we cannot read: the link is read back below instead.
+        }
+      });
     } catch (e) {
       if (isNetlinkError(e, 'EEXIST')) throw await explainExists(sock, e, opts);
       throw e;
     } finally {
       peerNs?.close();
     }
-    const echoed = replies.find((m) => m.type === RTM.NEWLINK);
-    const first = echoed ? toLink(linkMessage.decode(echoed.bytes)) : await fetchLink(sock, attrs.ifname as string, operation, 'ifname');
+    let first = echoed;
     try {
+      first ??= fetchLinkSync(sock, attrs.ifname as string, operation, 'ifname');
+      const firstLink = first;
       return await inPeerNetns(sock, opts, async (peerSock) => {
-        let peer = await fetchPeer(peerSock, first.link ?? opts.peer.name, opts.peer.name, operation);
+        let peer = fetchPeer(peerSock, firstLink.link ?? opts.peer.name, opts.peer.name, operation);
         if (peerUp !== undefined) {
           await sendLink(peerSock, RTM.NEWLINK, 0, header(peer.index, peerUp), {}, operation);
-          peer = await fetchLink(peerSock, peer.index, operation, 'peer');
+          peer = fetchLinkSync(peerSock, peer.index, operation, 'peer');
         }
-        const link = await fetchLink(sock, first.index, operation, 'ifname');
+        // The echo is the new link as rtnl_configure_link() announced it
+        // (its header's ifi_change is ~0: everything is new). Read it again
+        // when something changes it after the echo: rtnl_newlink_create()
+        // applies IFLA_MASTER later, and an end brought up gets its carrier
+        // and operational state from linkwatch, asynchronously (the echo of
+        // an up link says RUNNING and UNKNOWN for a moment).
+        const stale = (echoed !== undefined && opts.master !== undefined) || up === true || peerUp !== undefined;
+        const link = stale ? fetchLinkSync(sock, firstLink.index, operation, 'ifname') : firstLink;
         return { link, peer };
       });
     } catch (e) {
-      await undoCreate(sock, first.index, operation);
+      await undoCreate(sock, first?.index ?? (attrs.ifname as string), operation);
       throw e;
     }
   });
@@ -320,15 +401,17 @@ function inPeerNetns<T>(sock: RtnlSocket, opts: CreateVethPairOptions, fn: (s: R
  * (an index read across namespaces could name another link); by name if
  * the index does not lead to it.
  */
-async function fetchPeer(sock: RtnlSocket, ref: LinkRef, name: string, operation: string): Promise<Link> {
+function fetchPeer(sock: RtnlSocket, ref: LinkRef, name: string, operation: string): Link {
   if (typeof ref === 'number') {
-    const byIndex = await fetchLink(sock, ref, operation, 'peer').catch((e: unknown) => {
-      if (isNetlinkError(e, 'ENODEV')) return undefined;
-      throw e;
-    });
+    let byIndex: Link | undefined;
+    try {
+      byIndex = fetchLinkSync(sock, ref, operation, 'peer');
+    } catch (e) {
+      if (!isNetlinkError(e, 'ENODEV')) throw e;
+    }
     if (byIndex && byIndex.name === name) return byIndex;
   }
-  return fetchLink(sock, name, operation, 'peer');
+  return fetchLinkSync(sock, name, operation, 'peer');
 }
 
 /**
@@ -448,7 +531,7 @@ export async function createBridge(name: string, opts: CreateBridgeOptions = {})
       throw e;
     }
     const echoed = replies.find((m) => m.type === RTM.NEWLINK);
-    const index = echoed ? toLink(linkMessage.decode(echoed.bytes)).index : undefined;
+    const index = echoed ? readLink(echoed.bytes).index : undefined;
     if (index === undefined) return fetchLink(sock, name, operation, 'ifname');
     try {
       return await fetchLink(sock, index, operation, 'ifname');

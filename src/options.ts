@@ -16,7 +16,8 @@ export interface OperationOptions {
   timeout?: number;
 }
 
-function open(opts: OperationOptions | undefined): { socket: RtnlSocket; owned: boolean } {
+/** The caller's socket (`owned: false`) or a new one inside `netns` that the caller must close. */
+export function openSocket(opts: OperationOptions | undefined): { socket: RtnlSocket; owned: boolean } {
   if (opts?.socket) {
     if (opts.netns !== undefined) throw new ValidationError('netns', 'pass either `socket` or `netns`, not both (a socket already lives in its namespace)');
     return { socket: opts.socket, owned: false };
@@ -29,7 +30,7 @@ function open(opts: OperationOptions | undefined): { socket: RtnlSocket; owned: 
 
 /** Runs `fn` with the caller's socket or a fresh one that is closed afterwards. */
 export async function withSocket<T>(opts: OperationOptions | undefined, fn: (s: RtnlSocket) => Promise<T> | T): Promise<T> {
-  const { socket, owned } = open(opts);
+  const { socket, owned } = openSocket(opts);
   try {
     return await fn(socket);
   } finally {
@@ -39,7 +40,7 @@ export async function withSocket<T>(opts: OperationOptions | undefined, fn: (s: 
 
 /** The streaming twin of {@link withSocket}: the socket lives as long as the iteration. */
 export async function* withSocketIter<T>(opts: OperationOptions | undefined, fn: (s: RtnlSocket) => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  const { socket, owned } = open(opts);
+  const { socket, owned } = openSocket(opts);
   try {
     yield* fn(socket);
   } finally {

@@ -172,7 +172,7 @@ function emit(w: ByteWriter, def: AttrDef, type: number, value: unknown): void {
   const start = w.beginAttr(type);
   w.path.push(def.key);
   if (w.trace) {
-    const entry = { offset: start, path: w.path.join('.') } as { offset: number; path: string; set?: AttrSet };
+    const entry = { offset: start, path: w.path.length === 1 ? def.key : w.path.join('.') } as { offset: number; path: string; set?: AttrSet };
     if (def.codec.set) entry.set = def.codec.set;
     w.trace.push(entry);
   }

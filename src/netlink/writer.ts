@@ -37,7 +37,8 @@ export class ByteWriter {
     this.pos = 0;
     this.error = undefined;
     this.trace = undefined;
-    this.path = [];
+    // Setting an array's length is a runtime call; the path is empty after a complete message.
+    if (this.path.length) this.path.length = 0;
     return this;
   }
 
@@ -120,7 +121,9 @@ export class ByteWriter {
   }
   zeros(n: number): void {
     this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
+    // Padding and headers are a few bytes: a loop is cheaper than fill()'s call.
+    if (n <= 32) for (let i = 0; i < n; i++) this.buf[this.pos + i] = 0;
+    else this.buf.fill(0, this.pos, this.pos + n);
     this.pos += n;
   }
   /** A NUL-terminated string. */
@@ -129,8 +132,25 @@ export class ByteWriter {
       this.fail(`invalid string: ${String(s)}`);
       s = '';
     }
-    const b = encoder.encode(s);
-    this.bytes(b);
+    // ASCII (interface names, kinds) is copied byte by byte: TextEncoder.encode
+    // allocates an ArrayBuffer per call, which costs more than a whole
+    // GETLINK round trip. Anything else is encoded in place.
+    const n = s.length;
+    this.ensure(n + 1);
+    const buf = this.buf;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[this.pos + i] = c;
+    }
+    this.pos += i;
+    if (i < n) {
+      // At most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+      const rest = s.slice(i);
+      this.ensure(3 * rest.length + 1);
+      this.pos += encoder.encodeInto(rest, this.buf.subarray(this.pos)).written;
+    }
     this.u8(0);
   }
   /** Pads with zero bytes to the next 4-byte boundary. */
@@ -170,6 +190,12 @@ export class ByteWriter {
   finish(): Uint8Array {
     if (this.error) throw this.error;
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** {@link finish} without the view: the number of bytes written, which start at `buf[0]`. */
+  finishLength(): number {
+    if (this.error) throw this.error;
+    return this.pos;
   }
 
   get failed(): Error | undefined {

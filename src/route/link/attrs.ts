@@ -25,6 +25,22 @@ import { makeVethAttrs } from './kinds/veth.js';
 import { vxlanAttrs } from './kinds/vxlan.js';
 import { rtnlLinkIfmap, rtnlLinkStats, rtnlLinkStats64 } from './stats.js';
 
+/**
+ * RTEXT_FILTER_* (<linux/rtnetlink.h>): bits of IFLA_EXT_MASK in a GETLINK
+ * request, saying what extra (or less) the kernel should put in its reply.
+ */
+export const RTEXT_FILTER = {
+  VF: 1 << 0,
+  BRVLAN: 1 << 1,
+  BRVLAN_COMPRESSED: 1 << 2,
+  /** No IFLA_STATS / IFLA_STATS64 and no IPv6 counters (IFLA_INET6_STATS, IFLA_INET6_ICMP6STATS). */
+  SKIP_STATS: 1 << 3,
+  MRP: 1 << 4,
+  CFM_CONFIG: 1 << 5,
+  CFM_STATUS: 1 << 6,
+  MST: 1 << 7,
+} as const;
+
 /** IFLA_XDP nest (IFLA_XDP_*): attach state and program ids. */
 export const xdpAttrs = attrSet('xdp', {
   fd: attr(1, s32),

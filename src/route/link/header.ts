@@ -71,10 +71,15 @@ export const IFF = {
   ECHO: 0x40000,
 } as const;
 
+const FLAG_LIST = Object.entries(IFF) as [string, number][];
+
 /** Flag names in the order `ip link` prints them. */
 export function flagNames(flags: number): string[] {
   const out: string[] = [];
-  for (const [name, bit] of Object.entries(IFF)) if (flags & bit) out.push(name);
+  for (let i = 0; i < FLAG_LIST.length; i++) {
+    const f = FLAG_LIST[i] as [string, number];
+    if (flags & f[1]) out.push(f[0]);
+  }
   return out;
 }
 

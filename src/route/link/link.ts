@@ -3,6 +3,7 @@
  * units a newcomer expects, while `attrs` keeps every decoded attribute
  * (unknown ones included, so nothing the kernel said is lost).
  */
+import { AF } from '../constants.js';
 import type { LinkAttrs } from './attrs.js';
 import { ARPHRD_NAMES, type IfInfoMsg, IFF, LINK_MODES, type LinkMode, OPER_STATES, type OperState, flagNames } from './header.js';
 import type { LinkInfo } from './linkinfo.js';
@@ -70,7 +71,8 @@ export interface Link {
   attrs: LinkAttrs;
 }
 
-function kindInfo(index: number, attrs: LinkAttrs, li: LinkInfo | undefined): LinkKindInfo | undefined {
+/** `Link.info` from a link's decoded attributes (exported for the lazy view in read.ts). */
+export function kindInfo(index: number, attrs: LinkAttrs, li: LinkInfo | undefined): LinkKindInfo | undefined {
   const data = li?.data instanceof Uint8Array ? undefined : li?.data;
   switch (li?.kind) {
     case 'veth': {
@@ -134,10 +136,18 @@ export function toLink(msg: { header: IfInfoMsg; attrs: LinkAttrs }): Link {
   if (attrs.stats64 !== undefined) link.stats = attrs.stats64;
   const info = kindInfo(header.index, attrs, li);
   if (info) link.info = info;
+  const port = portInfo(header.family, attrs);
+  if (port) link.portInfo = port;
+  return link;
+}
+
+/** `Link.portInfo` from a link's decoded attributes, when the link is a bridge port. */
+export function portInfo(family: number, attrs: LinkAttrs): BridgePortInfo | undefined {
   // A bridge port's options come as linkinfo slave data in AF_UNSPEC
   // messages and as IFLA_PROTINFO in AF_BRIDGE ones.
+  const li = attrs.linkinfo;
   const sd = li?.slaveKind === 'bridge' && !(li.slaveData instanceof Uint8Array) ? li.slaveData : undefined;
-  const pi = header.family === 7 && attrs.protinfo && !(attrs.protinfo instanceof Uint8Array) ? (attrs.protinfo as BridgePortAttrs) : undefined;
-  if (sd ?? pi) link.portInfo = bridgePortInfo((sd ?? pi) as BridgePortAttrs);
-  return link;
+  const pi = family === AF.BRIDGE && attrs.protinfo && !(attrs.protinfo instanceof Uint8Array) ? (attrs.protinfo as BridgePortAttrs) : undefined;
+  const data = sd ?? pi;
+  return data ? bridgePortInfo(data as BridgePortAttrs) : undefined;
 }

@@ -17,16 +17,43 @@ export const MTU_MAX = 65535;
 
 const encoder = new TextEncoder();
 
+/** Bytes of `s` in UTF-8, without encoding it (TextEncoder.encode allocates a buffer per call). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: 4 bytes for 2 code units
+      i++;
+    } else n += 2; // other BMP code points, and lone surrogates (encoded as U+FFFD)
+  }
+  return n;
+}
+
 /**
  * A valid interface name, as the kernel's dev_valid_name() sees it: 1–15
  * bytes, not "." or "..", no "/", ":" or whitespace.
  */
 export function validateIfname(name: unknown, field: string): string {
   if (typeof name !== 'string') throw new ValidationError(field, `expected an interface name, got ${JSON.stringify(name)}`);
-  const n = encoder.encode(name).length;
+  // Names are looked up on every request: check ASCII ones in one pass
+  // (the same rules as the regular expression below, which handles the rest).
+  let ascii = true;
+  let forbidden = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if (c === 0 || (c >= 9 && c <= 13) || c === 32 || c === 47 || c === 58) forbidden = true;
+  }
+  const n = ascii ? name.length : utf8Length(name);
   if (n < 1 || n > IFNAME_MAX_BYTES) throw new ValidationError(field, `interface name ${JSON.stringify(name)} must be 1–${IFNAME_MAX_BYTES} bytes, is ${n}`);
   if (name === '.' || name === '..') throw new ValidationError(field, `interface name may not be "." or ".."`);
-  if (/[/:\s\0]/u.test(name)) throw new ValidationError(field, `interface name ${JSON.stringify(name)} may not contain "/", ":", NUL or whitespace`);
+  if (ascii ? forbidden : /[/:\s\0]/u.test(name)) throw new ValidationError(field, `interface name ${JSON.stringify(name)} may not contain "/", ":", NUL or whitespace`);
   return name;
 }
 
