@@ -19,13 +19,22 @@
  * unicast frames to unknown MACs out of every port, so the TAP sees those;
  * unicast between a and b, once learned, never reaches it.
  *
+ * With `--ovs` (DemoOptions.ovs) the switch is an Open vSwitch bridge
+ * instead: the demo starts a private ovsdb-server and ovs-vswitchd
+ * (examples/ovs-daemons.ts) with ovs-vswitchd inside "sw", makes br0 a
+ * userspace-datapath (netdev) OVS bridge, and attaches the same veth ends
+ * and the same TAP as OVS ports through OVSDB (ovs.addPort). With the netdev
+ * datapath ovs-vswitchd opens ports by name in its own namespace and
+ * forwards frames itself (packet sockets on the ports), so all ports and
+ * the daemon share "sw"; the traffic steps are the same.
+ *
  * Nothing touches the machine's own network namespace. Everything is
  * removed at the end, also on Ctrl-C or on error. Needs root
  * (CAP_NET_ADMIN and CAP_SYS_ADMIN). In an application the imports are
  * `from 'rtnl'`.
  */
 import dgram from 'node:dgram';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   addAddress,
   addNeighbour,
@@ -38,8 +47,13 @@ import {
   listNeighbours,
   listNetns,
   runInNetns,
+  ovs,
   type Tap,
 } from '../src/index.js';
+import { startOvsDaemons, type OvsDaemons } from './ovs-daemons.js';
+
+/** For scripts/start.mjs: what `--ovs` lacks on this machine, checked before anything is made. */
+export { ovsMissing } from './ovs-daemons.js';
 import {
   ARP_REPLY,
   ARP_REQUEST,
@@ -97,6 +111,8 @@ export interface DemoOptions {
   stepDelayMs?: number;
   /** Throw at the start of this step, to exercise the clean-up path (`--fail-at-step N`). */
   failAtStep?: number;
+  /** Use an Open vSwitch bridge (userspace datapath, private daemons) instead of a Linux bridge (`--ovs`). */
+  ovs?: boolean;
 }
 
 /** Everything made so far, undone in reverse order. */
@@ -294,8 +310,18 @@ export async function demo(options: DemoOptions = {}): Promise<void> {
   let tap: Tap | undefined;
   let reader: Promise<void> | undefined;
 
-  say(bold('rtnl demo: veth pairs and a TAP device on one Linux bridge'));
-  say(dim('Everything lives in three throwaway network namespaces and is removed at the end.'));
+  const useOvs = options.ovs === true;
+  const switchName = useOvs ? 'Open vSwitch bridge' : 'Linux bridge';
+  let daemons: OvsDaemons | undefined;
+  /** Where ports go: the Linux bridge as master, or the OVS bridge as an OVSDB port. */
+  const attach = async (port: string) => {
+    if (!daemons) return;
+    const p = await ovs.addPort('br0', port, { socket: daemons.socket });
+    say(`   ${port} is OVS port ${p.interfaces[0]?.ofport ?? '?'} of br0 (added through OVSDB; ovs-vswitchd opened it)`);
+  };
+
+  say(bold(`rtnl demo: veth pairs and a TAP device on one ${switchName}`));
+  say(dim(`Everything lives in three throwaway network namespaces${useOvs ? ', with private OVS daemons,' : ''} and is removed at the end.`));
 
   try {
     await step('Three throwaway network namespaces');
@@ -308,10 +334,24 @@ export async function demo(options: DemoOptions = {}): Promise<void> {
     }
     note(`"${ns.sw}" is the switch; "${ns.a}" and "${ns.b}" are two hosts.`);
 
-    await step(`A bridge br0 inside ${ns.sw}`);
-    await createBridge('br0', { netns: ns.sw, up: true });
-    cleanup.add('delete br0', () => deleteLink('br0', { netns: ns.sw }));
-    note('A software switch: it learns which MAC lives behind which port and forwards frames there.');
+    if (useOvs) {
+      await step(`An Open vSwitch bridge br0, its ovs-vswitchd inside ${ns.sw}`);
+      daemons = await startOvsDaemons(ns.sw);
+      const d = daemons;
+      // Registered after the namespaces, so it runs before they are deleted.
+      cleanup.add('stop the OVS daemons', () => d.stop());
+      say(`   started ovsdb-server (pid ${d.pids.ovsdb}) on ${d.socket}`);
+      say(`   started ovs-vswitchd (pid ${d.pids.vswitchd}) inside ${ns.sw}`);
+      const br = await ovs.addBridge('br0', { socket: d.socket, datapathType: 'netdev' });
+      cleanup.add('delete OVS bridge br0', () => ovs.deleteBridge('br0', { socket: d.socket, ifExists: true }));
+      say(`   OVS bridge br0 (datapath ${br.datapathType}: forwarding inside ovs-vswitchd, no kernel module)`);
+      note('Configured through OVSDB (JSON-RPC on the unix socket), not rtnetlink; its default flow NORMAL is a learning switch.');
+    } else {
+      await step(`A bridge br0 inside ${ns.sw}`);
+      await createBridge('br0', { netns: ns.sw, up: true });
+      cleanup.add('delete br0', () => deleteLink('br0', { netns: ns.sw }));
+      note('A software switch: it learns which MAC lives behind which port and forwards frames there.');
+    }
 
     await step('Two veth pairs: one end a bridge port, the other born inside a host namespace');
     for (const [host, port, ip] of [
@@ -319,22 +359,32 @@ export async function demo(options: DemoOptions = {}): Promise<void> {
       [ns.b, 'veth-b', B_IP],
     ] as const) {
       checkAbort(signal);
-      const { link, peer } = await createVethPair({ netns: ns.sw, name: port, master: 'br0', up: true, peer: { name: 'eth0', netns: host, up: true } });
+      const { link, peer } = await createVethPair({
+        netns: ns.sw,
+        name: port,
+        ...(useOvs ? {} : { master: 'br0' }),
+        up: true,
+        peer: { name: 'eth0', netns: host, up: true },
+      });
       cleanup.add(`delete ${port}`, () => deleteLink(port, { netns: ns.sw }));
       await addAddress('eth0', `${ip}/24`, { netns: host });
       say(`   ${ns.sw}/${link.name} (ifindex ${link.index}, port of br0)  <== veth ==>  ${host}/${peer.name} ${ip}/24 (ifindex ${peer.index})`);
+      await attach(port);
     }
     note('A veth pair is a cable: a frame sent into one end comes out of the other.');
     note('The peer was created directly inside the namespace (IFLA_NET_NS_FD in the same request).');
 
     await step('A TAP device tap0 on the same bridge, its user-space end opened here');
-    const made = await createTap('tap0', { netns: ns.sw, master: 'br0', up: true, open: true });
+    const made = await createTap('tap0', { netns: ns.sw, ...(useOvs ? {} : { master: 'br0' }), up: true, open: true });
     tap = made.tap;
     cleanup.add('delete tap0', () => deleteLink('tap0', { netns: ns.sw }));
     cleanup.add('close the TAP', () => tap?.close());
     say(`   ${ns.sw}/tap0 (ifindex ${made.link.index}, port of br0), read and written through fd ${tap.fileDescriptor} of this process`);
+    await attach('tap0');
     note(`This process answers as host ${TAP_HOST_IP} (MAC ${TAP_HOST_MAC}) by writing frames into the TAP.`);
+    if (daemons) note('veth end and TAP attach to OVS the same way: a system port, opened by name in ovs-vswitchd\'s namespace.');
     await show(['-n', ns.sw, '-br', 'link']);
+    if (daemons) await show(['ovs', '--db', `unix:${daemons.socket}`, 'list-ports', 'br0']);
     await show(['-n', ns.a, '-br', 'addr', 'show', 'dev', 'eth0']);
 
     const seen: SeenFrame[] = [];
@@ -369,9 +419,20 @@ export async function demo(options: DemoOptions = {}): Promise<void> {
     note('The bridge does not know where that MAC lives, so it floods the frame out of every port: the TAP sees it.');
 
     await step('What the bridge learned (its forwarding database)');
-    const fdb = await listNeighbours({ netns: ns.sw, family: 'bridge', master: 'br0' });
-    const learned = fdb.filter((e) => e.link !== 'br0' && !e.state.includes('PERMANENT') && e.lladdr !== undefined);
-    for (const e of learned) say(`   ${e.lladdr} is behind ${e.link}`);
+    if (daemons) {
+      // OVS keeps its MAC table inside ovs-vswitchd, not in the kernel: ask the daemon.
+      const byOfport = new Map((await ovs.listPorts('br0', { socket: daemons.socket })).map((p) => [String(p.interfaces[0]?.ofport), p.name]));
+      const table = daemons.appctl(['fdb/show', 'br0']);
+      if (table === undefined) say('   (ovs-appctl is not installed: cannot ask ovs-vswitchd for its MAC table)');
+      for (const line of (table ?? '').split('\n').slice(1)) {
+        const [port, , mac] = line.trim().split(/\s+/);
+        if (port && mac && byOfport.has(port)) say(`   ${mac} is behind ${byOfport.get(port)} (OVS port ${port})`);
+      }
+    } else {
+      const fdb = await listNeighbours({ netns: ns.sw, family: 'bridge', master: 'br0' });
+      const learned = fdb.filter((e) => e.link !== 'br0' && !e.state.includes('PERMANENT') && e.lladdr !== undefined);
+      for (const e of learned) say(`   ${e.lladdr} is behind ${e.link}`);
+    }
     note('Unicast to these MACs goes out of that one port only.');
 
     await step('Summary');
@@ -389,8 +450,22 @@ export async function demo(options: DemoOptions = {}): Promise<void> {
       (all) => all.filter((n) => Object.values(ns).includes(n.name)).map((n) => n.name),
       () => [] as string[],
     );
+    if (daemons) {
+      const running = Object.values(daemons.pids).filter((pid): pid is number => pid !== undefined && isRunning(pid));
+      if (running.length) left.push(`OVS daemons (pids ${running.join(', ')})`);
+      else say(`   stopped ovsdb-server and ovs-vswitchd (pids ${daemons.pids.ovsdb}, ${daemons.pids.vswitchd})`);
+    }
     say(left.length ? `   LEFT BEHIND: ${left.join(', ')}` : '   removed every device and namespace the demo made');
     say(dim(`   (${((Date.now() - started) / 1000).toFixed(1)} s)`));
+  }
+}
+
+/** True while `pid` runs (a zombie does not count). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 

@@ -5,6 +5,8 @@
 //   npm start                     run it
 //   npm start -- --slow[=MS]      pause before each step (default 1500 ms) to read along
 //   npm start -- --fail-at-step N stop with an error at step N (shows the clean-up path)
+//   npm start -- --ovs            an Open vSwitch bridge (userspace datapath, private
+//                                 ovsdb-server + ovs-vswitchd) instead of the Linux bridge
 //
 // The demo is TypeScript; Node runs JavaScript. So this script bundles
 // examples/demo.ts with the library sources into .cache/demo/demo.mjs
@@ -34,8 +36,9 @@ function parseArgs(argv) {
     const slow = /^--slow(?:=(\d+))?$/.exec(a);
     if (slow) o.stepDelayMs = slow[1] === undefined ? 1500 : Number(slow[1]);
     else if (a === '--fail-at-step' && /^\d+$/.test(argv[i + 1] ?? '')) o.failAtStep = Number(argv[++i]);
+    else if (a === '--ovs') o.ovs = true;
     else if (a === '--help' || a === '-h') {
-      console.log('Usage: npm start [-- --slow[=MS]] [-- --fail-at-step N]');
+      console.log('Usage: npm start [-- --slow[=MS]] [-- --fail-at-step N] [-- --ovs]');
       process.exit(0);
     } else fail(`Unknown option ${a}. Try: npm start -- --help`, 2);
   }
@@ -95,7 +98,11 @@ const options = parseArgs(process.argv.slice(2));
 const problem = preflight();
 if (problem) fail(problem);
 
-const { demo } = await import(pathToFileURL(await bundle()).href);
+const { demo, ovsMissing } = await import(pathToFileURL(await bundle()).href);
+if (options.ovs) {
+  const missing = ovsMissing();
+  if (missing) fail(missing);
+}
 
 const controller = new AbortController();
 let signals = 0;

@@ -1,8 +1,9 @@
 /**
  * The `rtnl` command without process plumbing: global options, then one
- * object (`link`, `addr`, `route`, `neigh`, `netns`, `tuntap`, `monitor`)
- * and its verb, as `ip` reads them. Returns the exit code; main.ts wires
- * stdout/stderr, signals and process.exit around it.
+ * object (`link`, `addr`, `route`, `neigh`, `netns`, `tuntap`, `monitor`;
+ * also `ovs`, which speaks OVSDB as ovs-vsctl does) and its verb, as `ip`
+ * reads them. Returns the exit code; main.ts wires stdout/stderr,
+ * signals and process.exit around it.
  */
 import { Args, isHelp, matches } from './args.js';
 import type { Context, GlobalOptions } from './context.js';
@@ -12,19 +13,21 @@ import { linkCommand, LINK_HELP } from './commands/link.js';
 import { monitorCommand, MONITOR_HELP } from './commands/monitor.js';
 import { neighCommand, NEIGH_HELP } from './commands/neigh.js';
 import { netnsCommand, NETNS_HELP } from './commands/netns.js';
+import { ovsCommand, OVS_HELP } from './commands/ovs.js';
 import { routeCommand, ROUTE_HELP } from './commands/route.js';
 import { tuntapCommand, TUNTAP_HELP } from './commands/tuntap.js';
 import { VERSION } from './version.js';
 
 export const MAIN_HELP = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor }
+where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs }
        OPTIONS := { -n[etns] NAME | -d[etails] | -j[son] | -p[retty] |
                     -br[ief] | -s[tatistics] | -4 | -6 | -V[ersion] | -h[elp] }
 
 rtnl speaks rtnetlink directly (no iproute2); its output follows "ip":
 "-j" prints the field names and shapes of "ip -j", "-d" the details of "ip -d".
 "-n NAME" acts inside the network namespace /run/netns/NAME without moving
-the process. "rtnl OBJECT help" shows each object's commands.
+the process. "rtnl ovs" configures Open vSwitch bridges and ports through
+ovsdb-server, as ovs-vsctl does. "rtnl OBJECT help" shows each object's commands.
 `;
 
 interface ObjectDef {
@@ -44,6 +47,7 @@ const OBJECTS: ObjectDef[] = [
   { name: 'tap', run: tuntapCommand, help: TUNTAP_HELP },
   { name: 'monitor', run: monitorCommand, help: MONITOR_HELP },
   { name: 'netns', run: netnsCommand, help: NETNS_HELP },
+  { name: 'ovs', run: ovsCommand, help: OVS_HELP },
 ];
 
 export interface RunIo {
