@@ -6,7 +6,7 @@
  * same option.
  */
 import { NLM_F } from './netlink/constants.js';
-import { NetlinkError, ValidationError, isNetlinkError } from './netlink/errors.js';
+import { NetlinkError, TimeoutError, ValidationError, isNetlinkError } from './netlink/errors.js';
 import { type NetnsHandle, type NetnsRef, netnsPath, openNetns } from './netlink/netns.js';
 import type { Message, RtnlSocket } from './netlink/socket.js';
 import { type OperationOptions, openSocket, withSocket } from './options.js';
@@ -139,6 +139,23 @@ async function undoCreate(sock: RtnlSocket, ref: LinkRef, operation: string): Pr
   } catch {
     // Already gone (or unreachable): nothing more we can do; the original error wins.
   }
+}
+
+/**
+ * After a creating request timed out: the kernel may have made the link and
+ * only its answer was lost. The name was ours to give and the kernel
+ * refuses a taken one (EEXIST), so a link of that name and kind is taken
+ * to be the one this call made, and deleted. Costs requests only on this
+ * failure path.
+ */
+async function undoLostCreate(sock: RtnlSocket, name: string, kind: string, operation: string): Promise<void> {
+  let made: Link;
+  try {
+    made = fetchLinkSync(sock, name, `${operation} (rollback)`, 'ifname', false);
+  } catch {
+    return; // not there (the request never ran) or unreachable: nothing to undo
+  }
+  if (made.kind === kind) await undoCreate(sock, made.index, operation);
 }
 
 /** IFLA_NET_NS_FD or IFLA_NET_NS_PID for a namespace reference; the handle must be closed after the request. */
@@ -334,30 +351,36 @@ export async function createVethPair(opts: CreateVethPairOptions): Promise<{ lin
   const operation = 'createVethPair';
 
   return withSocket(opts, async (sock) => {
-    if (opts.master !== undefined) attrs.master = await resolveIndex(sock, opts.master, operation, 'master');
+    // The peer's namespace is opened before any request, so a missing one
+    // is a ValidationError that no request precedes.
     let peerNs: NetnsHandle | undefined;
     if (opts.peer.netns !== undefined) {
       const ns = netnsAttr(sock, opts.peer.netns, 'peer.netns');
       Object.assign(peerAttrs, ns.attrs);
       peerNs = ns.handle;
     }
-    attrs.linkinfo = { kind: 'veth', data: { peer: { header: NO_HEADER, attrs: peerAttrs } } };
-    const msg = { header: header(0, up), attrs };
     let echoed: Link | undefined;
     try {
-      // NLM_F_ECHO: the kernel sends the new link back (6.x honours ECHO on
-      // newlink), which tells us its ifindex and, in IFLA_LINK, the peer's.
-      sock.requestRead(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, (w) => linkMessage.encode(w, msg), { operation, attrs: linkAttrs }, (buf, view, off, h) => {
-        if (h.type !== RTM.NEWLINK || echoed) return;
-        try {
-          echoed = readLinkAt(buf, view, off, h.len);
-        } catch {
-          // An echo we cannot read: the link is read back below instead.
-        }
-      });
-    } catch (e) {
-      if (isNetlinkError(e, 'EEXIST')) throw await explainExists(sock, e, opts);
-      throw e;
+      if (opts.master !== undefined) attrs.master = await resolveIndex(sock, opts.master, operation, 'master');
+      attrs.linkinfo = { kind: 'veth', data: { peer: { header: NO_HEADER, attrs: peerAttrs } } };
+      const msg = { header: header(0, up), attrs };
+      try {
+        // NLM_F_ECHO: the kernel sends the new link back (6.x honours ECHO on
+        // newlink), which tells us its ifindex and, in IFLA_LINK, the peer's.
+        sock.requestRead(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, (w) => linkMessage.encode(w, msg), { operation, attrs: linkAttrs }, (buf, view, off, h) => {
+          if (h.type !== RTM.NEWLINK || echoed) return;
+          try {
+            echoed = readLinkAt(buf, view, off, h.len);
+          } catch {
+            // An echo we cannot read: the link is read back below instead.
+          }
+        });
+      } catch (e) {
+        if (isNetlinkError(e, 'EEXIST')) throw await explainExists(sock, e, opts);
+        // Deleting the first end deletes its peer too, wherever it is.
+        if (e instanceof TimeoutError) await undoLostCreate(sock, attrs.ifname as string, 'veth', operation);
+        throw e;
+      }
     } finally {
       peerNs?.close();
     }
@@ -528,15 +551,15 @@ export async function createBridge(name: string, opts: CreateBridgeOptions = {})
       if (isNetlinkError(e) && e.errno === 95 && data.vlanFiltering !== undefined) {
         throw explain(e, 'linkinfo.data.vlanFiltering', 'this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING)');
       }
+      if (e instanceof TimeoutError) await undoLostCreate(sock, name, 'bridge', operation);
       throw e;
     }
     const echoed = replies.find((m) => m.type === RTM.NEWLINK);
     const index = echoed ? readLink(echoed.bytes).index : undefined;
-    if (index === undefined) return fetchLink(sock, name, operation, 'ifname');
     try {
-      return await fetchLink(sock, index, operation, 'ifname');
+      return await fetchLink(sock, index ?? name, operation, 'ifname');
     } catch (e) {
-      await undoCreate(sock, index, operation);
+      await undoCreate(sock, index ?? name, operation);
       throw e;
     }
   });
@@ -631,71 +654,131 @@ export async function setLink(ref: LinkRef, opts: SetLinkOptions): Promise<Link>
   validateLinkRef(ref, 'link');
   if (!opts || typeof opts !== 'object') throw new ValidationError('options', 'expected an options object');
   const p = planSet(opts);
-  const operation = 'setLink';
   return withSocket(opts, async (sock) => {
-    const before = await fetchLink(sock, ref, operation, typeof ref === 'number' ? 'index' : 'ifname');
-    if (p.mtu !== undefined && before.maxMtu) validateMtu(p.mtu, 'mtu', before.minMtu ?? 68, before.maxMtu);
-    if (p.port && p.master === undefined && before.slaveKind !== 'bridge') {
-      throw new ValidationError('bridgePort', `${before.name} is not a bridge port (pass master to enslave it in the same call)`);
-    }
-    let masterIndex: number | undefined;
-    if (p.master !== undefined) masterIndex = p.master === null ? 0 : await resolveIndex(sock, p.master, operation, 'master');
-    const masterChanges = masterIndex !== undefined && masterIndex !== (before.master ?? 0);
-
-    // Step A: the link's own settings (and port options when the master stays).
-    const a: LinkAttrs = {};
-    if (p.mtu !== undefined) a.mtu = p.mtu;
-    if (p.address !== undefined) a.address = p.address;
-    if (p.txqlen !== undefined) a.txqlen = p.txqlen;
-    if (p.group !== undefined) a.group = p.group;
-    if (p.alias !== undefined) a.ifalias = p.alias;
-    if (masterIndex !== undefined) a.master = masterIndex;
-    if (p.name !== undefined && p.move === undefined) a.ifname = p.name;
-    if (p.port && !masterChanges) a.linkinfo = { slaveKind: 'bridge', slaveData: p.port } as LinkInfo;
-    const upInA = p.move === undefined ? p.up : undefined;
+    // The target namespace is opened before any request, so a missing one
+    // is a ValidationError that no request precedes.
+    const ns = p.move === undefined ? undefined : netnsAttr(sock, p.move, 'moveToNetns');
     try {
-      if (Object.keys(a).length || upInA !== undefined) {
-        await sendLink(sock, RTM.NEWLINK, 0, header(before.index, upInA), a, operation).catch((e: unknown) => {
-          if (isNetlinkError(e, 'EEXIST') && a.ifname !== undefined) throw explain(e, 'ifname', `a link named ${JSON.stringify(a.ifname)} already exists`);
-          if (isNetlinkError(e) && e.errno === 95 && a.linkinfo) throw explain(e, 'linkinfo.slaveData', `${before.name} is not a bridge port`);
-          throw e;
-        });
-      }
-      // Step B: port options under the new master.
-      if (p.port && masterChanges) {
-        const b: LinkAttrs = { linkinfo: { slaveKind: 'bridge', slaveData: p.port } as LinkInfo };
-        await sendLink(sock, RTM.NEWLINK, 0, header(before.index), b, operation).catch((e: unknown) => {
-          if (isNetlinkError(e) && e.errno === 95) throw explain(e, 'linkinfo.slaveData', 'the new master is not a bridge, so bridgePort does not apply');
-          throw e;
-        });
-      }
-      // Step C: the move, with the rename and up state applied in the new namespace.
-      if (p.move !== undefined) {
-        const ns = netnsAttr(sock, p.move, 'moveToNetns');
-        try {
-          const c: LinkAttrs = { ...ns.attrs };
-          if (p.name !== undefined) c.ifname = p.name;
-          await sendLink(sock, RTM.NEWLINK, 0, header(before.index, p.up), c, operation).catch((e: unknown) => {
-            if (isNetlinkError(e, 'EEXIST')) {
-              throw explain(e, c.ifname !== undefined ? 'ifname' : 'netNsFd', `a link named ${JSON.stringify(c.ifname ?? before.name)} already exists in the target namespace`);
-            }
-            throw e;
-          });
-        } finally {
-          ns.handle?.close();
-        }
-      }
-    } catch (e) {
-      await restore(sock, before, p, operation);
-      throw e;
+      return await changeLink(sock, ref, p, opts, ns);
+    } finally {
+      ns?.handle?.close();
     }
-    if (p.move !== undefined) {
-      const o: OperationOptions = { netns: p.move };
-      if (opts.timeout !== undefined) o.timeout = opts.timeout;
-      return withSocket(o, (s) => fetchLink(s, p.name ?? before.name, operation, 'ifname'));
-    }
-    return fetchLink(sock, before.index, operation, 'ifname');
   });
+}
+
+/** Where a move goes: the request's attribute, and the open namespace (none for `{ pid }`). */
+type MoveTarget = { attrs: LinkAttrs; handle?: NetnsHandle };
+
+async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetLinkOptions, ns: MoveTarget | undefined): Promise<Link> {
+  const operation = 'setLink';
+  const before = await fetchLink(sock, ref, operation, typeof ref === 'number' ? 'index' : 'ifname');
+  if (p.mtu !== undefined && before.maxMtu) validateMtu(p.mtu, 'mtu', before.minMtu ?? 68, before.maxMtu);
+  if (p.port && p.master === undefined && before.slaveKind !== 'bridge') {
+    throw new ValidationError('bridgePort', `${before.name} is not a bridge port (pass master to enslave it in the same call)`);
+  }
+  let masterIndex: number | undefined;
+  if (p.master !== undefined) masterIndex = p.master === null ? 0 : await resolveIndex(sock, p.master, operation, 'master');
+  const masterChanges = masterIndex !== undefined && masterIndex !== (before.master ?? 0);
+
+  // Step A: the link's own settings (and port options when the master stays).
+  const a: LinkAttrs = {};
+  if (p.mtu !== undefined) a.mtu = p.mtu;
+  if (p.address !== undefined) a.address = p.address;
+  if (p.txqlen !== undefined) a.txqlen = p.txqlen;
+  if (p.group !== undefined) a.group = p.group;
+  if (p.alias !== undefined) a.ifalias = p.alias;
+  if (masterIndex !== undefined) a.master = masterIndex;
+  if (p.name !== undefined && p.move === undefined) a.ifname = p.name;
+  if (p.port && !masterChanges) a.linkinfo = { slaveKind: 'bridge', slaveData: p.port } as LinkInfo;
+  const upInA = p.move === undefined ? p.up : undefined;
+  // Whether the link may be in the target namespace: 'yes' once the kernel
+  // acknowledged the move, 'maybe' when the answer to the move was lost.
+  let moved: 'no' | 'maybe' | 'yes' = 'no';
+  try {
+    if (Object.keys(a).length || upInA !== undefined) {
+      await sendLink(sock, RTM.NEWLINK, 0, header(before.index, upInA), a, operation).catch((e: unknown) => {
+        if (isNetlinkError(e, 'EEXIST') && a.ifname !== undefined) throw explain(e, 'ifname', `a link named ${JSON.stringify(a.ifname)} already exists`);
+        if (isNetlinkError(e) && e.errno === 95 && a.linkinfo) throw explain(e, 'linkinfo.slaveData', `${before.name} is not a bridge port`);
+        throw e;
+      });
+    }
+    // Step B: port options under the new master.
+    if (p.port && masterChanges) {
+      const b: LinkAttrs = { linkinfo: { slaveKind: 'bridge', slaveData: p.port } as LinkInfo };
+      await sendLink(sock, RTM.NEWLINK, 0, header(before.index), b, operation).catch((e: unknown) => {
+        if (isNetlinkError(e) && e.errno === 95) throw explain(e, 'linkinfo.slaveData', 'the new master is not a bridge, so bridgePort does not apply');
+        throw e;
+      });
+    }
+    if (p.move === undefined || ns === undefined) return await fetchLink(sock, before.index, operation, 'ifname');
+    // Step C: the move, with the rename and up state applied in the new namespace.
+    const c: LinkAttrs = { ...ns.attrs };
+    if (p.name !== undefined) c.ifname = p.name;
+    await sendLink(sock, RTM.NEWLINK, 0, header(before.index, p.up), c, operation).catch((e: unknown) => {
+      if (e instanceof TimeoutError) moved = 'maybe';
+      if (isNetlinkError(e, 'EEXIST')) {
+        throw explain(e, c.ifname !== undefined ? 'ifname' : 'netNsFd', `a link named ${JSON.stringify(c.ifname ?? before.name)} already exists in the target namespace`);
+      }
+      throw e;
+    });
+    moved = 'yes';
+    // The read-back is part of the change: if it fails, the move is undone too.
+    return await withSocket(targetOptions(opts, ns, p.move), (s) => fetchLink(s, p.name ?? before.name, operation, 'ifname'));
+  } catch (e) {
+    if (moved !== 'no') await moveBack(sock, before, p, opts, ns as MoveTarget, moved, operation);
+    await restore(sock, before, p, operation);
+    throw e;
+  }
+}
+
+/** Socket options for the move's target: its open descriptor when there is one (no second open). */
+function targetOptions(opts: SetLinkOptions, ns: MoveTarget, ref: NetnsRef): OperationOptions {
+  const o: OperationOptions = { netns: ns.handle ? ns.handle.fd : ref };
+  if (opts.timeout !== undefined) o.timeout = opts.timeout;
+  return o;
+}
+
+/** SIOCGSKNS (<linux/sockios.h>): a new fd for the network namespace a socket lives in. */
+const SIOCGSKNS = 0x894c;
+
+/**
+ * Undoes a move that happened (or may have, when its answer was lost):
+ * finds the link in the target namespace by the name it was given there,
+ * and moves it back to the namespace of the call's socket (asked of the
+ * kernel with SIOCGSKNS, so it is right for a caller's socket too), with
+ * its old name and up state. restore() then puts back the rest. Best
+ * effort: the original error is what the caller sees.
+ */
+async function moveBack(sock: RtnlSocket, before: Link, p: SetPlan, opts: SetLinkOptions, ns: MoveTarget, moved: 'maybe' | 'yes', operation: string): Promise<void> {
+  const op = `${operation} (rollback)`;
+  if (moved === 'maybe') {
+    // Still at its index in the old namespace under its old name: the move never ran.
+    try {
+      if (fetchLinkSync(sock, before.index, op, 'index', false).name === before.name) return;
+    } catch {
+      // ENODEV: it left; look for it in the target.
+    }
+  }
+  let home: number;
+  try {
+    home = sock.shim.ioctlInt(sock.fileDescriptor, SIOCGSKNS, 0);
+  } catch {
+    return;
+  }
+  try {
+    await withSocket(targetOptions(opts, ns, p.move as NetnsRef), async (s) => {
+      const there = fetchLinkSync(s, p.name ?? before.name, op, 'ifname', false);
+      if (there.kind !== before.kind) return;
+      // The kernel moves the link first, then renames it and applies the
+      // flags in its old namespace (do_setlink), as for the move itself;
+      // changing namespace closes the device, so up is set again.
+      await sendLink(s, RTM.NEWLINK, 0, header(there.index, before.up), { netNsFd: home, ifname: before.name }, op);
+    });
+  } catch {
+    // Best effort: the original error wins.
+  } finally {
+    sock.shim.close(home);
+  }
 }
 
 /** Puts back every setting a failed setLink touched, from the state read before it. */
