@@ -24,7 +24,6 @@ import { ovs, runInNetns } from '../src/index.js';
 
 export const OVS_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 const TOOLS = ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd'] as const;
-type Tool = (typeof TOOLS)[number] | 'ovs-appctl';
 
 /** The tool's absolute path on $PATH (root's PATH has the sbin directories the daemons live in). */
 function findTool(name: string): string | undefined {
@@ -61,7 +60,23 @@ export interface OvsDaemons {
   stop(): void;
 }
 
-function run(tool: Tool, args: string[], env: NodeJS.ProcessEnv): string {
+/**
+ * The environment for the OVS tools with every default path they derive
+ * (run dir, logs, database, config) pointed at `dir`, so they never touch a
+ * system-wide OVS in /var/run/openvswitch, /var/log/openvswitch, /etc/openvswitch.
+ */
+export function ovsToolEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir, OVS_SYSCONFDIR: dir };
+}
+
+/** The options that make an OVS daemon keep its pidfile, control socket and log in `dir`, and detach once ready. */
+export function daemonArgs(dir: string, name: string): string[] {
+  const file = (ext: string) => join(dir, `${name}.${ext}`);
+  return [`--pidfile=${file('pid')}`, `--unixctl=${file('ctl')}`, `--log-file=${file('log')}`, '--no-chdir', '--detach'];
+}
+
+/** Runs a tool found on $PATH and returns its stdout; throws with its stderr when it fails. */
+export function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv): string {
   const path = findTool(tool);
   if (!path) throw new Error(`${tool} is not installed`);
   try {
@@ -72,7 +87,8 @@ function run(tool: Tool, args: string[], env: NodeJS.ProcessEnv): string {
   }
 }
 
-function readPid(file: string): number | undefined {
+/** The pid in a daemon's pidfile, or undefined when there is none (yet). */
+export function readPid(file: string): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
     return Number.isInteger(pid) && pid > 1 ? pid : undefined;
@@ -90,7 +106,8 @@ function alive(pid: number): boolean {
   }
 }
 
-function stopPid(pid: number | undefined): void {
+/** SIGTERM, wait up to 5 s for the process to go, then SIGKILL; nothing when it is not running. */
+export function stopPid(pid: number | undefined): void {
   if (pid === undefined || !alive(pid)) return;
   try {
     process.kill(pid, 'SIGTERM');
@@ -139,7 +156,7 @@ export async function startOvsDaemons(netns: string): Promise<OvsDaemons> {
   if (missing) throw new Error(missing);
   const dir = mkdtempSync(join(tmpdir(), 'rtnl-demo-ovs-'));
   // Every default path of the OVS tools derives from these.
-  const env = { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir, OVS_SYSCONFDIR: dir };
+  const env = ovsToolEnv(dir);
   const socket = join(dir, 'db.sock');
   const file = (name: string) => join(dir, name);
   const pids: OvsDaemons['pids'] = { ovsdb: undefined, vswitchd: undefined };
@@ -152,17 +169,16 @@ export async function startOvsDaemons(netns: string): Promise<OvsDaemons> {
     stopPid(pids.ovsdb ?? readPid(file('ovsdb-server.pid')));
     rmSync(dir, { recursive: true, force: true });
   };
-  const daemon = (name: string) => [`--pidfile=${file(`${name}.pid`)}`, `--unixctl=${file(`${name}.ctl`)}`, `--log-file=${file(`${name}.log`)}`, '--no-chdir', '--detach'];
   try {
-    run('ovsdb-tool', ['create', file('conf.db'), OVS_SCHEMA], env);
+    runTool('ovsdb-tool', ['create', file('conf.db'), OVS_SCHEMA], env);
     // --detach returns once the daemon is ready: ovsdb-server is listening on the socket.
-    run('ovsdb-server', [file('conf.db'), `--remote=punix:${socket}`, ...daemon('ovsdb-server')], env);
+    runTool('ovsdb-server', [file('conf.db'), `--remote=punix:${socket}`, ...daemonArgs(dir, 'ovsdb-server')], env);
     pids.ovsdb = readPid(file('ovsdb-server.pid'));
     await prepareDatabase(socket);
     // A child is forked from the calling thread and keeps its network
     // namespace, so running the start inside runInNetns puts ovs-vswitchd in
     // `netns` without `ip netns exec`.
-    runInNetns(netns, () => run('ovs-vswitchd', [`unix:${socket}`, ...daemon('ovs-vswitchd')], env));
+    runInNetns(netns, () => runTool('ovs-vswitchd', [`unix:${socket}`, ...daemonArgs(dir, 'ovs-vswitchd')], env));
     pids.vswitchd = readPid(file('ovs-vswitchd.pid'));
   } catch (e) {
     let log = '';
@@ -180,7 +196,7 @@ export async function startOvsDaemons(netns: string): Promise<OvsDaemons> {
     socket,
     dir,
     pids,
-    appctl: (args) => (findTool('ovs-appctl') ? run('ovs-appctl', [`--target=${file('ovs-vswitchd.ctl')}`, ...args], env) : undefined),
+    appctl: (args) => (findTool('ovs-appctl') ? runTool('ovs-appctl', [`--target=${file('ovs-vswitchd.ctl')}`, ...args], env) : undefined),
     stop,
   };
 }

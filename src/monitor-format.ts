@@ -16,6 +16,7 @@ import type { MonitorEvent } from './monitor.js';
 import type { MonitorAddress, MonitorLink, MonitorNeighbour, MonitorNsid, MonitorRoute } from './monitor-kinds.js';
 import { AF } from './route/constants.js';
 import { IFA_F, INFINITY_LIFE_TIME } from './route/addr/index.js';
+import { ipFlagWords } from './route/link/flags-text.js';
 
 export interface FormatOptions {
   /** Start each line with `[LINK]`, `[ADDR]` … as `ip monitor all` does. */
@@ -92,44 +93,8 @@ const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? on
 
 type LinkAttrs = MonitorLink['attrs'];
 
-// Interface flags in the order iproute2 prints them (print_link_flags).
-const IFF_ORDER: [string, number][] = [
-  ['LOOPBACK', 0x8],
-  ['BROADCAST', 0x2],
-  ['POINTOPOINT', 0x10],
-  ['MULTICAST', 0x1000],
-  ['NOARP', 0x80],
-  ['ALLMULTI', 0x200],
-  ['PROMISC', 0x100],
-  ['MASTER', 0x400],
-  ['SLAVE', 0x800],
-  ['DEBUG', 0x4],
-  ['DYNAMIC', 0x8000],
-  ['AUTOMEDIA', 0x4000],
-  ['PORTSEL', 0x2000],
-  ['NOTRAILERS', 0x20],
-  ['UP', 0x1],
-  ['LOWER_UP', 0x10000],
-  ['DORMANT', 0x20000],
-  ['ECHO', 0x40000],
-];
-const IFF_UP = 0x1;
-const IFF_RUNNING = 0x40;
-
-function linkFlags(flags: number): string {
-  const out: string[] = [];
-  // An interface that is up without carrier: iproute2 says NO-CARRIER and never prints RUNNING.
-  if (flags & IFF_UP && !(flags & IFF_RUNNING)) out.push('NO-CARRIER');
-  let rest = flags & ~IFF_RUNNING;
-  for (const [name, bit] of IFF_ORDER) {
-    if (rest & bit) {
-      out.push(name);
-      rest &= ~bit;
-    }
-  }
-  if (rest) out.push(rest.toString(16));
-  return `<${out.join(',')}>`;
-}
+// Interface flags as iproute2 prints them (print_link_flags), NO-CARRIER included.
+const linkFlags = (flags: number): string => `<${ipFlagWords(flags).join(',')}>`;
 
 /** IFLA_EVENT values (enum in <linux/if_link.h>), named as iproute2 prints them. */
 const LINK_EVENTS = ['NONE', 'REBOOT', 'FEATURE CHANGE', 'BONDING FAILOVER', 'NOTIFY PEERS', 'RESEND IGMP', 'BONDING OPTION'];

@@ -6,24 +6,14 @@
  * success, on Ctrl-C and on error. Without Open vSwitch it must say what it
  * needs and exit non-zero before making anything.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root } from '../cli/_cli.js';
 import { ovsSkipReason } from '../ovs/_env.js';
+import { announced, demoNamespaces, env, runDemo, start } from './_demo.js';
 
-const start = join(root, 'scripts', 'start.mjs');
-const env = { ...process.env, NODE_NO_WARNINGS: '1', NO_COLOR: '1' };
-
-const demoNamespaces = () => {
-  try {
-    return readdirSync('/run/netns').filter((n) => n.startsWith('rtnl-demo-')).sort();
-  } catch {
-    return [];
-  }
-};
-const announced = (out: string) => [...out.matchAll(/created (rtnl-demo-\S+)/g)].map((m) => m[1] as string);
 /** Daemon pids the run printed ("started ovsdb-server (pid N)"). */
 const daemonPids = (out: string) => [...out.matchAll(/started (?:ovsdb-server|ovs-vswitchd) \(pid (\d+)\)/g)].map((m) => Number(m[1]));
 /** True when `pid` runs an OVS daemon (a reused pid running something else does not count). */
@@ -39,29 +29,7 @@ const tempDir = (out: string) => {
   return m ? dirname(`${m[1]}/db.sock`) : undefined;
 };
 
-function run(args: string[], opts: { killOn?: RegExp } = {}): Promise<{ code: number | null; out: string; err: string; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [start, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let killed = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (opts.killOn && !killed && opts.killOn.test(out)) {
-        killed = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err, ms: Date.now() - t0 });
-    });
-  });
-}
+const run = (args: string[], opts: { killOn?: RegExp } = {}) => runDemo(args, { ...opts, timeoutMs: 40_000 });
 
 /** Nothing of the run is left: namespaces, daemons, temp dir. */
 function expectNothingLeft(out: string, nsBefore: string[]): void {

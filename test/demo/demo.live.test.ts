@@ -9,60 +9,19 @@
  * left behind" is checked on the namespaces the demo names in its output
  * and on every namespace whose name has the demo's prefix.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canRunLive, liveSkipReason } from '../helpers/live.js';
 import { root } from '../cli/_cli.js';
-
-const start = join(root, 'scripts', 'start.mjs');
-const env = { ...process.env, NODE_NO_WARNINGS: '1', NO_COLOR: '1' };
-
-function netnsNames(): string[] {
-  try {
-    return readdirSync('/run/netns').sort();
-  } catch {
-    return [];
-  }
-}
-const demoNamespaces = () => netnsNames().filter((n) => n.startsWith('rtnl-demo-'));
-/** The three namespaces a run announced ("created rtnl-demo-…"). */
-const announced = (out: string) => [...out.matchAll(/created (rtnl-demo-\S+)/g)].map((m) => m[1] as string);
+import { type RunOptions, announced, demoNamespaces, env, runDemo, start } from './_demo.js';
 
 /** The machine's own links, by name: the demo must not touch them. */
 function hostLinks(): string[] {
   return readdirSync('/sys/class/net').sort();
 }
 
-function run(args: string[], opts: { killOn?: RegExp; signal?: NodeJS.Signals; closeOutputOn?: RegExp } = {}): Promise<{ code: number | null; out: string; err: string; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [start, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let killed = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (opts.killOn && !killed && opts.killOn.test(out)) {
-        killed = true;
-        child.kill(opts.signal ?? 'SIGINT');
-      }
-      if (opts.closeOutputOn && !killed && opts.closeOutputOn.test(out)) {
-        // Like `npm start | head`: the reader goes away mid-run.
-        killed = true;
-        child.stdout.destroy();
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err, ms: Date.now() - t0 });
-    });
-  });
-}
+const run = (args: string[], opts: Omit<RunOptions, 'timeoutMs'> = {}) => runDemo(args, { ...opts, timeoutMs: 30_000 });
 
 describe.skipIf(!canRunLive)(`npm start (the demo)${liveSkipReason ? ` (skipped: ${liveSkipReason})` : ''}`, () => {
   it('prints the walkthrough, shows the frames the TAP sees, cleans up, in under ten seconds', async () => {

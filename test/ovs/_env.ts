@@ -11,12 +11,14 @@
  * touched. ovsdb-server needs no network at all.
  *
  * Daemons are stopped by the pids in their pidfiles, also when a test
- * failed or start-up broke half-way.
+ * failed or start-up broke half-way. The process plumbing (tool env, daemon
+ * options, pidfile stop) is the demo's, from examples/ovs-daemons.ts; unlike
+ * the demo, tests start from an empty database (no root row written).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { daemonArgs, ovsToolEnv, readPid, runTool as run, stopPid } from '../../examples/ovs-daemons.js';
 import { createNetnsWithIp, deleteNetnsWithIp, liveSkipReason, uniqueName } from '../helpers/live.js';
 
 const SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
@@ -53,65 +55,15 @@ export interface OvsEnv {
   stop(): void;
 }
 
-function daemonEnv(dir: string): NodeJS.ProcessEnv {
-  // Every default path of the OVS tools derives from these; pointing them at
-  // the temp dir keeps the daemons off /var/run/openvswitch, /var/log/openvswitch, /etc/openvswitch.
-  return { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir, OVS_SYSCONFDIR: dir };
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): string {
-  try {
-    return execFileSync(cmd, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${err.stderr?.trim() || err.message}`);
-  }
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    // A zombie still answers kill(0); /proc says whether it really runs.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    return false;
-  }
-}
-
 /** SIGTERM the pid in `pidfile`, wait up to 5 s, then SIGKILL. */
 function stopByPidfile(pidfile: string): void {
-  const pid = readPid(pidfile);
-  if (pid === undefined || !alive(pid)) return;
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const until = Date.now() + 5000;
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  while (alive(pid) && Date.now() < until) Atomics.wait(nap, 0, 0, 50);
-  if (alive(pid)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
+  stopPid(readPid(pidfile));
 }
 
 /** Starts a private ovsdb-server + ovs-vswitchd; on any failure stops what it started and throws. */
 export function startOvs(prefix = 'rtnlovs'): OvsEnv {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  const env = daemonEnv(dir);
+  const env = ovsToolEnv(dir);
   const socket = join(dir, 'db.sock');
   const netns = uniqueName(prefix);
   let nsMade = false;
@@ -126,37 +78,10 @@ export function startOvs(prefix = 'rtnlovs'): OvsEnv {
   try {
     run('ovsdb-tool', ['create', join(dir, 'conf.db'), SCHEMA], env);
     // --detach returns once the daemon is ready (for ovsdb-server: listening on the socket).
-    run(
-      'ovsdb-server',
-      [
-        join(dir, 'conf.db'),
-        `--remote=punix:${socket}`,
-        `--pidfile=${join(dir, 'ovsdb-server.pid')}`,
-        `--unixctl=${join(dir, 'ovsdb-server.ctl')}`,
-        `--log-file=${join(dir, 'ovsdb-server.log')}`,
-        '--no-chdir',
-        '--detach',
-      ],
-      env,
-    );
+    run('ovsdb-server', [join(dir, 'conf.db'), `--remote=punix:${socket}`, ...daemonArgs(dir, 'ovsdb-server')], env);
     createNetnsWithIp(netns);
     nsMade = true;
-    run(
-      'ip',
-      [
-        'netns',
-        'exec',
-        netns,
-        'ovs-vswitchd',
-        `unix:${socket}`,
-        `--pidfile=${join(dir, 'ovs-vswitchd.pid')}`,
-        `--unixctl=${join(dir, 'ovs-vswitchd.ctl')}`,
-        `--log-file=${join(dir, 'ovs-vswitchd.log')}`,
-        '--no-chdir',
-        '--detach',
-      ],
-      env,
-    );
+    run('ip', ['netns', 'exec', netns, 'ovs-vswitchd', `unix:${socket}`, ...daemonArgs(dir, 'ovs-vswitchd')], env);
   } catch (e) {
     let log = '';
     for (const f of ['ovsdb-server.log', 'ovs-vswitchd.log']) {

@@ -6,6 +6,7 @@
  * carry; every attribute is read by its kernel number (see ../raw.ts).
  */
 import { formatIp } from '../../netlink/inet.js';
+import { ipFlagWords } from '../../route/link/flags-text.js';
 import { linkAttrs } from '../../route/link/index.js';
 import { Out } from '../out.js';
 import { type RawAttrs, parseNest, rawAttrsOf, rd } from '../raw.js';
@@ -70,29 +71,7 @@ const IFLA_INFO = { KIND: 1, DATA: 2, XSTATS: 3, SLAVE_KIND: 4, SLAVE_DATA: 5 } 
 const AF_INET6 = 10;
 const IFLA_INET6_ADDR_GEN_MODE = 8;
 
-/** IFF_* flags in the order ip prints them (print_link_flags). */
-const FLAG_ORDER: [string, number][] = [
-  ['LOOPBACK', 0x8],
-  ['BROADCAST', 0x2],
-  ['POINTOPOINT', 0x10],
-  ['MULTICAST', 0x1000],
-  ['NOARP', 0x80],
-  ['ALLMULTI', 0x200],
-  ['PROMISC', 0x100],
-  ['MASTER', 0x400],
-  ['SLAVE', 0x800],
-  ['DEBUG', 0x4],
-  ['DYNAMIC', 0x8000],
-  ['AUTOMEDIA', 0x4000],
-  ['PORTSEL', 0x2000],
-  ['NOTRAILERS', 0x20],
-  ['UP', 0x1],
-  ['LOWER_UP', 0x10000],
-  ['DORMANT', 0x20000],
-  ['ECHO', 0x40000],
-];
 const IFF_UP = 0x1;
-const IFF_RUNNING = 0x40;
 const IFF_POINTOPOINT = 0x10;
 
 const OPER_STATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
@@ -190,16 +169,7 @@ export interface FormattedLink {
 }
 
 function flagsField(o: Out, flags: number, mdown: boolean): void {
-  const names: string[] = [];
-  if (flags & IFF_UP && !(flags & IFF_RUNNING)) names.push('NO-CARRIER');
-  let rest = flags & ~IFF_RUNNING;
-  for (const [name, bit] of FLAG_ORDER) {
-    if (rest & bit) {
-      names.push(name);
-      rest &= ~bit;
-    }
-  }
-  if (rest) names.push(rest.toString(16));
+  const names = ipFlagWords(flags);
   if (mdown) names.push('M-DOWN');
   o.array('flags', names);
   o.put(`<${names.join(',')}> `);

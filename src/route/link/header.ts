@@ -73,7 +73,7 @@ export const IFF = {
 
 const FLAG_LIST = Object.entries(IFF) as [string, number][];
 
-/** Flag names in the order `ip link` prints them. */
+/** Flag names, lowest bit first (ip prints its own order: see flags-text.ts). */
 export function flagNames(flags: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < FLAG_LIST.length; i++) {

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAttrs, decodeCtx, encodeAttrs } from '../../../src/netlink/schema.js';
-import { ByteWriter } from '../../../src/netlink/writer.js';
-import type { AttrSet } from '../../../src/netlink/schema.js';
-import { hex } from './_golden.js';
+import { decode, encode, hex } from './_golden.js';
 import { tunAttrs, tunInfo } from '../../../src/route/link/index.js';
-
-function decode<A extends AttrSet>(set: A, bytes: Uint8Array) {
-  return decodeAttrs(set, decodeCtx(bytes), 0, bytes.length);
-}
-function encode(set: AttrSet, value: object): Uint8Array {
-  const w = new ByteWriter();
-  encodeAttrs(w, set, value as Record<string, unknown>);
-  return w.finish().slice();
-}
 
 /**
  * IFLA_INFO_DATA of tun/tap devices (kind "tun"), captured from a 6.18 kernel.
