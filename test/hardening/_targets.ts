@@ -14,6 +14,7 @@ import { ByteWriter } from '../../src/netlink/writer.js';
 import { type Family, reencode } from '../../src/route/family.js';
 import { RTM } from '../../src/route/constants.js';
 import { linkMessage, toLink } from '../../src/route/link/index.js';
+import { readLink } from '../../src/route/link/read.js';
 import { addrMessage } from '../../src/route/addr/index.js';
 import { routeMessage } from '../../src/route/route/index.js';
 import { neighMessage } from '../../src/route/neigh/index.js';
@@ -47,11 +48,34 @@ function familyTarget<H, A extends AttrSet>(name: string, f: Family<H, A>, view?
 }
 
 export const TARGETS = {
-  link: familyTarget('linkMessage', linkMessage, (m: Parameters<typeof toLink>[0]) => toLink(m)),
+  link: {
+    ...familyTarget('linkMessage', linkMessage, (m: Parameters<typeof toLink>[0]) => toLink(m)),
+    // Every link case also goes through the lazy reader the public API uses;
+    // it may reject what the table decoder accepts (and the reverse), but it
+    // may throw nothing other than a DecodeError.
+    decode(b: Uint8Array) {
+      try {
+        touchAll(readLink(b));
+      } catch (e) {
+        if (!(isRtnlError(e) && e.name === 'DecodeError')) throw e;
+      }
+      return linkMessage.decode(b);
+    },
+  },
   addr: familyTarget('addrMessage', addrMessage, (m: Parameters<typeof toAddress>[0]) => toAddress(m, names)),
   route: familyTarget('routeMessage', routeMessage, (m: Parameters<typeof toRoute>[0]) => toRoute(m, names)),
   neigh: familyTarget('neighMessage', neighMessage, (m: Parameters<typeof toNeighbour>[0]) => toNeighbour(m, names)),
   nsid: familyTarget('nsidMessage', nsidMessage),
+  /**
+   * The lazy Link reader the public API uses (getLink, listLinks, monitor):
+   * parts decode on first access, so every property is read here to make
+   * their DecodeErrors happen inside the case.
+   */
+  linkLazy: {
+    name: 'readLink',
+    attrStart: 16 + 16,
+    decode: (b: Uint8Array) => touchAll(readLink(b)),
+  },
   error: {
     name: 'NLMSG_ERROR',
     attrStart: 16 + 4 + 16,
@@ -88,6 +112,15 @@ export const TARGETS = {
     },
   },
 } satisfies Record<string, Target>;
+
+/** Reads every property, depth first (lazy getters included); returns the count. */
+function touchAll(value: unknown, depth = 0): number {
+  if (value === null || typeof value !== 'object' || depth > 64) return 1;
+  if (value instanceof Uint8Array) return value.length;
+  let n = 0;
+  for (const key of Object.keys(value)) n += touchAll((value as Record<string, unknown>)[key], depth + 1);
+  return n;
+}
 
 export type TargetName = keyof typeof TARGETS;
 export const TARGET_LIST: Target[] = Object.values(TARGETS);
