@@ -211,11 +211,8 @@ export class RtnlSocket {
    * message; nothing is silently hidden.
    */
   async *dump(type: number, flags: number, body: BodyWriter, options: RequestOptions = {}): AsyncGenerator<Message, void, undefined> {
-    let release!: () => void;
-    const previous = this.dumpChain;
-    this.dumpChain = new Promise<void>((r) => (release = r));
+    const release = await this.dumpTurn();
     try {
-      await previous;
       const p = this.begin(type, flags | NLM_F.REQUEST | NLM_F.DUMP, body, options, true, false);
       try {
         let i = 0;
@@ -237,13 +234,7 @@ export class RtnlSocket {
         if (p.error) throw p.error;
         if (p.interrupted) throw interruptedError(p);
       } finally {
-        // Stopped early (break, throw): drain the rest so the kernel's dump
-        // state is released and the next dump on this socket can start.
-        try {
-          while (!p.done && !this.isClosed) this.receiveOnce(p, true);
-        } finally {
-          this.pending.delete(p.seq);
-        }
+        this.endDump(p);
       }
     } finally {
       release();
@@ -277,11 +268,8 @@ export class RtnlSocket {
     reader: ReplyReader | undefined,
     each: ((m: Message) => void) | undefined,
   ): Promise<void> {
-    let release!: () => void;
-    const previous = this.dumpChain;
-    this.dumpChain = new Promise<void>((r) => (release = r));
+    const release = await this.dumpTurn();
     try {
-      await previous;
       const p = this.begin(type, flags | NLM_F.REQUEST | NLM_F.DUMP, body, options, true, false);
       p.reader = reader;
       try {
@@ -295,14 +283,35 @@ export class RtnlSocket {
         if (p.error) throw p.error;
         if (p.interrupted) throw interruptedError(p);
       } finally {
-        try {
-          while (!p.done && !this.isClosed) this.receiveOnce(p, true);
-        } finally {
-          this.pending.delete(p.seq);
-        }
+        this.endDump(p);
       }
     } finally {
       release();
+    }
+  }
+
+  /**
+   * Waits for this socket's previous dump to end (the kernel answers EBUSY
+   * to a second dump while one runs) and returns the function that lets
+   * the next one start. The chain's promises only ever resolve.
+   */
+  private async dumpTurn(): Promise<() => void> {
+    let release!: () => void;
+    const previous = this.dumpChain;
+    this.dumpChain = new Promise<void>((r) => (release = r));
+    await previous;
+    return release;
+  }
+
+  /**
+   * Ends a dump: if it stopped early (break, throw), drains the rest so the
+   * kernel's dump state is released and the next dump can start.
+   */
+  private endDump(p: Pending): void {
+    try {
+      while (!p.done && !this.isClosed) this.receiveOnce(p, true);
+    } finally {
+      this.pending.delete(p.seq);
     }
   }
 
