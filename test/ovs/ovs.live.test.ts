@@ -29,7 +29,7 @@ describe.skipIf(ovsSkipReason !== undefined)(title, () => {
     try {
       env = startOvs();
     } catch (e) {
-      // The brief of these tests: no daemons, no test — but never quietly.
+      // No daemons, no test — but never quietly.
       startError = (e as Error).message;
       console.warn(`\n*** rtnl OVS live tests SKIPPED: the daemons did not start: ${startError} ***\n`);
     }
