@@ -9,12 +9,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isRtnlError } from '../../src/netlink/errors.js';
-import { NLMSG, NLM_F } from '../../src/netlink/constants.js';
+import { NLMSG } from '../../src/netlink/constants.js';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { RTM } from '../../src/route/constants.js';
 import { loadCorpus } from './_corpus.js';
 import { buildDatagram, datagramCase } from './_mutate.js';
 import { fakeNetlink } from './_shim.js';
+import { nlmsgFor } from '../helpers/nlmsg.js';
 
 const corpus = loadCorpus();
 const PORT = 4242;
@@ -35,19 +36,7 @@ function addressTo(d: Uint8Array, seq: number): Uint8Array {
   return out;
 }
 
-function msg(type: number, flags: number, seq: number, payload: number[] = []): Uint8Array {
-  const out = new Uint8Array(16 + payload.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, out.length, true);
-  v.setUint16(4, type, true);
-  v.setUint16(6, flags, true);
-  v.setUint32(8, seq, true);
-  v.setUint32(12, PORT, true);
-  out.set(payload, 16);
-  return out;
-}
-const ack = (seq: number) => msg(NLMSG.ERROR, NLM_F.CAPPED, seq, [0, 0, 0, 0, ...new Array(16).fill(0)]);
-const done = (seq: number) => msg(NLMSG.DONE, NLM_F.MULTI, seq, [0, 0, 0, 0]);
+const { msg, ack, done } = nlmsgFor(PORT);
 
 const noBody = () => {};
 

@@ -5,10 +5,11 @@
  * share.
  */
 import { describe, expect, it } from 'vitest';
-import { NLMSG, NLM_F } from '../../src/netlink/constants.js';
+import { NLM_F } from '../../src/netlink/constants.js';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
 import type { Shim } from '../../src/shim/types.js';
+import { nlmsgFor } from '../helpers/nlmsg.js';
 
 const PORT = 777;
 
@@ -51,23 +52,7 @@ function fakeKernel(answer: (req: Sent) => Uint8Array[]) {
   return { shim, sent, queue };
 }
 
-function msg(type: number, flags: number, seq: number, payload: number[] = []): Uint8Array {
-  const out = new Uint8Array(16 + payload.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, out.length, true);
-  v.setUint16(4, type, true);
-  v.setUint16(6, flags, true);
-  v.setUint32(8, seq, true);
-  v.setUint32(12, PORT, true);
-  out.set(payload, 16);
-  return out;
-}
-const errorMsg = (seq: number, errno: number) => {
-  const m = msg(NLMSG.ERROR, NLM_F.CAPPED, seq, [...new Array(4 + 16).fill(0)]);
-  new DataView(m.buffer).setInt32(16, -errno, true);
-  return m;
-};
-const done = (seq: number) => msg(NLMSG.DONE, NLM_F.MULTI, seq, [0, 0, 0, 0]);
+const { msg, errorMsg, done } = nlmsgFor(PORT);
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
