@@ -9,14 +9,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, O_CLOEXEC, O_RDWR, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF } from '../../src/shim/constants.js';
 import type { BackendName, Shim, SystemCallError } from '../../src/shim/types.js';
 import { backends } from './_backends.js';
+import { NETLINK_ROUTE, getlinkDump, sockaddrNl } from './_netlink.js';
 import { removeChildDir, runChild } from './_child.js';
 
-const NETLINK_ROUTE = 0;
 const RTM_NEWLINK = 16;
-const RTM_GETLINK = 18;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
-const NLM_F_REQUEST_DUMP = 0x301; // NLM_F_REQUEST | NLM_F_ROOT | NLM_F_MATCH
 const TUNGETFEATURES = 0x800454cf; // _IOR('T', 207, unsigned int): above 2^31
 const IFF_TAP = 0x0002;
 
@@ -36,26 +34,6 @@ function itUnlessKnownBug(backend: BackendName, bug: 'sendLength' | 'overrun', t
   const fails = (it as unknown as { fails?: typeof it }).fails ?? (it as unknown as { failing?: typeof it }).failing ?? it.skip;
   if (why) fails(`${title} — KNOWN BUG: ${why}`, fn);
   else it(title, fn);
-}
-
-/** An RTM_GETLINK dump request: 16-byte nlmsghdr + 16-byte ifinfomsg. */
-function getlinkDump(seq: number): Uint8Array {
-  const b = new Uint8Array(32);
-  const v = new DataView(b.buffer);
-  v.setUint32(0, 32, true);
-  v.setUint16(4, RTM_GETLINK, true);
-  v.setUint16(6, NLM_F_REQUEST_DUMP, true);
-  v.setUint32(8, seq, true);
-  // ifi_family = AF_UNSPEC and the rest zero: every link.
-  return b;
-}
-
-function sockaddrNl(groups = 0): Uint8Array {
-  const sa = new Uint8Array(12);
-  const v = new DataView(sa.buffer);
-  v.setUint16(0, AF_NETLINK, true);
-  v.setUint32(8, groups, true);
-  return sa;
 }
 
 /** Calls `f`, expecting it to throw; returns the error. */

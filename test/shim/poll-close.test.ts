@@ -16,28 +16,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AF_NETLINK, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_RAW } from '../../src/shim/constants.js';
 import type { Shim, SystemCallError } from '../../src/shim/types.js';
 import { backends } from './_backends.js';
+import { NETLINK_ROUTE, getlinkDump, sockaddrNl } from './_netlink.js';
 
-const NETLINK_ROUTE = 0;
-const RTM_GETLINK = 18;
-const NLM_F_REQUEST_DUMP = 0x301;
-
-function sockaddrNl(portId = 0): Uint8Array {
-  const sa = new Uint8Array(12);
-  const v = new DataView(sa.buffer);
-  v.setUint16(0, AF_NETLINK, true);
-  v.setUint32(4, portId, true);
-  return sa;
-}
-
-function getlinkDump(seq: number): Uint8Array {
-  const b = new Uint8Array(32);
-  const v = new DataView(b.buffer);
-  v.setUint32(0, 32, true);
-  v.setUint16(4, RTM_GETLINK, true);
-  v.setUint16(6, NLM_F_REQUEST_DUMP, true);
-  v.setUint32(8, seq, true);
-  return b;
-}
 
 for (const b of backends) {
   describe.skipIf(!b.shim)(`poller close (${b.name})${b.skipReason ? ` — SKIPPED: ${b.skipReason}` : ''}`, () => {
