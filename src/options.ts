@@ -37,13 +37,3 @@ export async function withSocket<T>(opts: OperationOptions | undefined, fn: (s: 
     if (owned) socket.close();
   }
 }
-
-/** The streaming twin of {@link withSocket}: the socket lives as long as the iteration. */
-export async function* withSocketIter<T>(opts: OperationOptions | undefined, fn: (s: RtnlSocket) => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  const { socket, owned } = openSocket(opts);
-  try {
-    yield* fn(socket);
-  } finally {
-    if (owned) socket.close();
-  }
-}
