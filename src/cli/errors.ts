@@ -12,6 +12,8 @@
  *   (ValidationError): `Error: …` — exit 1.
  */
 import { isNetlinkError, isRtnlError } from '../netlink/errors.js';
+import { strerror } from '../shim/errors.js';
+
 
 /** A command-line mistake: printed with a hint, exit 255 like ip. */
 export class UsageError extends Error {
@@ -35,67 +37,6 @@ export class CliError extends Error {
   }
 }
 
-/**
- * glibc's strerror() texts, which ip prints after "RTNETLINK answers:".
- * (libuv's own texts differ, e.g. "file already exists", and Node 20 has no
- * util.getSystemErrorMessage.)
- */
-const STRERROR: Record<string, string> = {
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  ESRCH: 'No such process',
-  EINTR: 'Interrupted system call',
-  EIO: 'Input/output error',
-  ENXIO: 'No such device or address',
-  E2BIG: 'Argument list too long',
-  EBADF: 'Bad file descriptor',
-  EAGAIN: 'Resource temporarily unavailable',
-  ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied',
-  EFAULT: 'Bad address',
-  EBUSY: 'Device or resource busy',
-  EEXIST: 'File exists',
-  EXDEV: 'Invalid cross-device link',
-  ENODEV: 'No such device',
-  ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory',
-  EINVAL: 'Invalid argument',
-  ENFILE: 'Too many open files in system',
-  EMFILE: 'Too many open files',
-  ENOSPC: 'No space left on device',
-  ERANGE: 'Numerical result out of range',
-  EDEADLK: 'Resource deadlock avoided',
-  ENAMETOOLONG: 'File name too long',
-  ENOSYS: 'Function not implemented',
-  ENOTEMPTY: 'Directory not empty',
-  ELOOP: 'Too many levels of symbolic links',
-  ENOMSG: 'No message of desired type',
-  ENODATA: 'No data available',
-  ENOLINK: 'Link has been severed',
-  EPROTO: 'Protocol error',
-  EBADMSG: 'Bad message',
-  EOVERFLOW: 'Value too large for defined data type',
-  EBADFD: 'File descriptor in bad state',
-  EMSGSIZE: 'Message too long',
-  EPROTONOSUPPORT: 'Protocol not supported',
-  EOPNOTSUPP: 'Operation not supported',
-  ENOTSUP: 'Operation not supported',
-  EAFNOSUPPORT: 'Address family not supported by protocol',
-  EADDRINUSE: 'Address already in use',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-  ENETDOWN: 'Network is down',
-  ENETUNREACH: 'Network is unreachable',
-  ENOBUFS: 'No buffer space available',
-  ETIMEDOUT: 'Connection timed out',
-  EHOSTUNREACH: 'No route to host',
-  EALREADY: 'Operation already in progress',
-  EINPROGRESS: 'Operation now in progress',
-  EDQUOT: 'Disk quota exceeded',
-};
-
-export function strerror(code: string): string {
-  return STRERROR[code] ?? code;
-}
 
 export interface Report {
   /** Lines for stderr. */
