@@ -14,7 +14,6 @@
 import { isNetlinkError, isRtnlError } from '../netlink/errors.js';
 import { strerror } from '../shim/errors.js';
 
-
 /** A command-line mistake: printed with a hint, exit 255 like ip. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
