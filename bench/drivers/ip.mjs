@@ -57,6 +57,13 @@ async function main() {
       const count = Number(a2);
       const group = Number(a4);
       const cmd = (i) => ['link', 'add', `${a3}a${i}`, ...(group ? ['group', String(group)] : []), 'type', 'veth', 'peer', 'name', `${a3}b${i}`];
+      // The same warm-up and idle time as every create leg (bench/floor.c, warm_up_creates).
+      const warm = Number(process.env.BENCH_WARM_PAIRS ?? 0);
+      const warmCmd = (i) => ['link', 'add', `${a3}w${i}`, 'group', String(group + 1), 'type', 'veth', 'peer', 'name', `${a3}v${i}`];
+      if (batch && warm > 0) await timedBatch(Array.from({ length: warm }, (_, i) => warmCmd(i).join(' ')));
+      else for (let i = 0; i < warm; i++) await ip(warmCmd(i));
+      if (warm > 0) await ip(['link', 'delete', 'group', String(group + 1)]);
+      await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_SETTLE_MS ?? 0)));
       if (batch) {
         const { seconds } = await timedBatch(Array.from({ length: count }, (_, i) => cmd(i).join(' ')));
         return emit({ mode, ops: count, seconds });

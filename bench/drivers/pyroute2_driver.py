@@ -14,6 +14,7 @@ JSON result line.
   childrss CMD...              runs CMD, reports its peak RSS (used for `ip -j link show`)
 """
 import json
+import os
 import resource
 import struct
 import subprocess
@@ -58,6 +59,13 @@ def main(argv):
         ns, count, prefix, group = argv[1], int(argv[2]), argv[3], int(argv[4])
         ipr = open_ipr(ns)
         extra = {"group": group} if group else {}
+        # The same warm-up and idle time as every create leg (bench/floor.c, warm_up_creates).
+        warm = int(os.environ.get("BENCH_WARM_PAIRS", "0"))
+        for i in range(warm):
+            ipr.link("add", ifname=f"{prefix}w{i}", kind="veth", peer=f"{prefix}v{i}", group=group + 1)
+        if warm:
+            ipr.link("del", group=group + 1)
+        time.sleep(int(os.environ.get("BENCH_SETTLE_MS", "0")) / 1000)
         t0 = start_clock()
         for i in range(count):
             ipr.link("add", ifname=f"{prefix}a{i}", kind="veth", peer=f"{prefix}b{i}", **extra)

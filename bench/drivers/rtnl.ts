@@ -26,7 +26,7 @@ import { getShim } from '../../src/shim/index.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
 import { reencode } from '../../src/route/family.js';
 import { linkMessage } from '../../src/route/link/index.js';
-import { emit, gc, heapUsed, now, startClock } from './measure.js';
+import { emit, gc, heapUsed, now, startClock, warmUpCreates } from './measure.js';
 import { type Ops, apiOps, coreOps } from './ops.js';
 import { dumpLinks } from './lowlevel.js';
 import { codecParts, rawGet } from './diagnostics.js';
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       const prefix = need(a3, 'PREFIX');
       const group = Number(need(a4, 'GROUP'));
       await withSocket(ns, async (s) => {
+        await warmUpCreates((a, b, g) => ops.createVeth(s, a, b, g), (g) => ops.deleteGroup(s, g), prefix, group);
         const t0 = startClock();
         for (let i = 0; i < count; i++) await ops.createVeth(s, `${prefix}a${i}`, `${prefix}b${i}`, group);
         emit({ mode, ops: count, seconds: now() - t0, ...tag });

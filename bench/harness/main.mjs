@@ -31,6 +31,13 @@ export async function main(root) {
   const quick = process.env.BENCH_QUICK === '1';
   const P = params(quick);
   if (process.env.BENCH_ROUNDS) P.rounds = Number(process.env.BENCH_ROUNDS);
+  // Every create leg starts from the same state (bench/floor.c, warm_up_creates):
+  // a few pairs created and group-deleted its own way, then the same idle time.
+  // Without it the legs met the kernel in different states — right after the
+  // previous leg's deletes, or with V8 still compiling on the other core — and
+  // the Node legs measured 1.2-1.3x the C floor for the very same request.
+  process.env.BENCH_WARM_PAIRS ??= quick ? '20' : '300';
+  process.env.BENCH_SETTLE_MS ??= quick ? '200' : '1000';
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
   const want = (w) => !only || only.has(w);
 
