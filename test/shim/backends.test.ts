@@ -133,6 +133,41 @@ for (const b of backends) {
       expect(links).toBeGreaterThanOrEqual(1); // at least lo
     });
 
+    it('sends from and receives into the right memory as buffers change, reuse a view, or start at a byte offset', () => {
+      // node:ffi caches the raw pointer of the last send and receive buffer:
+      // alternating buffers, views with offsets, and a buffer reused after
+      // another must each reach the kernel at their own address.
+      const fd = socket();
+      shim.bind(fd, sockaddrNl());
+      const req = getlinkDump(7);
+      const padded = new Uint8Array(req.length + 12).fill(0xaa);
+      padded.set(req, 12);
+      const atOffset = padded.subarray(12);
+      const big = new Uint8Array(32768);
+      const backing = new Uint8Array(32768 + 8).fill(0xee);
+      const offsetRecv = backing.subarray(8);
+      const seqs: number[] = [];
+      for (const [send, recv] of [
+        [req, big],
+        [atOffset, offsetRecv],
+        [req, big],
+        [atOffset, big],
+        [req, offsetRecv],
+      ] as const) {
+        expect(shim.send(fd, send, send.length, 0)).toBe(send.length);
+        for (let done = false; !done; ) {
+          const n = shim.recv(fd, recv, 0);
+          for (const m of messages(recv, n)) {
+            seqs.push(m.seq);
+            if (m.type === NLMSG_DONE) done = true;
+            expect(m.type).not.toBe(NLMSG_ERROR);
+          }
+        }
+        expect([...backing.subarray(0, 8)]).toEqual(new Array(8).fill(0xee));
+      }
+      expect(new Set(seqs)).toEqual(new Set([7]));
+    });
+
     itUnlessKnownBug(b.name, 'sendLength', 'send refuses a length beyond the buffer', () => {
       const fd = socket();
       expect(() => shim.send(fd, new Uint8Array(8), 9, 0)).toThrow();
