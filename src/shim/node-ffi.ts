@@ -81,24 +81,19 @@ export function createNodeFfiShim(ffi: FfiModule): Shim {
   // every time. One cached pointer per call; the cache holds its buffer, so
   // the memory behind the pointer stays alive (ArrayBuffer contents never
   // move, and a detached buffer has byteLength 0: nothing is read or written).
-  let sendBuf: Uint8Array | undefined;
-  let sendPtr = 0n;
-  let recvBuf: Uint8Array | undefined;
-  let recvPtr = 0n;
-  const sendPointer = (buf: Uint8Array): bigint => {
-    if (buf !== sendBuf) {
-      sendPtr = ffi.getRawPointer(buf);
-      sendBuf = buf;
-    }
-    return sendPtr;
+  const cachedPointer = () => {
+    let last: Uint8Array | undefined;
+    let ptr = 0n;
+    return (buf: Uint8Array): bigint => {
+      if (buf !== last) {
+        ptr = ffi.getRawPointer(buf);
+        last = buf;
+      }
+      return ptr;
+    };
   };
-  const recvPointer = (buf: Uint8Array): bigint => {
-    if (buf !== recvBuf) {
-      recvPtr = ffi.getRawPointer(buf);
-      recvBuf = buf;
-    }
-    return recvPtr;
-  };
+  const sendPointer = cachedPointer();
+  const recvPointer = cachedPointer();
   const lenBuf = new Uint8Array(4);
   const lenView = new DataView(lenBuf.buffer);
 
