@@ -8,7 +8,12 @@ import type { RtnlSocket } from '../../src/netlink/socket.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
 import { NLM_F, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
 import { AF, RTM } from '../../src/route/constants.js';
+import { Buffer } from 'node:buffer';
+import { getLink } from '../../src/links.js';
 import { linkMessage, toLink } from '../../src/route/link/index.js';
+import { linkAttrs } from '../../src/route/link/attrs.js';
+import type { Link } from '../../src/route/link/link.js';
+import { readLinkAt } from '../../src/route/link/read.js';
 import { now, startClock } from './measure.js';
 
 /**
@@ -44,6 +49,82 @@ export function rawGet(s: RtnlSocket, count: number, prefix: string, mod: number
   loop(count);
   return { ops: count, seconds: now() - t0, ack };
 }
+
+/**
+ * Where a look-up's time goes, in place: the same GETLINK by name (over
+ * PREFIXa<0..MOD-1>) run through ever more of the stack, the variants
+ * alternating over `rounds` rounds of `count` requests, median µs per
+ * request of each. `raw` is the shim alone; `walk` adds a pass over the
+ * attribute headers; `latin1` the copy a lazy Link keeps; `read` a Link
+ * built from the receive buffer (readLinkAt); `socket` the request through
+ * RtnlSocket.requestRead (request encoded by the link table, sequence
+ * routing); `api` getLink(name, { socket }) awaited.
+ */
+export async function lookupParts(s: RtnlSocket, count: number, prefix: string, mod: number, rounds: number) {
+  const shim = s.shim;
+  const fd = s.fileDescriptor;
+  const names = Array.from({ length: mod }, (_, i) => `${prefix}a${i}`);
+  const reqs = names.map((ifname) => {
+    const w = new ByteWriter(128);
+    w.zeros(NLMSG_HDRLEN);
+    linkMessage.encode(w, { header: LOOKUP_HEADER, attrs: { ifname } });
+    const b = w.finish().slice();
+    const v = new DataView(b.buffer);
+    v.setUint32(0, b.length, true);
+    v.setUint16(4, RTM.GETLINK, true);
+    v.setUint16(6, NLM_F.REQUEST, true);
+    return b;
+  });
+  const rbuf = new Uint8Array(65536);
+  const rview = new DataView(rbuf.buffer);
+  const rbufAsBuffer = Buffer.from(rbuf.buffer);
+  let sink = 0;
+  const exchange = (i: number): number => {
+    const b = reqs[i % mod] as Uint8Array;
+    shim.send(fd, b, b.length, 0);
+    return shim.recv(fd, rbuf, 0);
+  };
+  const variants: Record<string, () => Promise<void> | void> = {
+    raw() {
+      for (let i = 0; i < count; i++) sink += exchange(i);
+    },
+    walk() {
+      for (let i = 0; i < count; i++) sink += scanAttrs(rbuf.subarray(0, exchange(i)));
+    },
+    latin1() {
+      for (let i = 0; i < count; i++) sink += rbufAsBuffer.toString('latin1', 0, exchange(i)).length;
+    },
+    read() {
+      for (let i = 0; i < count; i++) sink += readLinkAt(rbuf, rview, 0, exchange(i)).mtu;
+    },
+    socket() {
+      for (let i = 0; i < count; i++) {
+        let link: Link | undefined;
+        const msg = { header: LOOKUP_HEADER, attrs: { ifname: names[i % mod] as string } };
+        s.requestRead(RTM.GETLINK, 0, (w) => linkMessage.encode(w, msg), { operation: 'getLink', attrs: linkAttrs, ack: false }, (buf, view, off, h) => {
+          if (h.type === RTM.NEWLINK) link ??= readLinkAt(buf, view, off, h.len);
+        });
+        sink += link?.mtu ?? 0;
+      }
+    },
+    async api() {
+      for (let i = 0; i < count; i++) sink += (await getLink(names[i % mod] as string, { socket: s })).mtu;
+    },
+  };
+  const samples: Record<string, number[]> = {};
+  for (let r = 0; r <= rounds; r++) {
+    for (const [name, run] of Object.entries(variants)) {
+      const t0 = now();
+      await run();
+      // Round 0 is the warm-up: the JIT compiles every variant first.
+      if (r > 0) (samples[name] ??= []).push(((now() - t0) * 1e6) / count);
+    }
+  }
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1] as number;
+  return { ops: count * rounds, perRequestUs: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])), sink };
+}
+
+const LOOKUP_HEADER = { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 };
 
 /**
  * Where decode time goes, per message of a recorded dump: walking the

@@ -13,7 +13,8 @@
  *   record   NS FILE                 one dump's raw messages into FILE (when the C floor is not built)
  *
  * Diagnostics (./diagnostics.ts): `rawget NS COUNT PREFIX MOD [ack]` (the
- * shim alone) and `codecparts FILE ITER` (where decode time goes).
+ * shim alone), `getparts NS COUNT PREFIX MOD [ROUNDS]` (where a look-up's
+ * time goes, in place) and `codecparts FILE ITER` (where decode time goes).
  *
  * `--per-call` (getlink only) passes `{ netns }` to every call instead of a socket.
  * `--core` runs the same messages through RtnlSocket + linkMessage directly
@@ -29,7 +30,7 @@ import { linkMessage } from '../../src/route/link/index.js';
 import { emit, gc, heapUsed, now, startClock, warmUpCreates } from './measure.js';
 import { type Ops, apiOps, coreOps } from './ops.js';
 import { dumpLinks } from './lowlevel.js';
-import { codecParts, rawGet } from './diagnostics.js';
+import { codecParts, lookupParts, rawGet } from './diagnostics.js';
 import { splitMessages } from './recorded.js';
 import { getLink } from '../../src/links.js';
 
@@ -118,6 +119,13 @@ async function main(): Promise<void> {
         for (let i = 0; i < count; i++) check += (await ops.getLink(s, names[i % mod] as string)).mtu ?? 0;
         emit({ mode, ops: count, seconds: now() - t0, check, ...tag });
       });
+      return;
+    }
+    case 'getparts': {
+      const ns = need(a1, 'NS');
+      await withSocket(ns, async (s) =>
+        emit({ mode, ...(await lookupParts(s, Number(need(a2, 'COUNT')), need(a3, 'PREFIX'), Number(need(a4, 'MOD')), Number(args[5] ?? 5))), ...tag }),
+      );
       return;
     }
     case 'rawget': {
