@@ -3,22 +3,14 @@
  * whose shim can be told to fail a given send (to drive rollbacks), and
  * `ip -j -d` readers.
  */
-import { afterAll, beforeAll } from 'vitest';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { getShim } from '../../src/shim/index.js';
 import type { Shim } from '../../src/shim/types.js';
-import { canRunLive, createNetnsWithIp, deleteNetnsWithIp, ipJson, uniqueName } from '../helpers/live.js';
+import { ipJson, useNetns } from '../helpers/live.js';
 
 /** Another throwaway namespace for this file (created before all tests, deleted after). */
 export function useSecondNetns(prefix = 'rtnlt2'): { name: string } {
-  const ns = { name: uniqueName(prefix) };
-  beforeAll(() => {
-    if (canRunLive) createNetnsWithIp(ns.name);
-  });
-  afterAll(() => {
-    if (canRunLive) deleteNetnsWithIp(ns.name);
-  });
-  return ns;
+  return useNetns(prefix);
 }
 
 export interface FaultySocket {
