@@ -11,7 +11,7 @@ import { AF, RTM } from '../../src/route/constants.js';
 import { Buffer } from 'node:buffer';
 import { getLink } from '../../src/links.js';
 import { linkMessage, toLink } from '../../src/route/link/index.js';
-import { linkAttrs } from '../../src/route/link/attrs.js';
+import { RTEXT_FILTER, linkAttrs } from '../../src/route/link/attrs.js';
 import type { Link } from '../../src/route/link/link.js';
 import { readLinkAt } from '../../src/route/link/read.js';
 import { now, startClock } from './measure.js';
@@ -23,17 +23,7 @@ import { now, startClock } from './measure.js';
  */
 export function rawGet(s: RtnlSocket, count: number, prefix: string, mod: number, ack: boolean) {
   const shim = s.shim;
-  const reqs = Array.from({ length: mod }, (_, i) => {
-    const w = new ByteWriter(128);
-    w.zeros(NLMSG_HDRLEN);
-    linkMessage.encode(w, { header: { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 }, attrs: { ifname: `${prefix}a${i}`, extMask: 1 } });
-    const b = w.finish().slice();
-    const v = new DataView(b.buffer);
-    v.setUint32(0, b.length, true);
-    v.setUint16(4, RTM.GETLINK, true);
-    v.setUint16(6, NLM_F.REQUEST | (ack ? NLM_F.ACK : 0), true);
-    return b;
-  });
+  const reqs = lookupRequests(Array.from({ length: mod }, (_, i) => `${prefix}a${i}`), NLM_F.REQUEST | (ack ? NLM_F.ACK : 0), RTEXT_FILTER.VF);
   const rbuf = new Uint8Array(65536);
   const fd = s.fileDescriptor;
   const loop = (n: number) => {
@@ -64,17 +54,7 @@ export async function lookupParts(s: RtnlSocket, count: number, prefix: string, 
   const shim = s.shim;
   const fd = s.fileDescriptor;
   const names = Array.from({ length: mod }, (_, i) => `${prefix}a${i}`);
-  const reqs = names.map((ifname) => {
-    const w = new ByteWriter(128);
-    w.zeros(NLMSG_HDRLEN);
-    linkMessage.encode(w, { header: LOOKUP_HEADER, attrs: { ifname } });
-    const b = w.finish().slice();
-    const v = new DataView(b.buffer);
-    v.setUint32(0, b.length, true);
-    v.setUint16(4, RTM.GETLINK, true);
-    v.setUint16(6, NLM_F.REQUEST, true);
-    return b;
-  });
+  const reqs = lookupRequests(names, NLM_F.REQUEST);
   const rbuf = new Uint8Array(65536);
   const rview = new DataView(rbuf.buffer);
   const rbufAsBuffer = Buffer.from(rbuf.buffer);
@@ -125,6 +105,21 @@ export async function lookupParts(s: RtnlSocket, count: number, prefix: string, 
 }
 
 const LOOKUP_HEADER = { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 };
+
+/** RTM_GETLINK by name, one complete request per name, built before any clock starts. */
+function lookupRequests(names: string[], flags: number, extMask?: number): Uint8Array[] {
+  return names.map((ifname) => {
+    const w = new ByteWriter(128);
+    w.zeros(NLMSG_HDRLEN);
+    linkMessage.encode(w, { header: LOOKUP_HEADER, attrs: extMask === undefined ? { ifname } : { ifname, extMask } });
+    const b = w.finish().slice();
+    const v = new DataView(b.buffer);
+    v.setUint32(0, b.length, true);
+    v.setUint16(4, RTM.GETLINK, true);
+    v.setUint16(6, flags, true);
+    return b;
+  });
+}
 
 /**
  * Where decode time goes, per message of a recorded dump: walking the

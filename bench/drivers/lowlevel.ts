@@ -8,10 +8,11 @@
 import type { RtnlSocket } from '../../src/netlink/socket.js';
 import { AF, RTM } from '../../src/route/constants.js';
 import { linkMessage } from '../../src/route/link/index.js';
+import { RTEXT_FILTER } from '../../src/route/link/attrs.js';
 import { NLM_F } from '../../src/netlink/constants.js';
 
-/** RTEXT_FILTER_VF (<linux/rtnetlink.h>): what `ip link show` asks for. */
-export const RTEXT_FILTER_VF = 1;
+/** IFLA_EXT_MASK of the look-ups and dumps: RTEXT_FILTER_VF, what `ip link show` asks for. */
+const RTEXT_FILTER_VF = RTEXT_FILTER.VF;
 
 const header = { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 };
 
