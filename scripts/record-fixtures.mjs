@@ -164,9 +164,6 @@ if (otherKernels.size) {
 }
 if (changed.length) console.log(`What the kernel sends differently (now installed, kernel: ${running}):\n${changed.join('\n')}`);
 const stale = args.length ? [] : listFiles(join(root, 'fixtures')).filter((f) => f.endsWith('.rtnl') && !files.includes(f));
-console.log(
-  `\nrecord-fixtures: ${files.length} fixtures recorded${runs === 2 ? ' twice, identical' : ''}: ${added} new, ${changed} changed, ${same} unchanged.`,
-);
 if (stale.length) console.log(`Not recorded by any test (stale?): ${stale.join(', ')}`);
 if (!keep) rmSync(scratch, { recursive: true, force: true });
 else console.log(`scratch kept in ${scratch}`);
