@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addAddress, deleteAddress, listAddresses, type Address } from '../../src/addresses.js';
-import { canRunLive, ip, ipJson, liveSkipReason, useNetns } from '../helpers/live.js';
-import { getShim } from '../../src/shim/index.js';
+import { canRunLive, ip, ipJson, useNetns, liveTitle } from '../helpers/live.js';
 
 const ns = useNetns('rtnladdr');
 
@@ -59,7 +58,7 @@ function expectSame(ours: Address, theirs: IpAddrInfo & { ifindex: number; ifnam
   }
 }
 
-describe.skipIf(!canRunLive)(`addresses against the real kernel (${canRunLive ? getShim().backend : 'none'})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('addresses against the real kernel'), () => {
   beforeAll(() => {
     if (!canRunLive) return;
     ip(['link', 'add', 'a0', 'type', 'veth', 'peer', 'name', 'a1'], ns.name);

@@ -14,7 +14,7 @@
  * the Node 20 leg on the addon.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
@@ -119,4 +119,25 @@ export async function settled<T>(attempt: () => { ok: boolean; value: T }): Prom
     last = attempt();
   }
   return last.value;
+}
+
+/**
+ * An account to own test TAPs: uid 65534 when this machine names it the
+ * same way in /etc/passwd (what rtnl reads) and through NSS (what ip asks),
+ * else root — the only account every machine has. Its name differs between
+ * distributions (nobody, nfsnobody), so tests take it from here.
+ */
+export function tapOwner(): { name: string; uid: number } {
+  const fromFile = (uid: number) =>
+    readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'))
+      .find((f) => Number(f[2]) === uid)?.[0];
+  const fromNss = (uid: number) => {
+    const r = spawnSync('getent', ['passwd', String(uid)], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.split(':')[0] : undefined;
+  };
+  const name = fromFile(65534);
+  if (name !== undefined && fromNss(65534) === name) return { name, uid: 65534 };
+  return { name: fromFile(0) ?? 'root', uid: 0 };
 }

@@ -4,15 +4,28 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canRunLive, ip, ipJson, liveSkipReason, useNetns } from '../helpers/live.js';
+import { oracleUnvalidated } from '../helpers/iproute2.js';
 import { rtnl, rtnlJson, rtnlOk, settled, useCli } from './_cli.js';
 
-/** rtnl and ip agree on ARGS (after things settle): both outputs, for one assertion. */
-async function agree(args: string[], netns: string, normalise: (s: string) => string = (s) => s): Promise<[string, string]> {
-  return settled(() => {
-    const ours = normalise(rtnlOk(['-n', netns, ...args]));
-    const theirs = normalise(ip(args, netns));
-    return { ok: ours === theirs, value: [ours, theirs] as [string, string] };
+/** Why ip's exact output is no oracle here (another iproute2 release …), or undefined. */
+const oracle = oracleUnvalidated();
+
+/**
+ * rtnl prints exactly what ip prints for ARGS (after things settle). Where
+ * this machine's ip is not a validated oracle the comparison is not made,
+ * and says so.
+ */
+async function expectAgree(args: string[], netns: string, normalise: (s: string) => string = (s) => s): Promise<void> {
+  if (oracle) {
+    console.warn(`not compared with ip ${args.join(' ')}: ${oracle}`);
+    return;
+  }
+  const [ours, theirs] = await settled(() => {
+    const o = normalise(rtnlOk(['-n', netns, ...args]));
+    const t = normalise(ip(args, netns));
+    return { ok: o === t, value: [o, t] as [string, string] };
   });
+  expect(ours, `rtnl ${args.join(' ')}`).toBe(theirs);
 }
 
 useCli();
@@ -94,8 +107,7 @@ describe.skipIf(!canRunLive)(`rtnl addr, route, neigh${liveSkipReason ? ` (skipp
         })),
       );
     for (const f of ['-4', '-6']) {
-      const [ours, theirs] = await agree(['-j', f, 'addr', 'show'], ns.name, strip);
-      expect(ours).toBe(theirs);
+      await expectAgree(['-j', f, 'addr', 'show'], ns.name, strip);
     }
   });
 
@@ -111,8 +123,7 @@ describe.skipIf(!canRunLive)(`rtnl addr, route, neigh${liveSkipReason ? ` (skipp
     expect(main.find((r) => r.dst === '10.62.0.0/16')?.type).toBe('blackhole');
     expect(ipJson<IpRoute[]>(['route', 'show', 'table', '100'], ns.name)[0]).toMatchObject({ dst: '10.63.0.0/16', protocol: 'static', scope: 'link' });
     for (const args of [['route', 'show'], ['-j', 'route', 'show', 'table', '100']]) {
-      const [ours, theirs] = await agree(args, ns.name);
-      expect(ours, args.join(' ')).toBe(theirs);
+      await expectAgree(args, ns.name);
     }
 
     rtnlOk([...n, 'route', 'replace', '10.61.0.0/16', 'via', '10.60.0.3', 'metric', '10']);
@@ -122,7 +133,7 @@ describe.skipIf(!canRunLive)(`rtnl addr, route, neigh${liveSkipReason ? ` (skipp
     expect(dup.stderr.split('\n')[0]).toBe('RTNETLINK answers: File exists');
 
     const got = rtnlJson<IpRoute[]>([...n, 'route', 'get', '10.61.5.5']);
-    expect(got).toEqual(ipJson<IpRoute[]>(['route', 'get', '10.61.5.5'], ns.name));
+    if (!oracle) expect(got).toEqual(ipJson<IpRoute[]>(['route', 'get', '10.61.5.5'], ns.name));
     expect(got[0]).toMatchObject({ gateway: '10.60.0.3', dev: 'a0', prefsrc: '10.60.0.1' });
 
     rtnlOk([...n, 'route', 'del', '10.61.0.0/16']);
@@ -141,8 +152,7 @@ describe.skipIf(!canRunLive)(`rtnl addr, route, neigh${liveSkipReason ? ` (skipp
     rtnlOk([...n, 'neigh', 'add', '10.70.0.9', 'lladdr', '02:00:00:00:70:09', 'dev', 'a1']);
     rtnlOk([...n, 'neigh', 'add', '10.70.0.10', 'lladdr', '02:00:00:00:70:0a', 'dev', 'a1', 'nud', 'stale']);
     for (const args of [['neigh', 'show'], ['-j', 'neigh', 'show', 'dev', 'a1'], ['neigh', 'show', 'nud', 'all']]) {
-      const [ours, theirs] = await agree(args, ns.name);
-      expect(ours, args.join(' ')).toBe(theirs);
+      await expectAgree(args, ns.name);
     }
     expect(rtnlJson<{ dst: string; state: string[] }[]>([...n, 'neigh', 'show', 'nud', 'stale']).map((e) => e.dst)).toEqual(['10.70.0.10']);
     rtnlOk([...n, 'neigh', 'del', '10.70.0.9', 'dev', 'a1']);

@@ -32,11 +32,12 @@ const tempDir = (out: string) => {
 const run = (args: string[], opts: { killOn?: RegExp } = {}) => runDemo(args, { ...opts, timeoutMs: 40_000 });
 
 /** Nothing of the run is left: namespaces, daemons, temp dir. */
-function expectNothingLeft(out: string, nsBefore: string[]): void {
+function expectNothingLeft(r: { out: string; pid: number | undefined }): void {
+  const out = r.out;
   const names = announced(out);
   expect(names.length).toBeGreaterThan(0);
   for (const n of names) expect(existsSync(`/run/netns/${n}`), n).toBe(false);
-  expect(demoNamespaces()).toEqual(nsBefore);
+  expect(demoNamespaces(r.pid)).toEqual([]);
   const pids = daemonPids(out);
   for (const pid of pids) expect(ovsDaemonRuns(pid), `OVS daemon pid ${pid} still runs`).toBe(false);
   const dir = tempDir(out);
@@ -47,7 +48,6 @@ const title = ovsSkipReason ? `npm start -- --ovs (SKIPPED: ${ovsSkipReason})` :
 
 describe.skipIf(ovsSkipReason !== undefined)(title, () => {
   it('runs the walkthrough on an OVS bridge, then stops the daemons and removes everything', async () => {
-    const nsBefore = demoNamespaces();
     const r = await run(['--ovs']);
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.ms).toBeLessThan(20_000);
@@ -70,33 +70,30 @@ describe.skipIf(ovsSkipReason !== undefined)(title, () => {
     expect(r.out).toMatch(/stopped ovsdb-server and ovs-vswitchd/);
     expect(r.out).toMatch(/removed every device and namespace the demo made/);
     expect(daemonPids(r.out)).toHaveLength(2);
-    expectNothingLeft(r.out, nsBefore);
+    expectNothingLeft(r);
   }, 45_000);
 
   it('Ctrl-C with the daemons running: stops them, removes everything, exits 130', async () => {
-    const nsBefore = demoNamespaces();
     const r = await run(['--ovs', '--slow=300'], { killOn: /Step 4\./ });
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(/SIGINT: stopping/);
     expect(daemonPids(r.out)).toHaveLength(2);
     expect(r.out).toMatch(/removed every device and namespace the demo made/);
-    expectNothingLeft(r.out, nsBefore);
+    expectNothingLeft(r);
   }, 45_000);
 
   it('an error in the middle: stops the daemons, removes everything, exits 1', async () => {
-    const nsBefore = demoNamespaces();
     const r = await run(['--ovs', '--fail-at-step', '5']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/The demo failed: failing on purpose at step 5/);
     expect(daemonPids(r.out)).toHaveLength(2);
     expect(r.out).toMatch(/stopped ovsdb-server and ovs-vswitchd/);
-    expectNothingLeft(r.out, nsBefore);
+    expectNothingLeft(r);
   }, 45_000);
 });
 
 describe(`npm start -- --ovs without Open vSwitch${process.getuid?.() === 0 ? '' : ' (skipped: needs root)'}`, () => {
   it.skipIf(process.getuid?.() !== 0)('says what it needs and exits non-zero before making anything', () => {
-    const nsBefore = demoNamespaces();
     // No OVS tool on this PATH (node itself is started by absolute path).
     const r = spawnSync(process.execPath, [start, '--ovs'], { cwd: root, env: { ...env, PATH: '/nonexistent' }, encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(1);
@@ -104,6 +101,6 @@ describe(`npm start -- --ovs without Open vSwitch${process.getuid?.() === 0 ? ''
     expect(r.stderr).toMatch(/missing: ovsdb-tool, ovsdb-server, ovs-vswitchd/);
     expect(r.stderr).toMatch(/apt-get install -y openvswitch-switch/);
     expect(r.stdout).toBe('');
-    expect(demoNamespaces()).toEqual(nsBefore);
+    expect(demoNamespaces(r.pid)).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import * as rtnl from '../../src/index.js';
 import { openNetns } from '../../src/netlink/netns.js';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { getShim } from '../../src/shim/index.js';
+import { kernelLacks } from '../helpers/kernel.js';
 import { canRunLive, ip, liveSkipReason, useNetns } from '../helpers/live.js';
 
 const ns = useNetns('rtnlres');
@@ -81,10 +82,12 @@ async function expectRssPlateau(cycle: (i: number) => unknown): Promise<void> {
   expect(Math.min(...rounds), `RSS growth per round of ${CYCLES} cycles: ${rounds.map((x) => x.toFixed(1)).join(', ')} MiB`).toBeLessThan(16);
 }
 
+const tunLacks = kernelLacks('tun');
+
 describe.skipIf(!canRunLive)(`${CYCLES} open/close cycles leak neither fds nor memory${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
   beforeAll(() => {
     if (!canRunLive) return;
-    ip(['tuntap', 'add', 'mode', 'tap', 'name', 'rt0'], ns.name);
+    if (!tunLacks) ip(['tuntap', 'add', 'mode', 'tap', 'name', 'rt0'], ns.name);
     ip(['link', 'add', 'br0', 'type', 'bridge'], ns.name);
   });
 
@@ -119,7 +122,7 @@ describe.skipIf(!canRunLive)(`${CYCLES} open/close cycles leak neither fds nor m
     expectFlat(await measure(CYCLES, () => rtnl.runInNetns(ns.name, () => 1)));
   });
 
-  it('openTap / close of a persistent TAP (fd + poller)', async () => {
+  it.skipIf(tunLacks !== undefined)(`openTap / close of a persistent TAP (fd + poller)${tunLacks ? ` — skipped: ${tunLacks}` : ''}`, async () => {
     expectFlat(
       await measure(CYCLES, async () => {
         const tap = await rtnl.openTap('rt0', { netns: ns.name });
@@ -129,7 +132,7 @@ describe.skipIf(!canRunLive)(`${CYCLES} open/close cycles leak neither fds nor m
     await expectRssPlateau(async () => (await rtnl.openTap('rt0', { netns: ns.name })).close());
   });
 
-  it('createTap (non-persistent, open) / close: the device goes with its fd', async () => {
+  it.skipIf(tunLacks !== undefined)(`createTap (non-persistent, open) / close: the device goes with its fd${tunLacks ? ` — skipped: ${tunLacks}` : ''}`, async () => {
     expectFlat(
       // Slow (the kernel waits for an RCU grace period per device): fewer cycles.
       await measure(CYCLES / 25, async () => {

@@ -1,21 +1,29 @@
 /**
  * Live-test harness: each test file gets throwaway network namespaces,
  * created with iproute2 (an independent oracle, allowed in tests only) and
- * deleted afterwards even when tests fail. Without root the live suites are
- * skipped with a loud reason.
+ * deleted afterwards even when tests fail. Without root, without `ip` or
+ * without a system-call backend the live suites are skipped with a loud
+ * reason; nothing here depends on which machine runs them.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
+import { getShim } from '../../src/shim/index.js';
+import { toolsMissing } from './tools.js';
 
 function probe(): string | undefined {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'not running as root (live tests need CAP_NET_ADMIN and CAP_SYS_ADMIN to create network namespaces)';
-  if (!existsSync('/usr/sbin/ip') && !existsSync('/sbin/ip') && !existsSync('/usr/bin/ip')) return 'iproute2 (`ip`) is not installed; it is the tests\' oracle';
+  const noIp = toolsMissing('ip', 'bridge');
+  if (noIp) return `${noIp}; iproute2 (ip, bridge) is the tests' oracle`;
   try {
     execFileSync('ip', ['netns', 'list'], { stdio: 'pipe' });
   } catch (e) {
     return `\`ip netns\` does not work here: ${(e as Error).message}`;
+  }
+  try {
+    getShim();
+  } catch (e) {
+    return `no system-call backend: ${(e as Error).message}`;
   }
   return undefined;
 }
@@ -27,6 +35,24 @@ export const canRunLive = liveSkipReason === undefined;
 if (!canRunLive) {
   // Loud on purpose: a skipped live suite must never look like a pass.
   console.warn(`\n*** rtnl live tests SKIPPED: ${liveSkipReason} ***\n`);
+}
+
+/** The backend live tests run on, for titles ('none' where none loads). */
+export function backendName(): string {
+  try {
+    return getShim().backend;
+  } catch {
+    return 'none';
+  }
+}
+
+/**
+ * A live suite's title: the subject, the backend, and, where the suite is
+ * skipped, why — e.g. `links (addon) — skipped: not running as root`.
+ */
+export function liveTitle(subject: string, extraSkip?: string): string {
+  const why = liveSkipReason ?? extraSkip;
+  return `${subject} (${backendName()})${why ? ` — skipped: ${why}` : ''}`;
 }
 
 let counter = 0;

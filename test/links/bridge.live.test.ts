@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createBridge, createVethPair, deleteLink, setLink } from '../../src/links.js';
 import { isNetlinkError } from '../../src/netlink/errors.js';
-import { getShim } from '../../src/shim/index.js';
-import { canRunLive, liveSkipReason, useNetns } from '../helpers/live.js';
+import { canRunLive, useNetns, liveTitle } from '../helpers/live.js';
 import { faultySocket, ipLink, ipNames } from './_helpers.js';
 
 const ns = useNetns();
@@ -21,7 +20,7 @@ interface BridgeLinkJson {
   mcast_flood: boolean;
 }
 
-describe.skipIf(!canRunLive)(`createBridge and bridge ports (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('createBridge and bridge ports'), () => {
   it('creates a bridge with typed options in seconds, stored in the kernel as 1/100 s', async () => {
     const br = await createBridge('bro', {
       netns: ns.name,

@@ -9,8 +9,7 @@ import { createBridge, createVethPair, getLink, iterateLinks, listLinks } from '
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { AF, RTM } from '../../src/route/constants.js';
 import { type Link, linkMessage, toLink } from '../../src/route/link/index.js';
-import { getShim } from '../../src/shim/index.js';
-import { canRunLive, liveSkipReason, useNetns } from '../helpers/live.js';
+import { canRunLive, useNetns, liveTitle } from '../helpers/live.js';
 import { ipLink } from './_helpers.js';
 
 const ns = useNetns();
@@ -18,7 +17,7 @@ const ns = useNetns();
 /** What stays the same between two reads of an idle link (counters and timers aside). */
 const stable = (l: Link) => ({ ...l, stats: undefined, attrs: undefined, carrierChanges: undefined });
 
-describe.skipIf(!canRunLive)(`lazily decoded links (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('lazily decoded links'), () => {
   it('listLinks, iterateLinks and getLink agree with the full decode of the kernel’s own dump', async () => {
     await createBridge('zbr', { netns: ns.name });
     await createVethPair({ name: 'za0', peer: { name: 'za1' }, netns: ns.name, master: 'zbr', group: 4, mtu: 1400 });

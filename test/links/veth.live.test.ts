@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createBridge, createVethPair, deleteLink, getLink, listLinks } from '../../src/links.js';
-import { getShim } from '../../src/shim/index.js';
-import { canRunLive, ip, ipJson, liveSkipReason, useNetns } from '../helpers/live.js';
+import { canRunLive, ip, ipJson, useNetns, liveTitle } from '../helpers/live.js';
 import { faultySocket, ipLink, ipNames, useSecondNetns } from './_helpers.js';
 
 const ns = useNetns();
 const other = useSecondNetns();
 
-describe.skipIf(!canRunLive)(`createVethPair (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('createVethPair'), () => {
   it('creates both ends in one namespace and returns them as the kernel reports them', async () => {
     const { link, peer } = await createVethPair({ name: 'va0', peer: { name: 'va1' }, netns: ns.name, mtu: 1400, address: '02:00:00:00:0a:00' });
     expect(link).toMatchObject({ name: 'va0', kind: 'veth', mtu: 1400, address: '02:00:00:00:0a:00', up: false });

@@ -5,7 +5,7 @@ import type { Message } from '../../src/netlink/socket.js';
 import { RTM, RTNLGRP } from '../../src/route/constants.js';
 import { linkMessage } from '../../src/route/link/index.js';
 import { getShim, type Shim } from '../../src/shim/index.js';
-import { canRunLive, ip, liveSkipReason, useNetns } from '../helpers/live.js';
+import { canRunLive, ip, useNetns, liveTitle } from '../helpers/live.js';
 import { batch, until } from './_helpers.js';
 
 const ns = useNetns('rtnlev');
@@ -30,7 +30,7 @@ function recorder(opts: { stopAfter?: number } = {}) {
 
 const names = (ms: Message[]) => ms.map((m) => linkMessage.decode(m.bytes).attrs.ifname);
 
-describe.skipIf(!canRunLive)(`event socket (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('event socket'), () => {
   it('delivers link notifications of its own namespace only', async () => {
     using es = EventSocket.open({ netns: ns.name, groups: [RTNLGRP.LINK] });
     const r = recorder();

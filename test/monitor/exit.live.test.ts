@@ -7,18 +7,18 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getShim } from '../../src/shim/index.js';
-import { canRunLive, ip, liveSkipReason, useNetns } from '../helpers/live.js';
+import { backendEnv, repoPath } from '../helpers/child.js';
+import { canRunLive, ip, useNetns, liveTitle } from '../helpers/live.js';
 
 const ns = useNetns('rtnlex');
 const dir = mkdtempSync(join(tmpdir(), 'rtnl-monitor-exit-'));
 const bundle = join(dir, 'child.mjs');
 
 const CHILD = `
-import { monitor } from ${JSON.stringify(resolve('src/monitor.ts'))};
+import { monitor } from ${JSON.stringify(repoPath('src/monitor.ts'))};
 const [netns, mode] = process.argv.slice(2);
 const t0 = performance.now();
 const log = (o) => process.stdout.write(JSON.stringify({ ...o, t: Math.round(performance.now() - t0) }) + '\\n');
@@ -49,8 +49,7 @@ interface Run {
 }
 
 function run(mode: string, onLine?: (l: Record<string, unknown>) => void): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RTNL_BACKEND: getShim().backend };
-  if (getShim().backend === 'addon') env.RTNL_ADDON_PATH = resolve('build/Release/rtnl_shim.node');
+  const env = backendEnv();
   const t0 = performance.now();
   const child = spawn(process.execPath, [bundle, ns.name, mode], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
@@ -82,7 +81,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(!canRunLive)(`monitor lets the process exit (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('monitor lets the process exit'), () => {
   it('stays alive while iterating, and exits within a second of the abort', async () => {
     const r = await run('abort');
     expect(r.code, r.stderr).toBe(0);

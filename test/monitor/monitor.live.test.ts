@@ -10,7 +10,7 @@ import { isRtnlError } from '../../src/netlink/errors.js';
 import { AF, RTM } from '../../src/route/constants.js';
 import { IFF, linkMessage } from '../../src/route/link/index.js';
 import { getShim, type Shim } from '../../src/shim/index.js';
-import { canRunLive, createNetnsWithIp, deleteNetnsWithIp, ip, liveSkipReason, uniqueName, useNetns } from '../helpers/live.js';
+import { canRunLive, createNetnsWithIp, deleteNetnsWithIp, ip, uniqueName, useNetns, liveTitle } from '../helpers/live.js';
 import { collect } from './_collect.js';
 import { batch, until } from './_helpers.js';
 
@@ -33,7 +33,7 @@ async function rawBridge(sock: RtnlSocket, name: string, create: boolean): Promi
   else await sock.request(RTM.DELLINK, 0, (w) => linkMessage.encode(w, { header, attrs: { ifname: name } }));
 }
 
-describe.skipIf(!canRunLive)(`monitor (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('monitor'), () => {
   it('yields every event type, IPv4 and IPv6, for changes made with ip', async () => {
     const peer = uniqueName('rtnlpeer');
     createNetnsWithIp(peer);

@@ -5,7 +5,7 @@ import { RtnlSocket } from '../../src/netlink/socket.js';
 import { AF, RTM } from '../../src/route/constants.js';
 import { linkMessage, toLink } from '../../src/route/link/index.js';
 import { getShim } from '../../src/shim/index.js';
-import { canRunLive, ip, liveSkipReason, useNetns } from '../helpers/live.js';
+import { canRunLive, ip, useNetns, liveTitle } from '../helpers/live.js';
 import { batch, until } from './_helpers.js';
 
 const ns = useNetns('rtnlrs');
@@ -93,7 +93,7 @@ function burstCommands(): string[] {
   return cmds;
 }
 
-describe.skipIf(!canRunLive)(`monitor resync after overruns (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('monitor resync after overruns'), () => {
   beforeAll(() => ip(['link', 'add', 'rb0', 'type', 'bridge'], ns.name));
 
   it('survives a 10,000-event burst into a 4 KiB buffer: overrun, then a resync equal to a fresh dump', async () => {

@@ -6,8 +6,7 @@ import { ByteWriter } from '../../src/netlink/writer.js';
 import { reencode } from '../../src/route/family.js';
 import { neighMessage } from '../../src/route/neigh/index.js';
 import { AF, RTM } from '../../src/route/constants.js';
-import { canRunLive, ip, ipJson, liveSkipReason, useNetns } from '../helpers/live.js';
-import { getShim } from '../../src/shim/index.js';
+import { canRunLive, ip, ipJson, useNetns, liveTitle } from '../helpers/live.js';
 
 const ns = useNetns('rtnlneigh');
 
@@ -67,7 +66,7 @@ function asFdb(n: Neighbour): BridgeFdb {
  * entries) as links come up: compare again until two reads agree.
  */
 const canon = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q))) : x));
+  JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x));
 
 async function eventuallyEqual<T>(ours: () => Promise<T[]>, theirs: () => T[]): Promise<void> {
   for (let i = 0; ; i++) {
@@ -82,9 +81,9 @@ async function eventuallyEqual<T>(ours: () => Promise<T[]>, theirs: () => T[]): 
 }
 
 const key = (x: { dst?: string; dev?: string; mac?: string; ifname?: string; vlan?: number; master?: string }) => `${x.dst ?? x.mac}|${x.dev ?? x.ifname}|${x.vlan ?? ''}|${x.master ?? ''}`;
-const sortBy = <T,>(a: T[]) => a.sort((x, y) => key(x as never).localeCompare(key(y as never)));
+const sortBy = <T,>(a: T[]) => a.sort((x, y) => (key(x as never) < key(y as never) ? -1 : key(x as never) > key(y as never) ? 1 : 0));
 
-describe.skipIf(!canRunLive)(`neighbours and bridge FDB against the real kernel (${canRunLive ? getShim().backend : 'none'})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('neighbours and bridge FDB against the real kernel'), () => {
   beforeAll(() => {
     if (!canRunLive) return;
     ip(['link', 'add', 'n0', 'type', 'veth', 'peer', 'name', 'n1'], ns.name);

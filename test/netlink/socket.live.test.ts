@@ -4,12 +4,11 @@ import { NLM_F, isNetlinkError } from '../../src/netlink/index.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
 import { RTM, AF } from '../../src/route/constants.js';
 import { linkMessage, reencodeCheck } from './_link.js';
-import { canRunLive, ip, liveSkipReason, useNetns } from '../helpers/live.js';
-import { getShim } from '../../src/shim/index.js';
+import { canRunLive, ip, useNetns, liveTitle } from '../helpers/live.js';
 
 const ns = useNetns();
 
-describe.skipIf(!canRunLive)(`netlink socket against the real kernel (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('netlink socket against the real kernel'), () => {
   it('dumps every link of a namespace, decodes it and re-encodes it byte for byte', async () => {
     ip(['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], ns.name);
     ip(['link', 'add', 'br0', 'type', 'bridge'], ns.name);

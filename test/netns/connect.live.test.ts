@@ -10,8 +10,7 @@ import { routed, switched } from '../../examples/connect-namespaces.js';
 import { listAddresses } from '../../src/addresses.js';
 import { listRoutes } from '../../src/routes.js';
 import { listNeighbours } from '../../src/neighbours.js';
-import { canRunLive, deleteNetnsWithIp, ipJson, liveSkipReason, uniqueName } from '../helpers/live.js';
-import { getShim } from '../../src/shim/index.js';
+import { canRunLive, deleteNetnsWithIp, ipJson, uniqueName, liveTitle } from '../helpers/live.js';
 
 const prefix = uniqueName('rtnlx');
 afterAll(() => {
@@ -22,7 +21,7 @@ afterAll(() => {
 const mac = (ns: string, dev: string) => ipJson<{ address: string }[]>(['link', 'show', dev], ns)[0]?.address;
 const netnsNames = () => ipJson<{ name: string }[]>(['netns', 'list']).map((n) => n.name);
 
-describe.skipIf(!canRunLive)(`namespaces connected with real traffic (${canRunLive ? getShim().backend : 'none'})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('namespaces connected with real traffic'), () => {
   it('routes a UDP datagram from one namespace to another through a veth pair and a default route', async () => {
     const seen: Record<string, unknown> = {};
     const lines: string[] = [];

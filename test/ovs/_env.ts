@@ -15,22 +15,19 @@
  * options, pidfile stop) is the demo's, from examples/ovs-daemons.ts; unlike
  * the demo, tests start from an empty database (no root row written).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonArgs, ovsToolEnv, readPid, runTool as run, stopPid } from '../../examples/ovs-daemons.js';
+import { daemonArgs, ovsToolEnv, readPid, runTool as run, socketDir, stopPid } from '../../examples/ovs-daemons.js';
 import { createNetnsWithIp, deleteNetnsWithIp, liveSkipReason, uniqueName } from '../helpers/live.js';
+import { toolMissing } from '../helpers/tools.js';
 
 const SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
-const TOOLS = ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl'];
-
-function which(cmd: string): boolean {
-  return ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'].some((d) => existsSync(join(d, cmd)));
-}
+/** The daemons, the test oracle (ovs-vsctl) and ovs-appctl, which the demo's MAC-table step asks. */
+const TOOLS = ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-appctl'];
 
 function probe(): string | undefined {
   if (liveSkipReason) return liveSkipReason;
-  const missing = TOOLS.filter((t) => !which(t));
+  const missing = TOOLS.filter((t) => toolMissing(t) !== undefined);
   if (missing.length) return `Open vSwitch is not installed (missing ${missing.join(', ')}): apt-get install -y openvswitch-switch`;
   if (!existsSync(SCHEMA)) return `the OVS schema ${SCHEMA} is missing (package openvswitch-common)`;
   return undefined;
@@ -62,7 +59,7 @@ function stopByPidfile(pidfile: string): void {
 
 /** Starts a private ovsdb-server + ovs-vswitchd; on any failure stops what it started and throws. */
 export function startOvs(prefix = 'rtnlovs'): OvsEnv {
-  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const dir = socketDir(prefix);
   const env = ovsToolEnv(dir);
   const socket = join(dir, 'db.sock');
   const netns = uniqueName(prefix);

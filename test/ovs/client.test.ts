@@ -5,16 +5,16 @@
  * needed; the real daemons are exercised in ovs.live.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isRtnlError, TimeoutError, ValidationError } from '../../src/netlink/errors.js';
 import * as ovs from '../../src/ovs/index.js';
+import { socketDir } from '../../examples/ovs-daemons.js';
 import { JsonStreamSplitter } from '../../src/ovs/json-stream.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rtnl-ovs-fake-'));
+const dir = socketDir('rtnl-ovs-fake');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 

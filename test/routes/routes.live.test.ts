@@ -6,8 +6,7 @@ import { ByteWriter } from '../../src/netlink/writer.js';
 import { reencode } from '../../src/route/family.js';
 import { routeMessage } from '../../src/route/route/index.js';
 import { AF, RTM } from '../../src/route/constants.js';
-import { canRunLive, ip, ipJson, liveSkipReason, useNetns } from '../helpers/live.js';
-import { getShim } from '../../src/shim/index.js';
+import { canRunLive, ip, ipJson, useNetns, liveTitle } from '../helpers/live.js';
 
 const ns = useNetns('rtnlroute');
 
@@ -55,7 +54,11 @@ function ipRoutes(args: string[], family: 'inet' | 'inet6' = 'inet'): IpRoute[] 
   });
 }
 
-const byDst = (a: IpRoute, b: IpRoute) => `${a.dst}|${a.table}|${a.metric}`.localeCompare(`${b.dst}|${b.table}|${b.metric}`);
+// Code-unit order, not the locale's: the same on every machine.
+const byDst = (a: IpRoute, b: IpRoute) => {
+  const [p, q] = [`${a.dst}|${a.table}|${a.metric}`, `${b.dst}|${b.table}|${b.metric}`];
+  return p < q ? -1 : p > q ? 1 : 0;
+};
 
 async function compare(family: 'inet' | 'inet6', table: string | number, ipArgs: string[]): Promise<void> {
   const ours = (await listRoutes({ netns: ns.name, family, table })).map((r) => asIp(r, table === 'all'));
@@ -65,7 +68,7 @@ async function compare(family: 'inet' | 'inet6', table: string | number, ipArgs:
   expect(ours.sort(byDst)).toEqual(theirs.sort(byDst));
 }
 
-describe.skipIf(!canRunLive)(`routes against the real kernel (${canRunLive ? getShim().backend : 'none'})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(!canRunLive)(liveTitle('routes against the real kernel'), () => {
   beforeAll(async () => {
     if (!canRunLive) return;
     ip(['link', 'add', 'r0', 'type', 'veth', 'peer', 'name', 'r1'], ns.name);

@@ -4,10 +4,11 @@
  * node:ffi (Node 26+). Nothing here needs root; namespace and mount
  * primitives are covered by the live suites.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, O_CLOEXEC, O_RDWR, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF } from '../../src/shim/constants.js';
 import type { BackendName, Shim, SystemCallError } from '../../src/shim/types.js';
+import { kernelLacks } from '../helpers/kernel.js';
+import { toolsMissing } from '../helpers/tools.js';
 import { backends } from './_backends.js';
 import { NETLINK_ROUTE, getlinkDump, sockaddrNl } from './_netlink.js';
 import { removeChildDir, runChild } from './_child.js';
@@ -310,12 +311,10 @@ for (const b of backends) {
 }
 
 function canOpenTun(): boolean {
-  return existsSync('/dev/net/tun') && process.getuid?.() === 0;
+  return process.getuid?.() === 0 && kernelLacks('tun') === undefined;
 }
 
 function overrunSkipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (unshare -n, ip link set)';
-  if (!['/usr/bin/unshare', '/bin/unshare'].some(existsSync)) return 'unshare(1) is not installed';
-  if (!['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'].some(existsSync)) return 'ip(8) is not installed';
-  return undefined;
+  return toolsMissing('unshare', 'ip');
 }

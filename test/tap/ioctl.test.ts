@@ -41,7 +41,11 @@ function compileAndRun(): Record<string, number> | string {
       } catch {
         continue;
       }
-      return JSON.parse(execFileSync(join(dir, 'x'), { encoding: 'utf8' })) as Record<string, number>;
+      try {
+        return JSON.parse(execFileSync(join(dir, 'x'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Record<string, number>;
+      } catch (e) {
+        return `the compiled probe cannot run from ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; a noexec TMPDIR?)`;
+      }
     }
     return 'no working C compiler with Linux headers (cc, gcc, clang)';
   } finally {

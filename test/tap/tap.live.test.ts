@@ -23,9 +23,9 @@ import {
   encodeIcmpEcho,
   encodeIpv4,
 } from '../../src/ethernet.js';
-import { getShim } from '../../src/shim/index.js';
 import { RtnlSocket } from '../../src/netlink/socket.js';
-import { canRunLive, ip, ipJson, liveSkipReason, useNetns } from '../helpers/live.js';
+import { kernelLacks } from '../helpers/kernel.js';
+import { ip, ipJson, useNetns, liveTitle } from '../helpers/live.js';
 import { type IpLink, readUntil, sendUdp, waitFor } from './_helpers.js';
 
 const ns = useNetns('rtnltap');
@@ -61,7 +61,10 @@ const whoHas = (target: string) => (f: Uint8Array) => {
   return arp.op === ARP_REQUEST && arp.targetIp === target ? { eth, arp, frame: f } : undefined;
 };
 
-describe.skipIf(!canRunLive)(`TAP devices (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+const tunLacks = kernelLacks('tun');
+const ipv6Lacks = tunLacks ?? kernelLacks('ipv6');
+
+describe.skipIf(tunLacks !== undefined)(liveTitle('TAP devices', tunLacks), () => {
   it('creates a persistent TAP that iproute2 sees as tun/tap with its owner and group', async () => {
     const created = await createTap('tp0', { netns: ns.name, owner: 54321, group: 54322 });
     const seen = link('tp0');
@@ -242,7 +245,7 @@ describe.skipIf(!canRunLive)(`TAP devices (${getShim().backend})${liveSkipReason
     expect(link('tap0')!.stats64!.rx.packets).toBe(rxBefore + tap.stats.framesWritten);
   });
 
-  it('decodes the ICMPv6 the kernel sends on bring-up, with valid checksums', async () => {
+  it.skipIf(ipv6Lacks !== undefined)(`decodes the ICMPv6 the kernel sends on bring-up, with valid checksums${ipv6Lacks ? ` — skipped: ${ipv6Lacks}` : ''}`, async () => {
     const { tap } = await createTap('tp6', { netns: ns.name, open: true });
     track(tap);
     ip(['link', 'set', 'tp6', 'up'], ns.name);

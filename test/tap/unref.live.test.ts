@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTap } from '../../src/tap.js';
-import { getShim } from '../../src/shim/index.js';
-import { addonPath } from '../../src/shim/addon.js';
-import { canRunLive, ip, liveSkipReason, useNetns } from '../helpers/live.js';
+import { backendEnv, repoPath } from '../helpers/child.js';
+import { kernelLacks } from '../helpers/kernel.js';
+import { ip, useNetns, liveTitle } from '../helpers/live.js';
 
 const ns = useNetns('rtnltapu');
+const tunLacks = kernelLacks('tun');
 const dir = mkdtempSync(join(tmpdir(), 'rtnl-tap-unref-'));
 const bundle = join(dir, 'hold-tap.mjs');
 let bundleError: string | undefined;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   try {
     const esbuild = await import('esbuild');
     await esbuild.build({
-      entryPoints: [join(import.meta.dirname, 'fixtures/hold-tap.ts')],
+      entryPoints: [repoPath('test/tap/fixtures/hold-tap.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -34,7 +35,7 @@ beforeAll(async () => {
   } catch (e) {
     bundleError = `could not bundle the child script with esbuild: ${(e as Error).message}`;
   }
-  if (canRunLive) await createTap('tpu', { netns: ns.name, multiQueue: true });
+  if (!tunLacks) await createTap('tpu', { netns: ns.name, multiQueue: true });
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -49,8 +50,7 @@ interface Outcome {
 
 /** Runs the child with `mode`; reports whether it exited by itself within `ms`, killing it otherwise. */
 function hold(mode: string, ms: number): Promise<Outcome> {
-  const env: Record<string, string | undefined> = { ...process.env, HOLD_NETNS: ns.name, HOLD_TAP: 'tpu', HOLD_MODE: mode, NODE_NO_WARNINGS: '1', RTNL_BACKEND: getShim().backend };
-  if (getShim().backend === 'addon') env.RTNL_ADDON_PATH = addonPath();
+  const env = backendEnv({ HOLD_NETNS: ns.name, HOLD_TAP: 'tpu', HOLD_MODE: mode, NODE_NO_WARNINGS: '1' });
   const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -67,7 +67,7 @@ function hold(mode: string, ms: number): Promise<Outcome> {
   });
 }
 
-describe.skipIf(!canRunLive)(`TAP ref/unref (${getShim().backend})${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
+describe.skipIf(tunLacks !== undefined)(liveTitle('TAP ref/unref', tunLacks), () => {
   it('keeps the process alive while open and referenced', async () => {
     expect(bundleError).toBeUndefined();
     const r = await hold('ref', 1500);

@@ -7,14 +7,21 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLink } from '../../src/links.js';
 import { NETNS_RUN_DIR } from '../../src/netlink/netns.js';
 import { readFixture, withRecording, withReplay } from '../../src/testing/index.js';
 import { canRunLive, liveSkipReason } from '../helpers/live.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rtnl-record-live-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the tests, not at import: the file is collected also where
+// it is skipped (as an unprivileged user, whose TMPDIR may not be writable).
+let dir = '';
+beforeAll(() => {
+  if (canRunLive) dir = mkdtempSync(join(tmpdir(), 'rtnl-record-live-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe.skipIf(!canRunLive)(`withRecording on the real kernel${liveSkipReason ? ` — skipped: ${liveSkipReason}` : ''}`, () => {
   it('records inside a prepared throwaway namespace, labels it, and removes it afterwards', async () => {

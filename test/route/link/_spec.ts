@@ -113,6 +113,18 @@ export function readUapiEnum(header: string, prefix: string, anchor?: string): M
   return out;
 }
 
+/** The installed UAPI headers' kernel version (`6.1`), from <linux/version.h>, or undefined without headers. */
+export function uapiVersion(): string | undefined {
+  const path = '/usr/include/linux/version.h';
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  const major = /LINUX_VERSION_MAJOR\s+(\d+)/.exec(text)?.[1];
+  const minor = /LINUX_VERSION_PATCHLEVEL\s+(\d+)/.exec(text)?.[1];
+  if (major !== undefined && minor !== undefined) return `${major}.${minor}`;
+  const code = Number(/LINUX_VERSION_CODE\s+(\d+)/.exec(text)?.[1]);
+  return Number.isFinite(code) ? `${code >> 16}.${(code >> 8) & 255}` : undefined;
+}
+
 /** camelCase → kebab-case, as YNL names attributes (`mcastLastMemberCnt` → `mcast-last-member-cnt`). */
 export const kebab = (k: string) => k.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
 /** camelCase → UPPER_SNAKE, as the UAPI names them. */
