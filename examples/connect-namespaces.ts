@@ -30,11 +30,11 @@
  */
 import dgram from 'node:dgram';
 import { pathToFileURL } from 'node:url';
-import { createNetns, deleteNetns, runInNetns } from '../src/netns.js';
-import { createBridge, createVethPair } from '../src/links.js';
-import { addAddress, listAddresses } from '../src/addresses.js';
-import { addRoute, getRoute, type Route } from '../src/routes.js';
-import { listNeighbours, type Neighbour } from '../src/neighbours.js';
+import { createNetns, deleteNetns, runInNetns } from '../src/ops/netns/index.js';
+import { createBridge, createVethPair } from '../src/ops/links/index.js';
+import { addAddress, listAddresses } from '../src/ops/addresses/index.js';
+import { addRoute, getRoute, type Route } from '../src/ops/routes/index.js';
+import { listNeighbours, type Neighbour } from '../src/ops/neighbours/index.js';
 
 // ---------------------------------------------------------------------------
 // UDP inside a namespace.

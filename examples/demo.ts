@@ -69,7 +69,7 @@ import {
   encodeEthernet,
   encodeIpv4,
   encodeUdp4,
-} from '../src/ethernet.js';
+} from '../src/ethernet/index.js';
 import { run as rtnl } from '../src/cli/run.js';
 
 // ------------------------------------------------------------------ output

@@ -85,7 +85,7 @@ function node26() {
 const results = [];
 
 const BUN_VERSION = '1.4.5';
-const BUN_SUITES = ['test/shim', 'test/netlink', 'test/route', 'test/tap', 'test/netns/netns.live.test.ts'];
+const BUN_SUITES = ['test/shim', 'test/netlink', 'test/rtnetlink', 'test/ops/tap', 'test/ethernet', 'test/ops/netns/netns.live.test.ts'];
 
 function bunBinary() {
   if (process.env.RTNL_BUN) return process.env.RTNL_BUN;
@@ -161,7 +161,8 @@ if (!cannotDrop) {
   const out = join(cacheDir, 'result.json');
   console.log('\n===== replay tests as nobody (unprivileged) =====');
   const status = run('setpriv', [...AS_NOBODY,
-    process.execPath, join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/testing',
+    // The replay mechanism's tests and every fixture test (beside its live tests).
+    process.execPath, join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/testing', '.replay.test.ts',
     '--reporter=default', '--reporter=json', `--outputFile.json=${out}`,
     // nobody cannot write vite's temp copy of the config under node_modules.
     '--configLoader', 'runner',

@@ -7,13 +7,13 @@
 import type { RtnlSocket } from '../../src/netlink/socket.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
 import { NLM_F, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
-import { AF, RTM } from '../../src/route/constants.js';
+import { AF, RTM } from '../../src/rtnetlink/constants.js';
 import { Buffer } from 'node:buffer';
-import { getLink } from '../../src/links.js';
-import { linkMessage, toLink } from '../../src/route/link/index.js';
-import { RTEXT_FILTER, linkAttrs } from '../../src/route/link/attrs.js';
-import type { Link } from '../../src/route/link/link.js';
-import { readLinkAt } from '../../src/route/link/read.js';
+import { getLink } from '../../src/ops/links/index.js';
+import { linkMessage, toLink } from '../../src/rtnetlink/link/index.js';
+import { RTEXT_FILTER, linkAttrs } from '../../src/rtnetlink/link/attrs.js';
+import type { Link } from '../../src/rtnetlink/link/view.js';
+import { readLinkAt } from '../../src/rtnetlink/link/read.js';
 import { now, startClock } from './measure.js';
 
 /**

@@ -6,9 +6,9 @@
  * codec from the cost of the API layer above them.
  */
 import type { RtnlSocket } from '../../src/netlink/socket.js';
-import { AF, RTM } from '../../src/route/constants.js';
-import { linkMessage } from '../../src/route/link/index.js';
-import { RTEXT_FILTER } from '../../src/route/link/attrs.js';
+import { AF, RTM } from '../../src/rtnetlink/constants.js';
+import { linkMessage } from '../../src/rtnetlink/link/index.js';
+import { RTEXT_FILTER } from '../../src/rtnetlink/link/attrs.js';
 import { NLM_F } from '../../src/netlink/constants.js';
 
 /** IFLA_EXT_MASK of the look-ups and dumps: RTEXT_FILTER_VF, what `ip link show` asks for. */

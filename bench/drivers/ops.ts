@@ -3,7 +3,7 @@
  * the public API (`apiOps`) and through the core directly (`coreOps`).
  */
 import type { RtnlSocket } from '../../src/netlink/socket.js';
-import { createVethPair, deleteLink, deleteLinks, getLink, iterateLinks, listLinks } from '../../src/links.js';
+import { createVethPair, deleteLink, deleteLinks, getLink, iterateLinks, listLinks } from '../../src/ops/links/index.js';
 import { createVeth, deleteByName, deleteGroup, dumpLinks, getByName } from './lowlevel.js';
 
 export interface Ops {

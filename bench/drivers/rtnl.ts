@@ -25,14 +25,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { getShim } from '../../src/shim/index.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
-import { reencode } from '../../src/route/family.js';
-import { linkMessage } from '../../src/route/link/index.js';
+import { reencode } from '../../src/rtnetlink/family.js';
+import { linkMessage } from '../../src/rtnetlink/link/index.js';
 import { emit, gc, heapUsed, now, startClock, warmUpCreates } from './measure.js';
 import { type Ops, apiOps, coreOps } from './ops.js';
 import { dumpLinks } from './lowlevel.js';
 import { codecParts, lookupParts, rawGet } from './diagnostics.js';
 import { splitMessages } from './recorded.js';
-import { getLink } from '../../src/links.js';
+import { getLink } from '../../src/ops/links/index.js';
 
 const argv = process.argv.slice(2);
 const core = argv.includes('--core');

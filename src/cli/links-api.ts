@@ -5,7 +5,7 @@
  * bridge times are centiseconds while the API takes seconds, `nomaster`
  * is `master: null`, `link set … netns NS` is `moveToNetns`.
  */
-import { createBridge, createVethPair, deleteLink, deleteLinks, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../links.js';
+import { createBridge, createVethPair, deleteLink, deleteLinks, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../ops/links/index.js';
 import type { NetnsRef } from '../netlink/netns.js';
 import { type Context, ops } from './context.js';
 import { UsageError } from './errors.js';

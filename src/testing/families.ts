@@ -5,13 +5,13 @@
  * `cacheinfo.tstamp`).
  */
 import type { AttrSet } from '../netlink/schema.js';
-import type { Family } from '../route/family.js';
-import { RTM } from '../route/constants.js';
-import { linkMessage } from '../route/link/index.js';
-import { addrMessage } from '../route/addr/index.js';
-import { routeMessage } from '../route/route/index.js';
-import { neighMessage } from '../route/neigh/index.js';
-import { nsidMessage } from '../route/nsid/index.js';
+import type { Family } from '../rtnetlink/family.js';
+import { RTM } from '../rtnetlink/constants.js';
+import { linkMessage } from '../rtnetlink/link/index.js';
+import { addrMessage } from '../rtnetlink/addr/index.js';
+import { routeMessage } from '../rtnetlink/route/index.js';
+import { neighMessage } from '../rtnetlink/neigh/index.js';
+import { nsidMessage } from '../rtnetlink/nsid/index.js';
 
 export type AnyFamily = Family<unknown, AttrSet>;
 

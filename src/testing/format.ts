@@ -7,8 +7,8 @@
  */
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
 import { AF_NETLINK } from '../shim/constants.js';
-import { TUN_IOCTL } from '../tun/ioctl.js';
-import { flagNames } from '../route/link/header.js';
+import { TUN_IOCTL } from '../ops/tap/ioctl.js';
+import { flagNames } from '../rtnetlink/link/header.js';
 import { hexLines } from './bytes.js';
 import { FIXTURE_MAGIC, type Fixture, type FixtureEvent } from './fixture.js';
 import { decodeDatagram, type Field } from './flatten.js';

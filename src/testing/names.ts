@@ -4,7 +4,7 @@
  * open(2)/mount(2) flags. Unknown bits are printed as hex and parsed back.
  */
 import { NLM_F, NLMSG } from '../netlink/constants.js';
-import { RTM } from '../route/constants.js';
+import { RTM } from '../rtnetlink/constants.js';
 import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, MS_SLAVE, O_CLOEXEC, O_CREAT, O_EXCL, O_NONBLOCK, O_RDWR } from '../shim/constants.js';
 
 const typeNames = new Map<number, string>();

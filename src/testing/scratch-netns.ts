@@ -16,8 +16,8 @@ import type { Shim } from '../shim/types.js';
 import { CLONE_NEWNET, MNT_DETACH, MS_BIND, O_CLOEXEC, O_RDONLY } from '../shim/constants.js';
 import { NETNS_RUN_DIR } from '../netlink/netns.js';
 import { RtnlSocket } from '../netlink/socket.js';
-import { AF, RTM } from '../route/constants.js';
-import { IFF, linkMessage } from '../route/link/index.js';
+import { AF, RTM } from '../rtnetlink/constants.js';
+import { IFF, linkMessage } from '../rtnetlink/link/index.js';
 
 export const SCRATCH_NOTE = 'throwaway namespace made for the recording (lo up, IPv6 addr_gen_mode=none, accept_dad=0); its real name is replaced by this label';
 

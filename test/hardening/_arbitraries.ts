@@ -11,14 +11,14 @@
 import fc from 'fast-check';
 import { formatIp, formatMac } from '../../src/netlink/inet.js';
 import { type AttrSet, type Codec, decodeCtx } from '../../src/netlink/schema.js';
-import { bridgeAttrs } from '../../src/route/link/kinds/bridge.js';
-import { bridgePortAttrs } from '../../src/route/link/kinds/bridge-port.js';
-import { ifbAttrs } from '../../src/route/link/kinds/ifb.js';
-import { tunAttrs } from '../../src/route/link/kinds/tun.js';
-import { vxlanAttrs } from '../../src/route/link/kinds/vxlan.js';
-import { linkAttrs, vethAttrs } from '../../src/route/link/attrs.js';
-import { ifinfomsg } from '../../src/route/link/header.js';
-import { nexthopAttrs } from '../../src/route/route/attrs.js';
+import { bridgeAttrs } from '../../src/rtnetlink/link/kinds/bridge.js';
+import { bridgePortAttrs } from '../../src/rtnetlink/link/kinds/bridge-port.js';
+import { ifbAttrs } from '../../src/rtnetlink/link/kinds/ifb.js';
+import { tunAttrs } from '../../src/rtnetlink/link/kinds/tun.js';
+import { vxlanAttrs } from '../../src/rtnetlink/link/kinds/vxlan.js';
+import { linkAttrs, vethAttrs } from '../../src/rtnetlink/link/attrs.js';
+import { ifinfomsg } from '../../src/rtnetlink/link/header.js';
+import { nexthopAttrs } from '../../src/rtnetlink/route/attrs.js';
 
 const MAX_DEPTH = 4;
 

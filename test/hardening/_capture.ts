@@ -16,12 +16,12 @@ import { writeFileSync } from 'node:fs';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { NLM_F } from '../../src/netlink/constants.js';
 import { getShim } from '../../src/shim/index.js';
-import { AF, RTM } from '../../src/route/constants.js';
-import { linkMessage } from '../../src/route/link/index.js';
-import { addrMessage } from '../../src/route/addr/index.js';
-import { routeMessage } from '../../src/route/route/index.js';
-import { neighMessage } from '../../src/route/neigh/index.js';
-import { nsidMessage } from '../../src/route/nsid/index.js';
+import { AF, RTM } from '../../src/rtnetlink/constants.js';
+import { linkMessage } from '../../src/rtnetlink/link/index.js';
+import { addrMessage } from '../../src/rtnetlink/addr/index.js';
+import { routeMessage } from '../../src/rtnetlink/route/index.js';
+import { neighMessage } from '../../src/rtnetlink/neigh/index.js';
+import { nsidMessage } from '../../src/rtnetlink/nsid/index.js';
 import type { ByteWriter } from '../../src/netlink/writer.js';
 import { wrapShim } from './_shim.js';
 

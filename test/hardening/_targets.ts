@@ -11,17 +11,17 @@ import { NLMSG } from '../../src/netlink/constants.js';
 import { forEachMessage, readDoneMessage, readErrorMessage } from '../../src/netlink/message.js';
 import { ATTR_ORDER } from '../../src/netlink/schema.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
-import { type Family, reencode } from '../../src/route/family.js';
-import { RTM } from '../../src/route/constants.js';
-import { linkMessage, toLink } from '../../src/route/link/index.js';
-import { readLink } from '../../src/route/link/read.js';
-import { addrMessage } from '../../src/route/addr/index.js';
-import { routeMessage } from '../../src/route/route/index.js';
-import { neighMessage } from '../../src/route/neigh/index.js';
-import { nsidMessage } from '../../src/route/nsid/index.js';
-import { toAddress } from '../../src/addresses.js';
-import { toRoute } from '../../src/routes.js';
-import { toNeighbour } from '../../src/neighbours.js';
+import { type Family, reencode } from '../../src/rtnetlink/family.js';
+import { RTM } from '../../src/rtnetlink/constants.js';
+import { linkMessage, toLink } from '../../src/rtnetlink/link/index.js';
+import { readLink } from '../../src/rtnetlink/link/read.js';
+import { addrMessage } from '../../src/rtnetlink/addr/index.js';
+import { routeMessage } from '../../src/rtnetlink/route/index.js';
+import { neighMessage } from '../../src/rtnetlink/neigh/index.js';
+import { nsidMessage } from '../../src/rtnetlink/nsid/index.js';
+import { toAddress } from '../../src/ops/addresses/index.js';
+import { toRoute } from '../../src/ops/routes/index.js';
+import { toNeighbour } from '../../src/ops/neighbours/index.js';
 import type { AttrSet } from '../../src/netlink/schema.js';
 
 export interface Target {

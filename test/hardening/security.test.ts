@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NETNS_RUN_DIR, netnsPath, validateNetnsName } from '../../src/netlink/netns.js';
-import { createNetns, deleteNetns } from '../../src/netns.js';
+import { createNetns, deleteNetns } from '../../src/ops/netns/index.js';
 import { isRtnlError } from '../../src/netlink/errors.js';
 
 const escapes = [

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { isRtnlError } from '../../src/netlink/errors.js';
 import { NLMSG } from '../../src/netlink/constants.js';
 import { RtnlSocket } from '../../src/netlink/socket.js';
-import { RTM } from '../../src/route/constants.js';
+import { RTM } from '../../src/rtnetlink/constants.js';
 import { loadCorpus } from './_corpus.js';
 import { buildDatagram, datagramCase } from './_mutate.js';
 import { fakeNetlink } from './_shim.js';

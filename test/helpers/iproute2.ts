@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RTPROT, RT_SCOPE, RT_TABLE } from '../../src/route/route/names.js';
+import { RTPROT, RT_SCOPE, RT_TABLE } from '../../src/rtnetlink/route/names.js';
 import { canRunLive } from './live.js';
 
 /** The iproute2 releases the exact comparisons were written against (Debian 12's). */

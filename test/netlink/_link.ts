@@ -1,5 +1,5 @@
-import { reencode } from '../../src/route/family.js';
-import { linkMessage } from '../../src/route/link/index.js';
+import { reencode } from '../../src/rtnetlink/family.js';
+import { linkMessage } from '../../src/rtnetlink/link/index.js';
 import type { ByteWriter } from '../../src/netlink/writer.js';
 
 export { linkMessage };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { NLM_F, isNetlinkError } from '../../src/netlink/index.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
-import { RTM, AF } from '../../src/route/constants.js';
+import { RTM, AF } from '../../src/rtnetlink/constants.js';
 import { linkMessage, reencodeCheck } from './_link.js';
 import { canRunLive, ip, useNetns, liveTitle } from '../helpers/live.js';
 

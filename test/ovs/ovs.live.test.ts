@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../src/netlink/errors.js';
 import * as ovs from '../../src/ovs/index.js';
-import { createTap } from '../../src/tap.js';
+import { createTap } from '../../src/ops/tap/index.js';
 import { ip, ipJson } from '../helpers/live.js';
 import { ovsSkipReason, startOvs, type OvsEnv } from './_env.js';
 

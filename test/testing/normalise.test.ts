@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../../src/netlink/writer.js';
 import { NLM_F } from '../../src/netlink/constants.js';
-import { AF, RTM } from '../../src/route/constants.js';
-import { linkMessage } from '../../src/route/link/index.js';
-import { addrMessage } from '../../src/route/addr/index.js';
-import { nsidMessage } from '../../src/route/nsid/index.js';
+import { AF, RTM } from '../../src/rtnetlink/constants.js';
+import { linkMessage } from '../../src/rtnetlink/link/index.js';
+import { addrMessage } from '../../src/rtnetlink/addr/index.js';
+import { nsidMessage } from '../../src/rtnetlink/nsid/index.js';
 import { Normaliser } from '../../src/testing/normalise.js';
 
 function message(type: number, flags: number, seq: number, pid: number, body: (w: ByteWriter) => void): Uint8Array {

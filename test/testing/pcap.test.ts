@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LINKTYPE_NETLINK, readFixture, toPcap } from '../../src/testing/index.js';
-import { fixturePath } from './_fixtures.js';
+import { fixturePath } from '../helpers/fixtures.js';
 
 function tsharkMissing(): string | undefined {
   try {

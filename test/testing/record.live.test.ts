@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLink } from '../../src/links.js';
+import { getLink } from '../../src/ops/links/index.js';
 import { NETNS_RUN_DIR } from '../../src/netlink/netns.js';
 import { readFixture, withRecording, withReplay } from '../../src/testing/index.js';
 import { canRunLive, liveSkipReason } from '../helpers/live.js';

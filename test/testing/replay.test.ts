@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { NLM_F } from '../../src/netlink/index.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
-import { AF, RTM } from '../../src/route/constants.js';
-import { linkMessage } from '../../src/route/link/index.js';
+import { AF, RTM } from '../../src/rtnetlink/constants.js';
+import { linkMessage } from '../../src/rtnetlink/link/index.js';
 import { AF_NETLINK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW } from '../../src/shim/constants.js';
 import {
   ReplayIncompleteError,
@@ -23,7 +23,7 @@ import {
   withReplay,
   type Fixture,
 } from '../../src/testing/index.js';
-import { fixturePath } from './_fixtures.js';
+import { fixturePath } from '../helpers/fixtures.js';
 
 const hdr = { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 };
 const getlink = fixturePath('socket/getlink-by-name');
@@ -84,7 +84,7 @@ describe('replay', () => {
   });
 
   it('names an attribute deep inside a public operation’s request (the veth peer)', async () => {
-    const { createVethPair } = await import('../../src/links.js');
+    const { createVethPair } = await import('../../src/ops/links/index.js');
     const err = await rejection(
       withReplay(fixturePath('links/veth-peer-in-other-netns'), async (fx) => {
         await createVethPair({ netns: fx.netns('a'), name: 'veth0', peer: { name: 'eth9', netns: fx.netns('b'), up: true, mtu: 1400 }, master: 'br0', up: true, mtu: 1400 });

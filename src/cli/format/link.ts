@@ -6,8 +6,8 @@
  * carry; every attribute is read by its kernel number (see ../raw.ts).
  */
 import { formatIp } from '../../netlink/inet.js';
-import { ipFlagWords } from '../../route/link/flags-text.js';
-import { linkAttrs } from '../../route/link/index.js';
+import { ipFlagWords } from '../../rtnetlink/link/flags-text.js';
+import { linkAttrs } from '../../rtnetlink/link/index.js';
 import { Out } from '../out.js';
 import { type RawAttrs, parseNest, rawAttrsOf, rd } from '../raw.js';
 import { colonHex } from './fields.js';

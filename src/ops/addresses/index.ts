@@ -1,0 +1,280 @@
+/**
+ * IP addresses on links (RTM_NEWADDR / DELADDR / GETADDR), IPv4 and IPv6:
+ * what `ip addr add|del|show` does.
+ */
+import { NLM_F } from '../../netlink/constants.js';
+import { ValidationError } from '../../netlink/errors.js';
+import { type Cidr, formatIp, parseCidr } from '../../netlink/inet.js';
+import { ipAddressOption, ipFamilyOption } from '../ip-input.js';
+import type { RtnlSocket } from '../../netlink/socket.js';
+import { type OperationOptions, withSocket } from '../options.js';
+import type { LinkRef } from '../links/index.js';
+import { linkNames, resolveLinkIndex } from '../links/lookup.js';
+import { validateLinkRef } from '../../rtnetlink/link/index.js';
+import { AF, RTM } from '../../rtnetlink/constants.js';
+import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type AddressFlagName, type IfAddrMsg } from '../../rtnetlink/addr/index.js';
+import type { Decoded } from '../../netlink/schema.js';
+import type { addrAttrs } from '../../rtnetlink/addr/index.js';
+import { RT_SCOPE, lookupNumber, scopeName } from '../../rtnetlink/route/names.js';
+
+
+/** `inet` (IPv4) or `inet6` (IPv6), as `ip -j` names address families. */
+export type AddressFamily = 'inet' | 'inet6';
+
+/** Lifetime in seconds, or `'forever'`. */
+export type Lifetime = number | 'forever';
+
+/** An address as the kernel reports it. Field names follow `ip -j addr`'s addr_info where they exist. */
+export interface Address {
+  /** ifindex of the link. */
+  index: number;
+  /** The link's name, when it could be resolved. */
+  link?: string;
+  family: AddressFamily;
+  /** The interface's own address (IFA_LOCAL, or IFA_ADDRESS when there is no IFA_LOCAL). */
+  address: string;
+  prefixLength: number;
+  /** Same as `address`: ip -j's name for it. */
+  local: string;
+  /** The other end of a point-to-point link, when IFA_ADDRESS differs from IFA_LOCAL. */
+  peer?: string;
+  broadcast?: string;
+  anycast?: string;
+  multicast?: string;
+  /** `global`, `site`, `link`, `host`, `nowhere`, or a number as text. */
+  scope: string;
+  /** IFA_F_* names (`secondary` is `temporary` for IPv6, as ip prints it). `permanent` absent = ip's `dynamic`. */
+  flags: string[];
+  label?: string;
+  validLifetime?: Lifetime;
+  preferredLifetime?: Lifetime;
+  /** Metric of the prefix route the kernel made for this address (IFA_RT_PRIORITY). */
+  metric?: number;
+  /** IFA_PROTO: who added the address. */
+  protocol?: number;
+  /** The decoded message, for fields this object does not model. */
+  raw: { header: IfAddrMsg; attrs: Decoded<typeof addrAttrs> };
+}
+
+/** Flags a caller may set (the others are the kernel's to report). */
+const SETTABLE_FLAGS = ['nodad', 'optimistic', 'home', 'mngtmpaddr', 'noprefixroute', 'autojoin'] as const;
+const V6_ONLY_FLAGS = new Set(['nodad', 'optimistic', 'home', 'mngtmpaddr']);
+export type SettableAddressFlag = (typeof SETTABLE_FLAGS)[number];
+
+export interface AddAddressOptions extends OperationOptions {
+  /** IPv4 broadcast address, or `true` to derive it from the prefix (`ip addr add … brd +`). */
+  broadcast?: string | true;
+  /** IPv4 label (`eth0:1`): 1–15 bytes. */
+  label?: string;
+  /** IPv4 only: `global` (default), `site`, `link`, `host`, or a number 0–255. */
+  scope?: string | number;
+  flags?: SettableAddressFlag[];
+  /** Seconds, or `'forever'` (the default). */
+  validLifetime?: Lifetime;
+  /** Seconds, or `'forever'` (the default); at most validLifetime. */
+  preferredLifetime?: Lifetime;
+  /** The other end of a point-to-point link; the prefix then applies to it. */
+  peer?: string;
+  /** Metric of the prefix route the kernel adds for the address. */
+  metric?: number;
+  /** Replace an existing identical address (updates lifetimes, flags) instead of failing with EEXIST. */
+  replace?: boolean;
+}
+
+export interface ListAddressesOptions extends OperationOptions {
+  link?: LinkRef;
+  family?: AddressFamily;
+}
+
+function parseCidrField(cidr: unknown, field: string): Cidr {
+  const c = parseCidr(cidr);
+  if (!c) throw new ValidationError(field, `invalid address ${JSON.stringify(cidr)}: expected IPv4 or IPv6 in CIDR form (10.0.0.1/24, fd00::1/64)`);
+  return c;
+}
+
+function lifetime(v: unknown, field: string): number {
+  if (v === undefined || v === 'forever') return INFINITY_LIFE_TIME;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= INFINITY_LIFE_TIME) {
+    throw new ValidationError(field, `expected whole seconds (0 … ${INFINITY_LIFE_TIME - 1}) or 'forever', got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** The IPv4 broadcast address of a prefix (all host bits set). */
+function broadcastOf(c: Cidr): string {
+  const b = c.bytes.slice();
+  for (let bit = c.prefixLength; bit < 32; bit++) b[bit >> 3] = (b[bit >> 3] as number) | (0x80 >> (bit & 7));
+  return formatIp(b);
+}
+
+interface AddrRequest {
+  header: IfAddrMsg;
+  attrs: Decoded<typeof addrAttrs>;
+  flags: number;
+}
+
+/** Validates everything and builds the message; no system call. */
+function buildAdd(cidr: string, o: AddAddressOptions): AddrRequest {
+  const c = parseCidrField(cidr, 'address');
+  const v6 = c.family === AF.INET6;
+  const attrs: Decoded<typeof addrAttrs> = {};
+  attrs.local = c.address;
+  attrs.address = o.peer !== undefined ? ipAddressOption(o.peer, 'peer', c.family).text : c.address;
+  if (o.broadcast !== undefined) {
+    if (v6) throw new ValidationError('broadcast', 'IPv6 has no broadcast addresses');
+    attrs.broadcast = o.broadcast === true ? broadcastOf(c) : ipAddressOption(o.broadcast, 'broadcast', c.family).text;
+  }
+  if (o.label !== undefined) {
+    if (v6) throw new ValidationError('label', 'labels exist only on IPv4 addresses');
+    if (typeof o.label !== 'string' || new TextEncoder().encode(o.label).length > 15 || o.label.length === 0) {
+      throw new ValidationError('label', `expected 1–15 bytes, got ${JSON.stringify(o.label)}`);
+    }
+    attrs.label = o.label;
+  }
+  let scope = 0;
+  if (o.scope !== undefined) {
+    // ipv6_add_addr derives an IPv6 address's scope from the address itself; ifa_scope is ignored.
+    if (v6) throw new ValidationError('scope', 'the kernel derives an IPv6 address\'s scope from the address (fe80::/10 is link scope); it cannot be set');
+    const s = lookupNumber(RT_SCOPE, o.scope, 255);
+    if (s === undefined) throw new ValidationError('scope', `expected one of ${Object.keys(RT_SCOPE).join(', ')} or 0–255, got ${JSON.stringify(o.scope)}`);
+    scope = s;
+  }
+  let flags = 0;
+  if (o.flags !== undefined) {
+    if (!Array.isArray(o.flags)) throw new ValidationError('flags', 'expected an array of flag names');
+    for (const f of o.flags) {
+      if (!(SETTABLE_FLAGS as readonly string[]).includes(f)) throw new ValidationError('flags', `unknown or read-only flag ${JSON.stringify(f)}; settable: ${SETTABLE_FLAGS.join(', ')}`);
+      if (!v6 && V6_ONLY_FLAGS.has(f)) throw new ValidationError('flags', `${f} applies to IPv6 addresses only`);
+      flags |= IFA_F[f];
+    }
+  }
+  if (o.validLifetime !== undefined || o.preferredLifetime !== undefined) {
+    const valid = lifetime(o.validLifetime, 'validLifetime');
+    const preferred = lifetime(o.preferredLifetime ?? o.validLifetime, 'preferredLifetime');
+    if (preferred > valid) throw new ValidationError('preferredLifetime', `must not exceed validLifetime (${preferred} > ${valid})`);
+    attrs.cacheinfo = { preferred, valid, cstamp: 0, tstamp: 0 };
+  }
+  if (o.metric !== undefined) {
+    if (!Number.isInteger(o.metric) || o.metric < 0 || o.metric > 0xffffffff) throw new ValidationError('metric', `expected 0 … 4294967295, got ${o.metric}`);
+    attrs.rtPriority = o.metric;
+  }
+  if (flags) attrs.flags = flags;
+  if (o.replace !== undefined && typeof o.replace !== 'boolean') throw new ValidationError('replace', 'expected a boolean');
+  return {
+    header: { family: c.family, prefixLength: c.prefixLength, flags: flags & 0xff, scope, index: 0 },
+    attrs,
+    flags: NLM_F.CREATE | (o.replace ? NLM_F.REPLACE : NLM_F.EXCL),
+  };
+}
+
+/**
+ * Adds an address to a link, as `ip addr add CIDR dev LINK`. The prefix
+ * route the kernel derives from it appears in the main table (unless
+ * `flags: ['noprefixroute']`).
+ */
+export async function addAddress(link: LinkRef, cidr: string, options: AddAddressOptions = {}): Promise<void> {
+  validateLinkRef(link, 'link');
+  const req = buildAdd(cidr, options);
+  await withSocket(options, async (socket) => {
+    req.header.index = await resolveLinkIndex(socket, link, 'link', 'addAddress');
+    await socket.request(RTM.NEWADDR, req.flags, (w) => addrMessage.encode(w, req), { operation: 'addAddress', attrs: addrMessage.attrs });
+  });
+}
+
+export interface DeleteAddressOptions extends OperationOptions {
+  /** The peer the address was added with, for point-to-point addresses. */
+  peer?: string;
+}
+
+/**
+ * Removes an address from a link, as `ip addr del CIDR dev LINK`. Without a
+ * prefix length (`10.0.0.1`), the address is found on the link and removed
+ * whatever its prefix. Removing a primary IPv4 address also removes its
+ * secondaries unless the sysctl promote_secondaries is set.
+ */
+export async function deleteAddress(link: LinkRef, cidr: string, options: DeleteAddressOptions = {}): Promise<void> {
+  validateLinkRef(link, 'link');
+  const c = parseCidrField(cidr, 'address');
+  const explicitPrefix = cidr.includes('/');
+  const peer = options.peer !== undefined ? ipAddressOption(options.peer, 'peer', c.family).text : undefined;
+  await withSocket(options, async (socket) => {
+    const index = await resolveLinkIndex(socket, link, 'link', 'deleteAddress');
+    let prefixLength = c.prefixLength;
+    if (!explicitPrefix) {
+      const found = (await dumpAddresses(socket, c.family, index)).find((a) => a.address === c.address);
+      if (found) prefixLength = found.prefixLength;
+    }
+    const attrs: Decoded<typeof addrAttrs> = { local: c.address };
+    // IFA_ADDRESS makes the kernel also match the prefix length (inet_rtm_deladdr); IPv6 always matches it.
+    if (explicitPrefix || peer !== undefined || c.family === AF.INET6) attrs.address = peer ?? c.address;
+    await socket.request(
+      RTM.DELADDR,
+      0,
+      (w) => addrMessage.encode(w, { header: { family: c.family, prefixLength, flags: 0, scope: 0, index }, attrs }),
+      { operation: 'deleteAddress', attrs: addrMessage.attrs },
+    );
+  });
+}
+
+/** Turns a decoded RTM_NEWADDR into an Address. */
+export function toAddress(msg: { header: IfAddrMsg; attrs: Decoded<typeof addrAttrs> }, names?: Map<number, string>): Address {
+  const { header: h, attrs: a } = msg;
+  const local = a.local ?? a.address ?? '';
+  const flagBits = a.flags ?? h.flags;
+  const v6 = h.family === AF.INET6;
+  const flags: string[] = [];
+  for (const [name, bit] of Object.entries(IFA_F) as [AddressFlagName, number][]) {
+    if (flagBits & bit) flags.push(name === 'secondary' && v6 ? 'temporary' : name);
+  }
+  const out: Address = {
+    index: h.index,
+    family: v6 ? 'inet6' : 'inet',
+    address: local,
+    prefixLength: h.prefixLength,
+    local,
+    scope: scopeName(h.scope),
+    flags,
+    raw: msg,
+  };
+  const name = names?.get(h.index);
+  if (name !== undefined) out.link = name;
+  if (a.local !== undefined && a.address !== undefined && a.address !== a.local) out.peer = a.address;
+  if (a.broadcast !== undefined) out.broadcast = a.broadcast;
+  if (a.anycast !== undefined) out.anycast = a.anycast;
+  if (a.multicast !== undefined) out.multicast = a.multicast;
+  if (a.label !== undefined) out.label = a.label;
+  if (a.cacheinfo) {
+    out.validLifetime = a.cacheinfo.valid === INFINITY_LIFE_TIME ? 'forever' : a.cacheinfo.valid;
+    out.preferredLifetime = a.cacheinfo.preferred === INFINITY_LIFE_TIME ? 'forever' : a.cacheinfo.preferred;
+  }
+  if (a.rtPriority !== undefined) out.metric = a.rtPriority;
+  if (a.proto !== undefined) out.protocol = a.proto;
+  return out;
+}
+
+async function dumpAddresses(socket: RtnlSocket, family: number, index: number, names?: Map<number, string>): Promise<Address[]> {
+  const out: Address[] = [];
+  // With strict checking the kernel filters the dump by ifa_index itself.
+  for await (const m of socket.dump(RTM.GETADDR, 0, (w) => addrMessage.encode(w, { header: { family, prefixLength: 0, flags: 0, scope: 0, index } }), {
+    operation: 'listAddresses',
+    attrs: addrMessage.attrs,
+  })) {
+    if (m.type !== RTM.NEWADDR) continue;
+    const msg = addrMessage.decode(m.bytes);
+    if (index && msg.header.index !== index) continue;
+    if (msg.header.family !== AF.INET && msg.header.family !== AF.INET6) continue;
+    out.push(toAddress(msg, names));
+  }
+  return out;
+}
+
+/** The addresses of a namespace, or of one link, optionally of one family (`ip addr show`). */
+export async function listAddresses(options: ListAddressesOptions = {}): Promise<Address[]> {
+  const family = ipFamilyOption(options.family) ?? AF.UNSPEC;
+  if (options.link !== undefined) validateLinkRef(options.link, 'link');
+  return withSocket(options, async (socket) => {
+    const index = options.link !== undefined ? await resolveLinkIndex(socket, options.link, 'link', 'listAddresses') : 0;
+    const names = await linkNames(socket, 'listAddresses');
+    return dumpAddresses(socket, family, index, names);
+  });
+}

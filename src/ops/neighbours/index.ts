@@ -1,0 +1,297 @@
+/**
+ * Neighbours (ARP / NDP entries) and the bridge forwarding database
+ * (RTM_NEWNEIGH / DELNEIGH / GETNEIGH): what `ip neigh` and `bridge fdb` do.
+ *
+ * One message family serves both: ndm_family AF_INET / AF_INET6 addresses
+ * the IPv4 / IPv6 neighbour tables, AF_BRIDGE the forwarding database of
+ * bridges (and of devices with their own FDB, such as vxlan).
+ */
+import { NLM_F } from '../../netlink/constants.js';
+import { ValidationError } from '../../netlink/errors.js';
+import { formatMac, parseMac } from '../../netlink/inet.js';
+import { ipAddressOption, ipVersion } from '../ip-input.js';
+import type { Decoded } from '../../netlink/schema.js';
+import type { RtnlSocket } from '../../netlink/socket.js';
+import { type OperationOptions, withSocket } from '../options.js';
+import type { LinkRef } from '../links/index.js';
+import { linkNames, resolveLinkIndex } from '../links/lookup.js';
+import { validateLinkRef } from '../../rtnetlink/link/index.js';
+import { AF, RTM } from '../../rtnetlink/constants.js';
+import { NTF, NTF_EXT, NUD, neighMessage, stateNames, type NdMsg, type neighAttrs } from '../../rtnetlink/neigh/index.js';
+
+export type NeighbourFamily = 'inet' | 'inet6' | 'bridge';
+
+/** States of an IP neighbour entry (NUD_*), lower-case. */
+export type NeighbourState = 'permanent' | 'noarp' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'incomplete' | 'none';
+
+/**
+ * States of a bridge FDB entry, as `bridge fdb add` names them:
+ * `permanent` is a local entry (frames to it go to the bridge itself),
+ * `static` forwards to the port and never ages, `dynamic` ages out.
+ */
+export type FdbState = 'permanent' | 'static' | 'dynamic';
+
+/** A neighbour or FDB entry as the kernel reports it. */
+export interface Neighbour {
+  family: NeighbourFamily | string;
+  /** ifindex of the link (for FDB entries: the bridge port or device). */
+  index: number;
+  link?: string;
+  /** The IP address (NDA_DST): `ip neigh`'s `dst`; for vxlan FDB entries the remote. */
+  address?: string;
+  lladdr?: string;
+  /** NUD_* state names, as ip -j prints them (`PERMANENT`, `REACHABLE`, … or `NONE`). */
+  state: string[];
+  /** NTF_* and NTF_EXT_* names (`router`, `proxy`, `self`, `master`, `extern_learn`, `sticky`, `managed` …). */
+  flags: string[];
+  vlan?: number;
+  /** The bridge an FDB entry belongs to (NDA_MASTER), by name when resolved. */
+  master?: string;
+  masterIndex?: number;
+  probes?: number;
+  vni?: number;
+  port?: number;
+  linkNetnsid?: number;
+  protocol?: number;
+  /** Ages in jiffies (1/100 s) since last confirmed, used and updated; reference count. */
+  cache?: { confirmed: number; used: number; updated: number; refcnt: number };
+  raw: { header: NdMsg; attrs: Decoded<typeof neighAttrs> };
+}
+
+export interface NeighbourSpec {
+  /** The device: for FDB entries, the bridge port (or a device with its own FDB). */
+  link: LinkRef;
+  /** IP address of the neighbour; absent for a plain bridge FDB entry. */
+  address?: string;
+  /** Link-layer address (`aa:bb:cc:dd:ee:ff`). Required for FDB entries. */
+  lladdr?: string;
+  /** `inet`/`inet6` follow from `address`; `bridge` for FDB entries (the default when there is no address). */
+  family?: NeighbourFamily;
+  /** FDB: the entry belongs to the bridge the link is a port of (NTF_MASTER). */
+  master?: boolean;
+  /** FDB: the entry belongs to the link's own table (NTF_SELF). */
+  self?: boolean;
+  /** FDB: VLAN id 1–4094. */
+  vlan?: number;
+  /** IP: a proxy ARP / NDP entry (NTF_PROXY), with no lladdr. */
+  proxy?: boolean;
+}
+
+export interface AddNeighbourOptions extends NeighbourSpec, OperationOptions {
+  /** IP neighbours: default `permanent`. FDB entries: default `permanent`, as `bridge fdb add`. */
+  state?: NeighbourState | FdbState;
+  /** IPv6: the neighbour is a router (NTF_ROUTER). */
+  router?: boolean;
+  /** FDB: the entry may not move to another port (NTF_STICKY). */
+  sticky?: boolean;
+  /** Mark the entry as learned by an external control plane (NTF_EXT_LEARNED). */
+  externLearn?: boolean;
+  /** Replace an existing entry instead of failing with EEXIST (`ip neigh replace`). */
+  replace?: boolean;
+}
+
+export type DeleteNeighbourOptions = NeighbourSpec & OperationOptions;
+
+export interface ListNeighboursOptions extends OperationOptions {
+  link?: LinkRef;
+  /** Default: IPv4 and IPv6 neighbours. `bridge`: the forwarding database. */
+  family?: NeighbourFamily;
+  /** FDB: only entries of this bridge (NDA_MASTER filter). */
+  master?: LinkRef;
+  /** IP: list proxy entries instead of neighbours. */
+  proxy?: boolean;
+}
+
+const FAMILY: Record<NeighbourFamily, number> = { inet: AF.INET, inet6: AF.INET6, bridge: AF.BRIDGE };
+
+const IP_STATES: Record<NeighbourState, number> = {
+  permanent: NUD.PERMANENT,
+  noarp: NUD.NOARP,
+  reachable: NUD.REACHABLE,
+  stale: NUD.STALE,
+  delay: NUD.DELAY,
+  probe: NUD.PROBE,
+  failed: NUD.FAILED,
+  incomplete: NUD.INCOMPLETE,
+  none: 0,
+};
+
+/** As bridge(8) encodes them (bridge/fdb.c fdb_modify). */
+const FDB_STATES: Record<FdbState, number> = {
+  permanent: NUD.NOARP | NUD.PERMANENT,
+  static: NUD.NOARP | NUD.REACHABLE,
+  dynamic: NUD.REACHABLE,
+};
+
+function familyName(f: number): string {
+  return f === AF.INET ? 'inet' : f === AF.INET6 ? 'inet6' : f === AF.BRIDGE ? 'bridge' : String(f);
+}
+
+/** Turns a decoded RTM_NEWNEIGH into a Neighbour. */
+export function toNeighbour(msg: { header: NdMsg; attrs: Decoded<typeof neighAttrs> }, names?: Map<number, string>): Neighbour {
+  const { header: h, attrs: a } = msg;
+  const flags: string[] = [];
+  for (const [name, bit] of Object.entries(NTF)) if (h.flags & bit) flags.push(name);
+  for (const [name, bit] of Object.entries(NTF_EXT)) if ((a.flagsExt ?? 0) & bit) flags.push(name);
+  const n: Neighbour = { family: familyName(h.family), index: h.ifindex, state: stateNames(h.state), flags, raw: msg };
+  const link = names?.get(h.ifindex);
+  if (link !== undefined) n.link = link;
+  if (a.dst !== undefined) n.address = a.dst;
+  if (a.lladdr !== undefined) n.lladdr = a.lladdr;
+  if (a.vlan !== undefined) n.vlan = a.vlan;
+  if (a.master !== undefined) {
+    n.masterIndex = a.master;
+    const m = names?.get(a.master);
+    if (m !== undefined) n.master = m;
+  }
+  if (a.probes !== undefined) n.probes = a.probes;
+  if (a.vni !== undefined) n.vni = a.vni;
+  if (a.port !== undefined) n.port = a.port;
+  if (a.linkNetnsid !== undefined) n.linkNetnsid = a.linkNetnsid;
+  if (a.protocol !== undefined) n.protocol = a.protocol;
+  if (a.cacheinfo) n.cache = { confirmed: a.cacheinfo.confirmed, used: a.cacheinfo.used, updated: a.cacheinfo.updated, refcnt: a.cacheinfo.refcnt };
+  return n;
+}
+
+function bool(v: unknown, field: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new ValidationError(field, `expected a boolean, got ${typeof v}`);
+  return v;
+}
+
+interface Built {
+  header: NdMsg;
+  attrs: Decoded<typeof neighAttrs>;
+}
+
+/** Validates and builds an add/delete message (ifindex filled in later); no system call. */
+function build(o: Partial<AddNeighbourOptions> & { link: LinkRef }, forDelete: boolean): Built {
+  validateLinkRef(o.link, 'link');
+  const attrs: Decoded<typeof neighAttrs> = {};
+  let ipFamily: number | undefined;
+  if (o.address !== undefined) {
+    const ip = ipAddressOption(o.address, 'address');
+    ipFamily = ip.family;
+    attrs.dst = ip.text;
+  }
+  if (o.family !== undefined && !(o.family in FAMILY)) throw new ValidationError('family', `expected 'inet', 'inet6' or 'bridge', got ${JSON.stringify(o.family)}`);
+  const family = o.family !== undefined ? FAMILY[o.family] : (ipFamily ?? AF.BRIDGE);
+  if (family !== AF.BRIDGE && ipFamily !== undefined && family !== ipFamily) {
+    throw new ValidationError('family', `address ${o.address} is ${ipVersion(ipFamily)} but family is ${o.family}`);
+  }
+  if (family !== AF.BRIDGE && ipFamily === undefined) throw new ValidationError('address', `an ${o.family} neighbour needs an IP address`);
+  if (o.lladdr !== undefined) {
+    const mac = parseMac(o.lladdr);
+    if (!mac) throw new ValidationError('lladdr', `invalid link-layer address ${JSON.stringify(o.lladdr)}`);
+    attrs.lladdr = formatMac(mac);
+  }
+  const master = bool(o.master, 'master');
+  const self = bool(o.self, 'self');
+  const proxy = bool(o.proxy, 'proxy');
+  const router = bool(o.router, 'router');
+  const sticky = bool(o.sticky, 'sticky');
+  const externLearn = bool(o.externLearn, 'externLearn');
+  let flags = 0;
+  let state = 0;
+  if (family === AF.BRIDGE) {
+    if (attrs.lladdr === undefined) throw new ValidationError('lladdr', 'a bridge FDB entry needs a link-layer address');
+    if (proxy) throw new ValidationError('proxy', 'proxy entries exist only for IPv4/IPv6 neighbours');
+    if (router) throw new ValidationError('router', 'router applies to IP neighbours');
+    if (o.vlan !== undefined) {
+      if (!Number.isInteger(o.vlan) || o.vlan < 1 || o.vlan > 4094) throw new ValidationError('vlan', `expected 1 … 4094, got ${o.vlan}`);
+      attrs.vlan = o.vlan;
+    }
+    // Neither master nor self: flags 0, for which rtnl_fdb_add/del act on the
+    // bridge of a bridge port (and fail with EINVAL on other devices).
+    if (master) flags |= NTF.master;
+    if (self) flags |= NTF.self;
+    if (sticky) flags |= NTF.sticky;
+    // Deletes carry a state too, as bridge(8) sends them: a device's own
+    // table (ndo_dflt_fdb_del) refuses a delete without NUD_PERMANENT.
+    const s = (forDelete ? undefined : o.state) ?? 'permanent';
+    if (!(s in FDB_STATES)) throw new ValidationError('state', `FDB entries are 'permanent', 'static' or 'dynamic', got ${JSON.stringify(s)}`);
+    state = FDB_STATES[s as FdbState];
+  } else {
+    for (const [k, v] of [['master', master], ['self', self], ['sticky', sticky]] as const) {
+      if (v) throw new ValidationError(k, `${k} applies to bridge FDB entries (family 'bridge')`);
+    }
+    if (o.vlan !== undefined) throw new ValidationError('vlan', 'vlan applies to bridge FDB entries');
+    if (proxy) {
+      if (attrs.lladdr !== undefined) throw new ValidationError('lladdr', 'a proxy entry has no link-layer address');
+      flags |= NTF.proxy;
+    }
+    if (router) flags |= NTF.router;
+    if (!forDelete && !proxy) {
+      const s = o.state ?? 'permanent';
+      if (!(s in IP_STATES)) throw new ValidationError('state', `expected one of ${Object.keys(IP_STATES).join(', ')}, got ${JSON.stringify(s)}`);
+      state = IP_STATES[s as NeighbourState];
+    }
+  }
+  if (externLearn) flags |= NTF.extern_learn;
+  return { header: { family, ifindex: 0, state, flags, type: 0 }, attrs };
+}
+
+/**
+ * Adds a neighbour entry (`ip neigh add ADDR lladdr MAC dev LINK`) or a
+ * bridge FDB entry (`bridge fdb add MAC dev PORT [master|self] [vlan N]`).
+ */
+export async function addNeighbour(options: AddNeighbourOptions): Promise<void> {
+  if (!options || typeof options !== 'object') throw new ValidationError('options', 'expected a neighbour description');
+  const b = build(options, false);
+  const replace = bool(options.replace, 'replace');
+  await withSocket(options, async (socket) => {
+    b.header.ifindex = await resolveLinkIndex(socket, options.link, 'link', 'addNeighbour');
+    await socket.request(RTM.NEWNEIGH, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), (w) => neighMessage.encode(w, b), {
+      operation: 'addNeighbour',
+      attrs: neighMessage.attrs,
+    });
+  });
+}
+
+/** Deletes a neighbour entry (by link and address) or an FDB entry (by port, lladdr and vlan). */
+export async function deleteNeighbour(options: DeleteNeighbourOptions): Promise<void> {
+  if (!options || typeof options !== 'object') throw new ValidationError('options', 'expected a neighbour description');
+  const b = build(options, true);
+  await withSocket(options, async (socket) => {
+    b.header.ifindex = await resolveLinkIndex(socket, options.link, 'link', 'deleteNeighbour');
+    await socket.request(RTM.DELNEIGH, 0, (w) => neighMessage.encode(w, b), { operation: 'deleteNeighbour', attrs: neighMessage.attrs });
+  });
+}
+
+async function dumpNeighbours(socket: RtnlSocket, family: number, attrs: Decoded<typeof neighAttrs>, flags: number, names: Map<number, string>): Promise<Neighbour[]> {
+  const out: Neighbour[] = [];
+  // Strict dump requests (neigh_valid_dump_req, valid_fdb_dump_strict) want
+  // a zero header and filter by NDA_IFINDEX / NDA_MASTER; NTF_PROXY selects proxies.
+  const header: NdMsg = { family, ifindex: 0, state: 0, flags, type: 0 };
+  for await (const m of socket.dump(RTM.GETNEIGH, 0, (w) => neighMessage.encode(w, { header, attrs }), { operation: 'listNeighbours', attrs: neighMessage.attrs })) {
+    if (m.type !== RTM.NEWNEIGH) continue;
+    out.push(toNeighbour(neighMessage.decode(m.bytes), names));
+  }
+  return out;
+}
+
+/**
+ * Neighbour entries (`ip neigh show nud all`: IPv4 and IPv6 unless
+ * `family` narrows it), or with `family: 'bridge'` the forwarding database
+ * (`bridge fdb show`).
+ */
+export async function listNeighbours(options: ListNeighboursOptions = {}): Promise<Neighbour[]> {
+  if (options.family !== undefined && !(options.family in FAMILY)) {
+    throw new ValidationError('family', `expected 'inet', 'inet6' or 'bridge', got ${JSON.stringify(options.family)}`);
+  }
+  if (options.link !== undefined) validateLinkRef(options.link, 'link');
+  if (options.master !== undefined) {
+    validateLinkRef(options.master, 'master');
+    if (options.family !== 'bridge') throw new ValidationError('master', "filtering by master applies to family 'bridge'");
+  }
+  const proxy = bool(options.proxy, 'proxy');
+  if (proxy && options.family === 'bridge') throw new ValidationError('proxy', 'proxy entries exist only for IPv4/IPv6 neighbours');
+  const family = options.family !== undefined ? FAMILY[options.family] : AF.UNSPEC;
+  return withSocket(options, async (socket) => {
+    const attrs: Decoded<typeof neighAttrs> = {};
+    if (options.link !== undefined) attrs.ifindex = await resolveLinkIndex(socket, options.link, 'link', 'listNeighbours');
+    if (options.master !== undefined) attrs.master = await resolveLinkIndex(socket, options.master, 'master', 'listNeighbours');
+    const names = await linkNames(socket, 'listNeighbours');
+    return dumpNeighbours(socket, family, attrs, proxy ? NTF.proxy : 0, names);
+  });
+}

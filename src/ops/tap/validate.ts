@@ -1,0 +1,56 @@
+/**
+ * Input checks for TAP operations, run before any system call so bad input
+ * is a ValidationError and never a half-made device. What TAPs share with
+ * other links (MAC, MTU, master, booleans) is checked by the link API's
+ * validators (src/rtnetlink/link/validate.ts); here is only what is TAP's own.
+ */
+import { ValidationError } from '../../netlink/errors.js';
+import { IFNAME_MAX_BYTES, validateBoolean } from '../../rtnetlink/link/index.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * An interface name as the kernel's dev_valid_name() accepts it: 1–15 bytes,
+ * not "." or "..", no '/', ':' or whitespace. With `template`, one `%d` is
+ * allowed: the kernel then picks the first free number (dev_alloc_name).
+ */
+export function validateIfName(name: unknown, field: string, options: { template?: boolean } = {}): string {
+  if (typeof name !== 'string') throw new ValidationError(field, `an interface name must be a string, got ${typeof name}`);
+  const bytes = encoder.encode(name).length;
+  if (bytes < 1 || bytes > IFNAME_MAX_BYTES) {
+    throw new ValidationError(field, `interface name ${JSON.stringify(name)} must be 1–${IFNAME_MAX_BYTES} bytes, it is ${bytes}`);
+  }
+  if (name === '.' || name === '..') throw new ValidationError(field, `"${name}" is not a valid interface name`);
+  // The kernel's isspace() covers ASCII space, \t \n \v \f \r.
+  const bad = /[/:\s\0]/.exec(name);
+  if (bad) throw new ValidationError(field, `interface name ${JSON.stringify(name)} must not contain ${JSON.stringify(bad[0])}`);
+  const pct = name.indexOf('%');
+  if (pct >= 0) {
+    if (!options.template) throw new ValidationError(field, `interface name ${JSON.stringify(name)} must not contain '%' here (only createTap takes a "%d" template)`);
+    if (name[pct + 1] !== 'd' || name.includes('%', pct + 2)) {
+      throw new ValidationError(field, `interface name template ${JSON.stringify(name)} must contain exactly one "%d" and no other '%'`);
+    }
+  }
+  return name;
+}
+
+/** A uid or gid: an integer 0 … 2³²−2 (−1, i.e. 2³²−1, means "none" to the kernel). */
+export function validateId(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xfffffffe) {
+    throw new ValidationError(field, `expected an integer id from 0 to 4294967294, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The tun driver's MTU range for a TAP: ETH_MIN_MTU (68) to MAX_MTU (65535)
+ * minus the 14-byte Ethernet header it sets as hard_header_len (tun_setup).
+ * Checked with the link API's validateMtu.
+ */
+export const TAP_MIN_MTU = 68;
+export const TAP_MAX_MTU = 65521;
+
+/** An optional boolean option: undefined stays undefined (the caller picks the default). */
+export function optionalBoolean(value: unknown, field: string): boolean | undefined {
+  return value === undefined ? undefined : validateBoolean(value, field);
+}

@@ -1,0 +1,22 @@
+/**
+ * Link messages (RTM_NEWLINK / DELLINK / GETLINK / SETLINK): struct
+ * ifinfomsg followed by IFLA_* attributes (message.ts), plus the friendly
+ * `Link` view (link.ts, and read.ts for building it straight from bytes).
+ */
+export * from './message.js';
+export * from './header.js';
+export * from './attrs.js';
+export * from './af-spec.js';
+export * from './codecs.js';
+export * from './stats.js';
+export * from './linkinfo.js';
+export * from './view.js';
+export * from './read.js';
+export * from '../../netlink/fields.js';
+export * from './validate.js';
+export * from './kinds/bridge.js';
+export * from './kinds/bridge-port.js';
+export * from './kinds/tun.js';
+export * from './kinds/vxlan.js';
+export * from './kinds/veth.js';
+export * from './kinds/ifb.js';

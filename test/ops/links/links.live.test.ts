@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createBridge, createVethPair, deleteLink, deleteLinks, getLink, iterateLinks, listLinks, setLink } from '../../../src/ops/links/index.js';
+import { RtnlSocket } from '../../../src/netlink/socket.js';
+import { NLM_F } from '../../../src/netlink/constants.js';
+import { RTM } from '../../../src/rtnetlink/constants.js';
+import { linkMessage } from '../../../src/rtnetlink/link/index.js';
+import { kernelLacks } from '../../helpers/kernel.js';
+import { canRunLive, ip, useNetns, liveTitle } from '../../helpers/live.js';
+import { faultySocket, ipLink, ipLinks, ipNames, useSecondNetns } from './_helpers.js';
+
+const ns = useNetns();
+
+function statSafe(path: string): number | undefined {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return undefined;
+  }
+}
+const other = useSecondNetns();
+const vxlanLacks = kernelLacks('vxlan');
+
+describe.skipIf(!canRunLive)(liveTitle('getLink / listLinks / setLink / deleteLink'), () => {
+  it('getLink reads a link by name and by index; a missing one is ENODEV', async () => {
+    const lo = await getLink('lo', { netns: ns.name });
+    expect(lo).toMatchObject({ name: 'lo', linkType: 'loopback', up: true, flags: expect.arrayContaining(['LOOPBACK', 'UP']) as unknown });
+    expect(lo.index).toBe(ipLink('lo', ns.name).ifindex);
+    expect((await getLink(lo.index, { netns: ns.name })).name).toBe('lo');
+    await expect(getLink('nosuch0', { netns: ns.name })).rejects.toMatchObject({ name: 'NetlinkError', code: 'ENODEV', attrPath: 'ifname' });
+    await expect(getLink(99999, { netns: ns.name })).rejects.toMatchObject({ code: 'ENODEV', attrPath: 'index' });
+    await expect(getLink('bad name', { netns: ns.name })).rejects.toMatchObject({ name: 'ValidationError', field: 'link' });
+  });
+
+  it('listLinks filters by kind and master (kernel-side) and by group (client-side); iterateLinks streams', async () => {
+    await createBridge('brl', { netns: ns.name });
+    await createVethPair({ name: 'la0', peer: { name: 'la1' }, netns: ns.name, master: 'brl', group: 3 });
+    await createVethPair({ name: 'lb0', peer: { name: 'lb1' }, netns: ns.name, group: 3 });
+    const names = async (o: Parameters<typeof listLinks>[0]) => (await listLinks({ netns: ns.name, ...o })).map((l) => l.name).sort();
+    expect(await names({})).toEqual(ipNames(ns.name));
+    expect(await names({ kind: 'veth' })).toEqual(['la0', 'la1', 'lb0', 'lb1']);
+    expect(await names({ kind: 'bridge' })).toEqual(['brl']);
+    // A kind the kernel has no driver for: the kernel does not filter, we do.
+    expect(await names({ kind: 'dummy' })).toEqual([]);
+    expect(await names({ master: 'brl' })).toEqual(['la0']);
+    expect(await names({ master: 'brl', kind: 'bridge' })).toEqual([]);
+    expect(await names({ group: 3 })).toEqual(['la0', 'lb0']);
+    expect(await names({ group: 3, kind: 'veth', master: 'brl' })).toEqual(['la0']);
+    await expect(listLinks({ netns: ns.name, master: 'nobr' })).rejects.toMatchObject({ code: 'ENODEV', attrPath: 'master' });
+    const streamed: string[] = [];
+    for await (const l of iterateLinks({ netns: ns.name, kind: 'veth' })) {
+      streamed.push(l.name);
+      if (streamed.length === 2) break; // stopping early must release the dump
+    }
+    expect(streamed).toHaveLength(2);
+    expect(await names({ kind: 'veth' })).toHaveLength(4);
+    await deleteLink('la0', { netns: ns.name });
+    await deleteLink('lb0', { netns: ns.name });
+    await deleteLink('brl', { netns: ns.name });
+  });
+
+  it('setLink changes state, MTU, address, name, alias, queue length and group in one call', async () => {
+    await createVethPair({ name: 'sa0', peer: { name: 'sa1' }, netns: ns.name });
+    const l = await setLink('sa0', {
+      netns: ns.name,
+      up: true,
+      mtu: 9000,
+      address: '02:00:00:00:5a:00',
+      name: 'uplink',
+      alias: 'to the world',
+      txQueueLen: 500,
+      group: 9,
+    });
+    expect(l).toMatchObject({ name: 'uplink', up: true, mtu: 9000, address: '02:00:00:00:5a:00', alias: 'to the world', txQueueLen: 500, group: 9 });
+    expect(ipLink('uplink', ns.name)).toMatchObject({ mtu: 9000, address: '02:00:00:00:5a:00', ifalias: 'to the world', txqlen: 500, group: '9' });
+    expect(ipLink('uplink', ns.name).flags).toContain('UP');
+    const down = await setLink(l.index, { netns: ns.name, up: false, alias: '' });
+    expect(down.up).toBe(false);
+    expect(down.alias).toBeUndefined();
+    await deleteLink('uplink', { netns: ns.name });
+  });
+
+  it('setLink enslaves with master and releases with master: null', async () => {
+    const br = await createBridge('brs', { netns: ns.name });
+    await createVethPair({ name: 'sb0', peer: { name: 'sb1' }, netns: ns.name });
+    expect((await setLink('sb0', { netns: ns.name, master: 'brs' })).master).toBe(br.index);
+    expect(ipLink('sb0', ns.name).master).toBe('brs');
+    const freed = await setLink('sb0', { netns: ns.name, master: null });
+    expect(freed.master).toBeUndefined();
+    expect(ipLink('sb0', ns.name).master).toBeUndefined();
+    // Enslave and set port options in the same call (two requests: the kernel reads port options with the old master).
+    const port = await setLink('sb0', { netns: ns.name, master: br.index, bridgePort: { cost: 33, learning: false } });
+    expect(port.portInfo).toMatchObject({ cost: 33, learning: false });
+    await expect(setLink('sb1', { netns: ns.name, bridgePort: { cost: 1 } })).rejects.toMatchObject({ name: 'ValidationError', field: 'bridgePort' });
+    await deleteLink('sb0', { netns: ns.name });
+    await deleteLink('brs', { netns: ns.name });
+  });
+
+  it('setLink moves a link into another namespace (by name, by fd, by pid) with rename and up', async () => {
+    await createVethPair({ name: 'mv0', peer: { name: 'mv1' }, netns: ns.name });
+    const moved = await setLink('mv0', { netns: ns.name, moveToNetns: other.name, name: 'eth7', up: true });
+    expect(moved).toMatchObject({ name: 'eth7', up: true });
+    expect(ipNames(other.name)).toContain('eth7');
+    expect(ipNames(ns.name)).not.toContain('mv0');
+    expect(ipLink('eth7', other.name).ifindex).toBe(moved.index);
+    // Back by file descriptor.
+    const fd = (await import('node:fs')).openSync(`/run/netns/${ns.name}`, 'r');
+    try {
+      const back = await setLink('eth7', { netns: other.name, moveToNetns: fd });
+      expect(back.name).toBe('eth7');
+      expect(ipNames(ns.name)).toContain('eth7');
+    } finally {
+      (await import('node:fs')).closeSync(fd);
+    }
+    // And by the namespace of a process living in `other`.
+    const child = spawn('ip', ['netns', 'exec', other.name, 'sleep', '30'], { stdio: 'ignore' });
+    try {
+      const pid = child.pid as number;
+      const target = statSync(`/run/netns/${other.name}`).ino;
+      for (let i = 0; i < 200 && statSafe(`/proc/${pid}/ns/net`) !== target; i++) await new Promise((r) => setTimeout(r, 10));
+      const byPid = await setLink('eth7', { netns: ns.name, moveToNetns: { pid } });
+      expect(byPid.name).toBe('eth7');
+      expect(ipNames(other.name)).toContain('eth7');
+    } finally {
+      child.kill();
+    }
+    await deleteLink('eth7', { netns: other.name });
+  });
+
+  it('setLink rejects conflicting and malformed options before any system call', async () => {
+    const f = faultySocket(ns.name);
+    try {
+      for (const [opts, field] of [
+        [{}, 'options'],
+        [{ moveToNetns: other.name, master: 'x' }, 'moveToNetns'],
+        [{ moveToNetns: other.name, bridgePort: { cost: 1 } }, 'moveToNetns'],
+        [{ master: null, bridgePort: { cost: 1 } }, 'bridgePort'],
+        [{ bridgePort: { cost: -1 } }, 'bridgePort.cost'],
+        [{ bridgePort: { state: 'sleeping' } }, 'bridgePort.state'],
+        [{ bridgePort: { designatedCost: 1 } }, 'bridgePort.designatedCost'],
+        [{ mtu: 10 }, 'mtu'],
+        [{ name: 'toolongname12345' }, 'name'],
+        [{ address: 'ff:ff:ff:ff:ff:ff' }, 'address'],
+        [{ alias: 'x'.repeat(256) }, 'alias'],
+        [{ moveToNetns: 'no/such' }, 'moveToNetns'],
+        [{ netns: ns.name, up: true }, 'netns'],
+        [{ upp: true }, 'upp'],
+      ] as const) {
+        const before = f.sends();
+        const err = await setLink('lo', { socket: f.socket, ...(opts as object) }).catch((e: unknown) => e);
+        expect(err, JSON.stringify(opts)).toMatchObject({ name: 'ValidationError', field });
+        expect(f.sends()).toBe(before);
+      }
+      // The device's own MTU range is checked once it is known, before the change is sent.
+      await createVethPair({ name: 'mt0', peer: { name: 'mt1' }, socket: f.socket });
+      const sends = f.sends();
+      await expect(setLink('mt0', { socket: f.socket, mtu: 70000 })).rejects.toMatchObject({ name: 'ValidationError', field: 'mtu' });
+      expect(f.sends()).toBe(sends + 1); // only the read
+      await deleteLink('mt0', { socket: f.socket });
+    } finally {
+      f.socket.close();
+    }
+  });
+
+  it('setLink puts everything back when a later step fails (rollback), and throws the original error', async () => {
+    // STP on: the kernel refuses a manual port state (EBUSY) in the second request.
+    await createBridge('brk', { netns: ns.name, stp: true });
+    await createVethPair({ name: 'rb0', peer: { name: 'rb1' }, netns: ns.name, mtu: 1500 });
+    const before = ipLink('rb0', ns.name);
+    const err = await setLink('rb0', { netns: ns.name, mtu: 1400, alias: 'x', master: 'brk', bridgePort: { state: 'forwarding' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'NetlinkError', code: 'EBUSY' });
+    const after = ipLink('rb0', ns.name);
+    expect(after.mtu).toBe(before.mtu);
+    expect(after.master).toBeUndefined();
+    expect(after.ifalias).toBeUndefined();
+    // An injected failure of the move request: the rename and MTU of the first request are undone.
+    const f = faultySocket(ns.name);
+    try {
+      f.failSend(3); // 1 read, 2 settings, 3 the move → fails
+      const e2 = await setLink('rb0', { socket: f.socket, mtu: 1300, name: 'renamed', moveToNetns: other.name }).catch((e: unknown) => e);
+      expect(e2).toMatchObject({ code: 'EIO' });
+      expect(ipLink('rb0', ns.name).mtu).toBe(1500);
+      expect(ipNames(other.name)).not.toContain('renamed');
+    } finally {
+      f.socket.close();
+    }
+    await deleteLink('rb0', { netns: ns.name });
+    await deleteLink('brk', { netns: ns.name });
+  });
+
+  it('deleteLink deletes by name or index; both veth ends go; missing is ENODEV', async () => {
+    const { link } = await createVethPair({ name: 'da0', peer: { name: 'da1' }, netns: ns.name });
+    await deleteLink(link.index, { netns: ns.name });
+    expect(ipNames(ns.name)).not.toContain('da1');
+    await expect(deleteLink('da0', { netns: ns.name })).rejects.toMatchObject({ code: 'ENODEV', attrPath: 'ifname' });
+  });
+
+  it('deleteLinks deletes a whole group with one request', async () => {
+    const f = faultySocket(ns.name);
+    try {
+      for (let i = 0; i < 12; i++) await createVethPair({ name: `g${i}a`, peer: { name: `g${i}b` }, group: 42, socket: f.socket });
+      await createBridge('gkeep', { group: 43, socket: f.socket });
+      expect((await listLinks({ socket: f.socket, group: 42 })).length).toBe(12);
+      const sends = f.sends();
+      await deleteLinks({ group: 42 }, { socket: f.socket });
+      expect(f.sends()).toBe(sends + 1);
+      const left = ipLinks(ns.name);
+      expect(left.filter((l) => /^g\d+[ab]$/.test(l.ifname))).toEqual([]);
+      expect(left.map((l) => l.ifname)).toContain('gkeep');
+      await expect(deleteLinks({ group: 42 }, { socket: f.socket })).rejects.toMatchObject({ code: 'ENODEV', attrPath: 'group' });
+      await expect(deleteLinks({ group: 0 }, { socket: f.socket })).rejects.toMatchObject({ name: 'ValidationError', field: 'group' });
+      await deleteLinks({ group: 43 }, { socket: f.socket });
+    } finally {
+      f.socket.close();
+    }
+  });
+
+  it('works on a caller-provided socket and inside a namespace given by path', async () => {
+    const sock = RtnlSocket.open({ netns: `/run/netns/${ns.name}` });
+    try {
+      await createBridge('bsock', { socket: sock });
+      expect((await getLink('bsock', { socket: sock })).kind).toBe('bridge');
+      await deleteLink('bsock', { socket: sock });
+    } finally {
+      sock.close();
+    }
+    ip(['link', 'add', 'bpath', 'type', 'bridge'], ns.name);
+    expect((await getLink('bpath', { netns: `/run/netns/${ns.name}` })).kind).toBe('bridge');
+    await deleteLink('bpath', { netns: ns.name });
+  });
+
+  it.skipIf(vxlanLacks !== undefined)(`maps a kernel error inside kind data back to the attribute path of our request${vxlanLacks ? ` — skipped: ${vxlanLacks}` : ''}`, async () => {
+    // vxlan_validate (every kernel since 4.x): a VNI of 2^24 or more is
+    // ERANGE "VXLAN ID must be lower than 16777216", with the extended-ACK
+    // offset of IFLA_VXLAN_ID inside IFLA_INFO_DATA.
+    const sock = RtnlSocket.open({ netns: ns.name });
+    try {
+      const err = await sock
+        .request(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL, (w) =>
+          linkMessage.encode(w, {
+            header: { family: 0, type: 0, index: 0, flags: 0, change: 0 },
+            attrs: { ifname: 'vxr', linkinfo: { kind: 'vxlan', data: { id: 0x1000000, port: 4799 } } },
+          }),
+        )
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'NetlinkError', code: 'ERANGE', attrPath: 'linkinfo.data.id' });
+      expect((err as { kernelMessage?: string }).kernelMessage).toMatch(/VXLAN ID/i);
+    } finally {
+      sock.close();
+    }
+    expect(ipNames(ns.name)).not.toContain('vxr');
+  });
+});

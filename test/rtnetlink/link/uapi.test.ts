@@ -1,0 +1,95 @@
+/**
+ * Every attribute number in our link tables, checked against the UAPI
+ * headers installed here (<linux/if_link.h>, <linux/veth.h>,
+ * <linux/if_bridge.h>): same number for the same name, and every
+ * enumerator of the header is in the table. The tables are newer than
+ * Linux 6.1's headers: the rows past a 6.1 header's last enumerator are
+ * listed here and were checked against the YNL spec (coverage.test.ts).
+ *
+ * Which headers a machine has is not ours to choose (linux-libc-dev 6.1 on
+ * Debian 12, 6.12 on Debian 13, 5.15 on Ubuntu 22.04): with 6.1 headers the
+ * list of newer rows must match exactly; with others, rows past the header
+ * must be among them, and enumerators of a header newer than every row of
+ * a table are reported, not failed — the tables follow the kernel's specs.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AttrSet } from '../../../src/netlink/schema.js';
+import {
+  bridgeAttrs,
+  bridgePortAttrs,
+  bridgeQuerierAttrs,
+  inet6AfAttrs,
+  inetAfAttrs,
+  linkAttrs,
+  propListAttrs,
+  protoDownReasonAttrs,
+  tunAttrs,
+  vethAttrs,
+  vxlanAttrs,
+  xdpAttrs,
+} from '../../../src/rtnetlink/link/index.js';
+import { readUapiEnum, uapiVersion, upperSnake } from './_spec.js';
+
+const linkinfoTable = linkAttrs.byKey.linkinfo!.codec.set!;
+
+const headers = uapiVersion();
+/** The headers the `newer` lists were written against. */
+const exact = headers === '6.1';
+
+/** table, header, enumerator prefix, and the keys newer than the 6.1 header. */
+const CASES: [string, AttrSet, string, string, string[]][] = [
+  ['link', linkAttrs, 'if_link.h', 'IFLA_', ['devlinkPort', 'gsoIpv4MaxSize', 'groIpv4MaxSize', 'dpllPin', 'maxPacingOffloadHorizon', 'netnsImmutable', 'headroom', 'tailroom']],
+  ['linkinfo', linkinfoTable, 'if_link.h', 'IFLA_INFO_', []],
+  ['bridge', bridgeAttrs, 'if_link.h', 'IFLA_BR_', ['fdbNLearned', 'fdbMaxLearned']],
+  ['brport', bridgePortAttrs, 'if_link.h', 'IFLA_BRPORT_', ['mab', 'mcastNGroups', 'mcastMaxGroups', 'neighVlanSuppress', 'backupNhid']],
+  ['tun', tunAttrs, 'if_link.h', 'IFLA_TUN_', []],
+  ['vxlan', vxlanAttrs, 'if_link.h', 'IFLA_VXLAN_', ['localbypass', 'labelPolicy', 'reservedBits', 'mcRoute']],
+  ['veth', vethAttrs, 'veth.h', 'VETH_INFO_', []],
+  ['xdp', xdpAttrs, 'if_link.h', 'IFLA_XDP_', []],
+  ['af-inet', inetAfAttrs, 'if_link.h', 'IFLA_INET_', []],
+  ['af-inet6', inet6AfAttrs, 'if_link.h', 'IFLA_INET6_', []],
+  ['prop-list', propListAttrs, 'if_link.h', 'IFLA_', []],
+  ['proto-down-reason', protoDownReasonAttrs, 'if_link.h', 'IFLA_PROTO_DOWN_REASON_', []],
+  ['bridge-querier', bridgeQuerierAttrs, 'if_bridge.h', 'BRIDGE_QUERIER_', []],
+];
+
+
+describe('attribute numbers against the UAPI headers', () => {
+  for (const [label, table, header, prefix, newer] of CASES) {
+    // IFLA_* of the link enum only (IFLA_BR_*, IFLA_VF_* … live in other enums).
+    const uapi = readUapiEnum(header, prefix, prefix === 'IFLA_' ? 'IFLA_IFNAME' : undefined);
+    const title = `${label}: ${prefix}* in <linux/${header}> (${headers ? `headers of Linux ${headers}` : 'skipped: no UAPI headers in /usr/include/linux (package linux-libc-dev)'})`;
+    it.skipIf(!uapi)(title, () => {
+      const enums = uapi ?? new Map<string, number>();
+      const max = Math.max(...[...enums.values()].filter((v) => Number.isFinite(v)));
+      const beyond: string[] = [];
+      for (const [key, def] of Object.entries(table.byKey)) {
+        const name = `${prefix}${upperSnake(key)}`;
+        const want = enums.get(name);
+        if (want === undefined) {
+          // Not in these (older) headers: it must come after everything they know.
+          expect(def.type, `${name} not in the header and not past its end`).toBeGreaterThan(max);
+          beyond.push(key);
+        } else {
+          expect(def.type, name).toBe(want);
+        }
+      }
+      if (exact) expect(beyond.sort()).toEqual([...newer].sort());
+      else for (const key of beyond) expect(newer, `${prefix}${upperSnake(key)} is past the header's end but not known as newer than 6.1`).toContain(key);
+      if (label === 'prop-list') return;
+      // And the other way: every enumerator of the header has a row.
+      const last = Math.max(...Object.values(table.byKey).map((d) => d.type));
+      const unmodelled: string[] = [];
+      for (const [name, value] of enums) {
+        if (/_UNSPEC$|_MAX$/.test(name) || value === 0) continue;
+        if (prefix === 'IFLA_' && name === 'IFLA_IF_NETNSID') continue; // old name of IFLA_TARGET_NETNSID (46)
+        if (!exact && value > last) {
+          unmodelled.push(`${name} = ${value}`);
+          continue;
+        }
+        expect(table.byType[value]?.key, `${name} = ${value}`).toBeDefined();
+      }
+      if (unmodelled.length) console.warn(`uapi: <linux/${header}> (Linux ${headers}) is newer than the ${label} table: ${unmodelled.join(', ')} have no row yet`);
+    });
+  }
+});
