@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    wire: 'src/wire.ts',
     'ethernet/index': 'src/ethernet/index.ts',
     'cli/main': 'src/cli/main.ts',
   },

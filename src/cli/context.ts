@@ -3,7 +3,7 @@
  * and where to write. Writing goes through functions so tests and the demo
  * can capture output without a subprocess.
  */
-import type { OperationOptions } from '../ops/options.js';
+import type { OperationOptions } from '../index.js';
 import { formatJson, type JsonValue } from './json.js';
 
 export interface GlobalOptions {

@@ -11,8 +11,8 @@
  * - bad value or missing object caught before any system call
  *   (ValidationError): `Error: …` — exit 1.
  */
-import { isNetlinkError, isRtnlError } from '../netlink/errors.js';
-import { strerror } from '../shim/errors.js';
+import { isNetlinkError, isRtnlError } from '../wire.js';
+import { strerror } from '../wire.js';
 
 /** A command-line mistake: printed with a hint, exit 255 like ip. */
 export class UsageError extends Error {

@@ -4,7 +4,7 @@
  * `veth0@veth1`, M-DOWN), namespace ids by name (`link-netns blue`), and
  * user/group names (a TAP's owner).
  */
-import { listNsids } from '../ops/netns/index.js';
+import { listNsids } from '../index.js';
 import { type Context, ops } from './context.js';
 import type { LinkFormatContext, LinkMsg } from './format/link.js';
 import { listLinkMessages } from './links-api.js';

@@ -5,8 +5,8 @@
  * bridge times are centiseconds while the API takes seconds, `nomaster`
  * is `master: null`, `link set … netns NS` is `moveToNetns`.
  */
-import { createBridge, createVethPair, deleteLink, deleteLinks, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../ops/links/index.js';
-import type { NetnsRef } from '../netlink/netns.js';
+import { createBridge, createVethPair, deleteLink, deleteLinks, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../index.js';
+import type { NetnsRef } from '../wire.js';
 import { type Context, ops } from './context.js';
 import { UsageError } from './errors.js';
 import type { LinkMsg } from './format/link.js';

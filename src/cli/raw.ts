@@ -10,9 +10,9 @@
  * one it does not model is kept raw beside it. So the output stays the same
  * when the library starts modelling more attributes.
  */
-import { NLA_HDRLEN, NLA_TYPE_MASK, align4 } from '../netlink/constants.js';
-import { type AttrSet, unknownAttrs } from '../netlink/schema.js';
-import { ByteWriter } from '../netlink/writer.js';
+import { NLA_HDRLEN, NLA_TYPE_MASK, align4 } from '../wire.js';
+import { type AttrSet, unknownAttrs } from '../wire.js';
+import { ByteWriter } from '../wire.js';
 
 /** Payloads of one attribute set, by attribute number. */
 export type RawAttrs = Map<number, Uint8Array>;

@@ -33,9 +33,6 @@ function tryBackend(name: BackendName): Shim | undefined {
       const addon = loadAddon();
       return addon && createAddonShim(addon);
     }
-    case 'replay':
-      // Only rtnl/testing installs a replay shim, through setShim().
-      return undefined;
   }
 }
 

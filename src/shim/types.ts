@@ -12,8 +12,12 @@
  * `byteLength` bytes of them.
  */
 export interface Shim {
-  /** `node-ffi`, `bun-ffi` or `addon`: which backend this is. */
-  readonly backend: BackendName;
+  /**
+   * Which backend this is: `node-ffi`, `bun-ffi` or `addon` for the real
+   * ones; a stand-in installed with setShim() names itself (rtnl/testing's
+   * replay says `replay`).
+   */
+  readonly backend: BackendName | (string & {});
 
   socket(domain: number, type: number, protocol: number): number;
   /** bind(2) with a raw `struct sockaddr` image (e.g. a 12-byte sockaddr_nl). */
@@ -64,7 +68,8 @@ export interface Poller {
 }
 
 /** `replay` is the fake shim of rtnl/testing, answering from a recorded fixture. */
-export type BackendName = 'node-ffi' | 'bun-ffi' | 'addon' | 'replay';
+/** The real backends (shim/index.ts picks one; RTNL_BACKEND forces one). */
+export type BackendName = 'node-ffi' | 'bun-ffi' | 'addon';
 
 /** Shape of Node's own system errors (`err.code === 'EEXIST'` …). */
 export interface SystemCallError extends Error {

@@ -7,7 +7,7 @@
  */
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
 import { AF_NETLINK } from '../shim/constants.js';
-import { TUN_IOCTL } from '../ops/tap/ioctl.js';
+import { TUN_IOCTL } from '../rtnetlink/link/kinds/tun-device.js';
 import { flagNames } from '../rtnetlink/link/header.js';
 import { hexLines } from './bytes.js';
 import { FIXTURE_MAGIC, type Fixture, type FixtureEvent } from './fixture.js';

@@ -23,7 +23,6 @@ import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SOCK_NONBLOC
 import { errnoValue, systemError } from '../shim/errors.js';
 import { NLMSG, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { forEachMessage } from '../netlink/message.js';
-import type { BackendName } from '../shim/types.js';
 import { decodedDifferences, firstDifference, formatDifferences, hexDiff, summary, type Difference } from './diff.js';
 import { ReplayIncompleteError, ReplayMismatchError } from './errors.js';
 import type { Fixture, FixtureEvent, IoctlEvent, IoctlIntEvent, MountEvent, OpenEvent, RecvEvent, SetnsEvent, SocketEvent, UmountEvent } from './fixture.js';
@@ -80,7 +79,8 @@ interface FakePoller {
 /** The event type whose `kind` admits K (SendEvent for 'send' and 'write'). */
 type EventOf<K> = FixtureEvent extends infer E ? (E extends { kind: infer EK } ? (K extends EK ? E : never) : never) : never;
 
-const REPLAY_BACKEND: BackendName = 'replay';
+/** The name a replaying shim gives itself (Shim.backend). */
+const REPLAY_BACKEND = 'replay';
 
 /** A Shim answering from `fixture`. */
 export function replayShim(fixture: Fixture, options: ReplayOptions = {}): ReplayShim {

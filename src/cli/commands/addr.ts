@@ -3,7 +3,7 @@
  * `show` prints each link (ip addr's link lines, without `mode`) followed
  * by its addresses; -j nests them as `addr_info`.
  */
-import { addAddress, deleteAddress, listAddresses, type AddAddressOptions, type Address, type SettableAddressFlag } from '../../ops/addresses/index.js';
+import { addAddress, deleteAddress, listAddresses, type AddAddressOptions, type Address, type SettableAddressFlag } from '../../index.js';
 import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { UsageError } from '../errors.js';

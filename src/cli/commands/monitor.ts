@@ -4,8 +4,8 @@
  * is one JSON object per line, in the same shape as the `show` commands
  * print that object (links with `deleted: true` when removed).
  */
-import { type MonitorEvent, monitor } from '../../ops/monitor/index.js';
-import { formatEvent } from '../../ops/monitor/format.js';
+import { type MonitorEvent, monitor } from '../../index.js';
+import { formatEvent } from '../../index.js';
 import { Args, isHelp, pick } from '../args.js';
 import { type Context } from '../context.js';
 import { UsageError } from '../errors.js';

@@ -1,7 +1,7 @@
 /**
  * `rtnl neigh show|add|del` — the ARP / NDP tables, as `ip neigh`.
  */
-import { addNeighbour, deleteNeighbour, listNeighbours, type AddNeighbourOptions, type NeighbourState } from '../../ops/neighbours/index.js';
+import { addNeighbour, deleteNeighbour, listNeighbours, type AddNeighbourOptions, type NeighbourState } from '../../index.js';
 import { Args, isHelp, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { UsageError } from '../errors.js';

@@ -3,7 +3,7 @@
  * `ip netns` keeps them under /run/netns. (`ip netns exec` runs a program;
  * this package never starts processes, so it has no `exec`.)
  */
-import { createNetns, deleteNetns, listNetns, listNsids, setNsid } from '../../ops/netns/index.js';
+import { createNetns, deleteNetns, listNetns, listNsids, setNsid } from '../../index.js';
 import { Args, isHelp, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { UsageError } from '../errors.js';

@@ -9,8 +9,8 @@
  * as `--opt VALUE` or ovs-vsctl's `--opt=VALUE`.
  */
 import { addBridge, addPort, deleteBridge, deletePort, isOvsError, listBridges, listPorts } from '../../ovs/index.js';
-import type { OvsWriteOptions } from '../../ovs/options.js';
-import { isRtnlError } from '../../netlink/errors.js';
+import type { OvsWriteOptions } from '../../ovs/index.js';
+import { isRtnlError } from '../../wire.js';
 import { type Args, isHelp } from '../args.js';
 import { type Context, printJson } from '../context.js';
 import { CliError, UsageError } from '../errors.js';

@@ -2,7 +2,7 @@
  * `rtnl route add|replace|del|show|get` — the main routing table (or
  * another), as `ip route`. Like ip, `show` lists IPv4 unless `-6` is given.
  */
-import { addRoute, deleteRoute, getRoute, listRoutes, type AddRouteOptions, type RouteNexthopSpec, type RouteSpec } from '../../ops/routes/index.js';
+import { addRoute, deleteRoute, getRoute, listRoutes, type AddRouteOptions, type RouteNexthopSpec, type RouteSpec } from '../../index.js';
 import { listLinkNames } from '../link-names.js';
 import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';

@@ -4,13 +4,13 @@
  * rtnetlink), which createTap does; TUN (layer-3) devices are not offered
  * by this package.
  */
-import { createTap } from '../../ops/tap/index.js';
+import { createTap } from '../../index.js';
 import { Args, isHelp, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { kindsOf } from '../format/link.js';
 import { parseNest, rawAttrsOf, rd } from '../raw.js';
-import { linkAttrs } from '../../rtnetlink/link/index.js';
+import { linkAttrs } from '../../wire.js';
 import { deleteLinkByName, listLinkMessages } from '../links-api.js';
 import { groupId, userId } from '../users.js';
 

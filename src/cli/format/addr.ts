@@ -4,7 +4,7 @@
  * flags (each a JSON `true`, `dynamic` when not permanent), protocol,
  * label, lifetimes.
  */
-import type { Address } from '../../ops/addresses/index.js';
+import type { Address } from '../../index.js';
 import { Out } from '../out.js';
 
 const INFINITY_LIFE_TIME = 0xffffffff;

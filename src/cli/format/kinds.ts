@@ -8,7 +8,7 @@
  * order are iproute2's (ip/iplink_bridge.c, iplink_bridge_slave.c,
  * iptuntap.c, iplink_vxlan.c).
  */
-import { formatIp } from '../../netlink/inet.js';
+import { formatIp } from '../../wire.js';
 import type { Out } from '../out.js';
 import { type RawAttrs, rd } from '../raw.js';
 import { type Row, hex0x, printRow, printRows } from './fields.js';

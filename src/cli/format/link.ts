@@ -5,9 +5,9 @@
  * header + attributes), which is what both listLinks and monitor events
  * carry; every attribute is read by its kernel number (see ../raw.ts).
  */
-import { formatIp } from '../../netlink/inet.js';
-import { ipFlagWords } from '../../rtnetlink/link/flags-text.js';
-import { linkAttrs } from '../../rtnetlink/link/index.js';
+import { formatIp } from '../../wire.js';
+import { ipFlagWords } from '../../wire.js';
+import { linkAttrs } from '../../wire.js';
 import { Out } from '../out.js';
 import { type RawAttrs, parseNest, rawAttrsOf, rd } from '../raw.js';
 import { colonHex } from './fields.js';

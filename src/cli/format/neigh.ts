@@ -3,7 +3,7 @@
  * router/proxy/… markers (JSON `null` values, as ip prints them), the NUD
  * state list, protocol.
  */
-import type { Neighbour } from '../../ops/neighbours/index.js';
+import type { Neighbour } from '../../index.js';
 import { Out } from '../out.js';
 
 const NUD_ORDER = ['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'NOARP', 'PERMANENT'];

@@ -5,7 +5,7 @@
  * `protocol` only when not boot, `scope` only when not global, and neither
  * for a cloned (cache) answer of `route get`.
  */
-import type { Route } from '../../ops/routes/index.js';
+import type { Route } from '../../index.js';
 import { Out } from '../out.js';
 
 /** RTM_F_CLONED (<linux/rtnetlink.h>): the answer of a lookup, not a table entry. */

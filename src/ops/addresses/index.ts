@@ -12,49 +12,15 @@ import type { LinkRef } from '../links/index.js';
 import { linkNames, resolveLinkIndex } from '../links/lookup.js';
 import { validateLinkRef } from '../../rtnetlink/link/index.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
-import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type AddressFlagName, type IfAddrMsg } from '../../rtnetlink/addr/index.js';
+import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type IfAddrMsg } from '../../rtnetlink/addr/index.js';
 import type { Decoded } from '../../netlink/schema.js';
 import type { addrAttrs } from '../../rtnetlink/addr/index.js';
-import { RT_SCOPE, lookupNumber, scopeName } from '../../rtnetlink/route/names.js';
+import { RT_SCOPE, lookupNumber } from '../../rtnetlink/route/names.js';
 
 
-/** `inet` (IPv4) or `inet6` (IPv6), as `ip -j` names address families. */
-export type AddressFamily = 'inet' | 'inet6';
-
-/** Lifetime in seconds, or `'forever'`. */
-export type Lifetime = number | 'forever';
-
-/** An address as the kernel reports it. Field names follow `ip -j addr`'s addr_info where they exist. */
-export interface Address {
-  /** ifindex of the link. */
-  index: number;
-  /** The link's name, when it could be resolved. */
-  link?: string;
-  family: AddressFamily;
-  /** The interface's own address (IFA_LOCAL, or IFA_ADDRESS when there is no IFA_LOCAL). */
-  address: string;
-  prefixLength: number;
-  /** Same as `address`: ip -j's name for it. */
-  local: string;
-  /** The other end of a point-to-point link, when IFA_ADDRESS differs from IFA_LOCAL. */
-  peer?: string;
-  broadcast?: string;
-  anycast?: string;
-  multicast?: string;
-  /** `global`, `site`, `link`, `host`, `nowhere`, or a number as text. */
-  scope: string;
-  /** IFA_F_* names (`secondary` is `temporary` for IPv6, as ip prints it). `permanent` absent = ip's `dynamic`. */
-  flags: string[];
-  label?: string;
-  validLifetime?: Lifetime;
-  preferredLifetime?: Lifetime;
-  /** Metric of the prefix route the kernel made for this address (IFA_RT_PRIORITY). */
-  metric?: number;
-  /** IFA_PROTO: who added the address. */
-  protocol?: number;
-  /** The decoded message, for fields this object does not model. */
-  raw: { header: IfAddrMsg; attrs: Decoded<typeof addrAttrs> };
-}
+export type { Address, AddressFamily, Lifetime } from '../../rtnetlink/addr/view.js';
+export { toAddress } from '../../rtnetlink/addr/view.js';
+import { type Address, type AddressFamily, type Lifetime, toAddress } from '../../rtnetlink/addr/view.js';
 
 /** Flags a caller may set (the others are the kernel's to report). */
 const SETTABLE_FLAGS = ['nodad', 'optimistic', 'home', 'mngtmpaddr', 'noprefixroute', 'autojoin'] as const;
@@ -214,42 +180,6 @@ export async function deleteAddress(link: LinkRef, cidr: string, options: Delete
       { operation: 'deleteAddress', attrs: addrMessage.attrs },
     );
   });
-}
-
-/** Turns a decoded RTM_NEWADDR into an Address. */
-export function toAddress(msg: { header: IfAddrMsg; attrs: Decoded<typeof addrAttrs> }, names?: Map<number, string>): Address {
-  const { header: h, attrs: a } = msg;
-  const local = a.local ?? a.address ?? '';
-  const flagBits = a.flags ?? h.flags;
-  const v6 = h.family === AF.INET6;
-  const flags: string[] = [];
-  for (const [name, bit] of Object.entries(IFA_F) as [AddressFlagName, number][]) {
-    if (flagBits & bit) flags.push(name === 'secondary' && v6 ? 'temporary' : name);
-  }
-  const out: Address = {
-    index: h.index,
-    family: v6 ? 'inet6' : 'inet',
-    address: local,
-    prefixLength: h.prefixLength,
-    local,
-    scope: scopeName(h.scope),
-    flags,
-    raw: msg,
-  };
-  const name = names?.get(h.index);
-  if (name !== undefined) out.link = name;
-  if (a.local !== undefined && a.address !== undefined && a.address !== a.local) out.peer = a.address;
-  if (a.broadcast !== undefined) out.broadcast = a.broadcast;
-  if (a.anycast !== undefined) out.anycast = a.anycast;
-  if (a.multicast !== undefined) out.multicast = a.multicast;
-  if (a.label !== undefined) out.label = a.label;
-  if (a.cacheinfo) {
-    out.validLifetime = a.cacheinfo.valid === INFINITY_LIFE_TIME ? 'forever' : a.cacheinfo.valid;
-    out.preferredLifetime = a.cacheinfo.preferred === INFINITY_LIFE_TIME ? 'forever' : a.cacheinfo.preferred;
-  }
-  if (a.rtPriority !== undefined) out.metric = a.rtPriority;
-  if (a.proto !== undefined) out.protocol = a.proto;
-  return out;
 }
 
 async function dumpAddresses(socket: RtnlSocket, family: number, index: number, names?: Map<number, string>): Promise<Address[]> {

@@ -91,8 +91,6 @@ const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? on
 
 // --- links ------------------------------------------------------------------
 
-type LinkAttrs = MonitorLink['attrs'];
-
 // Interface flags as iproute2 prints them (print_link_flags), NO-CARRIER included.
 const linkFlags = (flags: number): string => `<${ipFlagWords(flags).join(',')}>`;
 

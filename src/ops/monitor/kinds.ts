@@ -8,15 +8,11 @@
 import type { Message, BodyWriter } from '../../netlink/socket.js';
 import { AF, RTM, RTNLGRP } from '../../rtnetlink/constants.js';
 import { linkMessage, toLink, type Link } from '../../rtnetlink/link/index.js';
-import { addrMessage } from '../../rtnetlink/addr/index.js';
-import { routeMessage } from '../../rtnetlink/route/index.js';
-import { neighMessage } from '../../rtnetlink/neigh/index.js';
-import { nsidMessage } from '../../rtnetlink/nsid/index.js';
+import { addrMessage, toAddress, type Address } from '../../rtnetlink/addr/index.js';
+import { routeMessage, toRoute, type Route } from '../../rtnetlink/route/index.js';
+import { neighMessage, toNeighbour, type Neighbour } from '../../rtnetlink/neigh/index.js';
+import { nsidMessage, type NsidEntry } from '../../rtnetlink/nsid/index.js';
 import type { FamilyMessage } from '../../rtnetlink/family.js';
-import { toAddress, type Address } from '../addresses/index.js';
-import { toRoute, type Route } from '../routes/index.js';
-import { toNeighbour, type Neighbour } from '../neighbours/index.js';
-import type { NsidEntry } from '../netns/index.js';
 
 /**
  * A link as events and snapshots carry it. Notifications of family

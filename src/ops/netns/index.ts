@@ -313,11 +313,8 @@ export async function setNsid(peer: NetnsRef, id: number | 'auto', options?: Ope
   }
 }
 
-export interface NsidEntry {
-  nsid: number;
-  /** The name under /run/netns of the namespace with this id, when there is one. */
-  name?: string;
-}
+export type { NsidEntry } from '../../rtnetlink/nsid/index.js';
+import type { NsidEntry } from '../../rtnetlink/nsid/index.js';
 
 /**
  * Every id the namespace `options.netns` (default: the caller's) has

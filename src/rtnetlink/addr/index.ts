@@ -7,3 +7,4 @@ export * from './attrs.js';
 
 /** RTM_NEWADDR / DELADDR / GETADDR messages. */
 export const addrMessage = family('ifaddrmsg', IFADDRMSG_SIZE, ifaddrmsg, addrAttrs);
+export * from './view.js';

@@ -20,3 +20,5 @@ export * from './kinds/tun.js';
 export * from './kinds/vxlan.js';
 export * from './kinds/veth.js';
 export * from './kinds/ifb.js';
+export * from './flags-text.js';
+export * from './kinds/tun-device.js';

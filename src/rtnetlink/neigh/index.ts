@@ -7,3 +7,4 @@ export * from './attrs.js';
 
 /** RTM_NEWNEIGH / DELNEIGH / GETNEIGH messages (AF_INET, AF_INET6, AF_BRIDGE). */
 export const neighMessage = family('ndmsg', NDMSG_SIZE, ndmsg, neighAttrs);
+export * from './view.js';

@@ -57,3 +57,10 @@ export const nsidAttrs = attrSet('nsid', {
 });
 
 export const nsidMessage = family('rtgenmsg', RTGENMSG_SIZE, rtgenmsg, nsidAttrs);
+
+/** A namespace id as `ip netns list-id` shows it (`listNsids`, nsid events). */
+export interface NsidEntry {
+  nsid: number;
+  /** The name under /run/netns of the namespace with this id, when there is one. */
+  name?: string;
+}

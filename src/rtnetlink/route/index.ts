@@ -8,3 +8,4 @@ export * from './names.js';
 
 /** RTM_NEWROUTE / DELROUTE / GETROUTE messages. */
 export const routeMessage = family('rtmsg', RTMSG_SIZE, rtmsg, routeAttrs);
+export * from './view.js';

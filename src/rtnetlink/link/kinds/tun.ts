@@ -5,6 +5,7 @@
  */
 import { attr, attrSet, type Decoded } from '../../../netlink/schema.js';
 import { u32, u8 } from '../../../netlink/codecs.js';
+import { TUN_FLAG } from './tun-device.js';
 
 export const tunAttrs = attrSet('tun', {
   owner: attr(1, u32),
@@ -21,8 +22,9 @@ export const tunAttrs = attrSet('tun', {
 
 export type TunAttrs = Decoded<typeof tunAttrs>;
 
-export const IFF_TUN = 0x0001;
-export const IFF_TAP = 0x0002;
+/** IFLA_TUN_TYPE values: the TUNSETIFF flags IFF_TUN and IFF_TAP. */
+export const IFF_TUN = TUN_FLAG.TUN;
+export const IFF_TAP = TUN_FLAG.TAP;
 
 /** The friendly view of a tun/tap device (`Link.info` when kind is "tun"). */
 export interface TunInfo {
