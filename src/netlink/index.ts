@@ -9,3 +9,5 @@ export * from './message.js';
 export * from './netns.js';
 export * from './socket.js';
 export * from './event-socket.js';
+export * from './format-value.js';
+export * from './fields.js';

@@ -52,39 +52,149 @@ export interface RawAttr {
   value?: unknown;
 }
 
-export interface AttrSpec<T = unknown, M extends boolean = boolean> {
+/**
+ * How a wire value shows in the friendly view of its message (`Link.info`,
+ * create options): `num` and `same` keep it; `bool` is 0 / non-0 ↔ false /
+ * true; `seconds` is clock_t (USER_HZ = 1/100 s) ↔ seconds; an array of
+ * names maps 0, 1, 2 … to those names; `{ read, write }` does anything else
+ * (`read` may answer undefined: the field is then absent).
+ */
+export type Conv = 'num' | 'same' | 'bool' | 'seconds' | readonly string[] | ConvFns<any, any>;
+
+export interface ConvFns<W, F> {
+  read(wire: W): F | undefined;
+  /** Friendly → wire, throwing a ValidationError naming `field`; absent for read-only views. */
+  write?(value: unknown, field: string): W;
+}
+
+/** The friendly type a conversion gives for wire type `T`. */
+export type ConvValue<C, T> = C extends 'num' | 'same'
+  ? T
+  : C extends 'bool'
+    ? boolean
+    : C extends 'seconds'
+      ? number
+      : C extends readonly (infer N)[]
+        ? N | number
+        : C extends ConvFns<any, infer F>
+          ? F
+          : never;
+
+/** One friendly field of an attribute: its name in views and options, its conversion, whether options may set it. */
+export interface FieldView {
+  readonly name: string;
+  readonly conv: Conv;
+  readonly writable: boolean;
+}
+
+/** Type-level description of a view (phantom): name, friendly type, writability. */
+export interface ViewType {
+  name: string;
+  value: unknown;
+  writable: boolean;
+}
+
+/**
+ * How iproute2 spells an attribute (`ip -d -j link show`): the JSON key,
+ * the text label (defaults to the key), the value's shape in ip's output
+ * (defaults from the codec), and the option name `ip link add|set … type
+ * KIND` takes for it (defaults to the label when a view is writable;
+ * `false` when ip has none).
+ */
+export interface IpSpelling {
+  readonly key: string;
+  readonly label: string;
+  readonly shape?: string;
+  /** Words by value (shape `words`) or by bit (shape `bits`), as ip prints them. */
+  readonly names?: readonly string[];
+  /** The value ip's text form leaves out (shape `toggle`: `nolearning` only when learning is off). */
+  readonly default?: unknown;
+  readonly option?: string | false;
+}
+
+export interface AttrSpec<T = unknown, M extends boolean = boolean, V extends ViewType = never> {
   readonly type: number;
   readonly codec: Codec<T>;
   readonly multi: M;
+  /** The friendly fields this attribute shows as (none: only in `attrs`). */
+  readonly views: readonly FieldView[];
+  /** Its spelling in iproute2's output and options, for the `rtnl` command. */
+  readonly ip?: IpSpelling | undefined;
+  /** Phantom: the views' types, for ViewOf / OptionsOf. */
+  readonly __views?: V | undefined;
 }
 
 interface AttrDef extends AttrSpec {
   readonly key: string;
 }
 
-/** An attribute: its number, its codec; `multi` when it may repeat (value becomes an array). */
-export function attr<T>(type: number, codec: Codec<T>): AttrSpec<T, false>;
-export function attr<T>(type: number, codec: Codec<T>, opts: { multi: true }): AttrSpec<T, true>;
-export function attr<T>(type: number, codec: Codec<T>, opts?: { multi: boolean }): AttrSpec<T, boolean> {
-  if (!Number.isInteger(type) || type <= 0 || type > NLA_TYPE_MASK) throw new RangeError(`bad attribute type ${type}`);
-  return { type, codec, multi: opts?.multi ?? false };
+/** A table row under construction: `.view()` and `.ip()` add columns. */
+export class Attr<T, M extends boolean, V extends ViewType = never> implements AttrSpec<T, M, V> {
+  declare readonly __views?: V | undefined;
+  constructor(
+    readonly type: number,
+    readonly codec: Codec<T>,
+    readonly multi: M,
+    readonly views: readonly FieldView[] = [],
+    readonly ip?: IpSpelling,
+  ) {}
+
+  /** Adds a friendly field `name` shown through `conv`; `writable` makes it an option of create/set calls. */
+  view<const N extends string, const C extends Conv, W extends boolean = false>(
+    name: N,
+    conv: C,
+    opts?: { writable?: W },
+  ): Attr<T, M, V | { name: N; value: ConvValue<C, T>; writable: W }> {
+    return new Attr(this.type, this.codec, this.multi, [...this.views, { name, conv, writable: opts?.writable === true }], this.ip);
+  }
+
+  /** Sets iproute2's spelling of this attribute (JSON key; label, shape and option when they differ). */
+  spelled(key: string, opts: Omit<IpSpelling, 'key' | 'label'> & { label?: string } = {}): Attr<T, M, V> {
+    return new Attr(this.type, this.codec, this.multi, this.views, { ...opts, key, label: opts.label ?? key });
+  }
 }
 
-export type AttrSpecs = Record<string, AttrSpec>;
+/** An attribute: its number, its codec; `multi` when it may repeat (value becomes an array). */
+export function attr<T>(type: number, codec: Codec<T>): Attr<T, false>;
+export function attr<T>(type: number, codec: Codec<T>, opts: { multi: true }): Attr<T, true>;
+export function attr<T>(type: number, codec: Codec<T>, opts?: { multi: boolean }): Attr<T, boolean> {
+  if (!Number.isInteger(type) || type <= 0 || type > NLA_TYPE_MASK) throw new RangeError(`bad attribute type ${type}`);
+  return new Attr(type, codec, opts?.multi ?? false);
+}
+
+export type AttrSpecs = Record<string, AttrSpec<unknown, boolean, any>>;
+
+/** A friendly field with the attribute it shows. */
+export interface ViewDef extends FieldView {
+  readonly key: string;
+  readonly def: AttrDef;
+}
 
 export class AttrSet<S extends AttrSpecs = AttrSpecs> {
   readonly byType: (AttrDef | undefined)[] = [];
   readonly byKey: Record<string, AttrDef> = Object.create(null) as Record<string, AttrDef>;
+  /** Every friendly field, in table order (ViewOf / OptionsOf at run time). */
+  readonly views: readonly ViewDef[];
   constructor(
     readonly name: string,
     readonly specs: S,
   ) {
+    const views: ViewDef[] = [];
+    const writable = new Set<string>();
     for (const [key, spec] of Object.entries(specs)) {
       if (this.byType[spec.type]) throw new Error(`${name}: type ${spec.type} used twice`);
-      const def = { ...spec, key };
+      const def: AttrDef = { type: spec.type, codec: spec.codec, multi: spec.multi, views: spec.views ?? [], key, ip: spec.ip };
       this.byType[spec.type] = def;
       this.byKey[key] = def;
+      for (const v of def.views) {
+        // Two attributes may show as one read-only field (vxlan's group and
+        // group6 are both `remote`), but an option must say which it sets.
+        if (v.writable && writable.has(v.name)) throw new Error(`${name}: writable field ${v.name} twice`);
+        if (v.writable) writable.add(v.name);
+        views.push({ ...v, key, def });
+      }
     }
+    this.views = views;
   }
   nameOf(type: number): string | undefined {
     return this.byType[type & NLA_TYPE_MASK]?.key;
@@ -95,10 +205,18 @@ export function attrSet<S extends AttrSpecs>(name: string, specs: S): AttrSet<S>
   return new AttrSet(name, specs);
 }
 
-type ValueOfSpec<A> = A extends AttrSpec<infer T, infer M> ? (M extends true ? T[] : T) : never;
+type ValueOfSpec<A> = A extends AttrSpec<infer T, infer M, any> ? (M extends true ? T[] : T) : never;
 
 /** The TypeScript type of a decoded attribute set: every attribute optional. */
 export type Decoded<A> = A extends AttrSet<infer S> ? { -readonly [K in keyof S]?: ValueOfSpec<S[K]> } : never;
+
+type ViewsOfSpecs<S> = { [K in keyof S]: S[K] extends AttrSpec<any, any, infer V> ? V : never }[keyof S];
+
+/** The friendly view of a decoded set: one optional field per view of its rows (`BridgeInfo` …). */
+export type ViewOf<A> = A extends AttrSet<infer S> ? { -readonly [P in ViewsOfSpecs<S> as P['name']]?: P['value'] } : never;
+
+/** The options a create or set call takes for a set: its writable views (`BridgeOptions` …). */
+export type OptionsOf<A> = A extends AttrSet<infer S> ? { -readonly [P in ViewsOfSpecs<S> as P['writable'] extends true ? P['name'] : never]?: P['value'] } : never;
 
 /** Hidden property holding attribute order, flag bits and raw attributes. */
 export const ATTR_ORDER: unique symbol = Symbol.for('rtnl.attrOrder');

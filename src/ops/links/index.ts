@@ -6,14 +6,16 @@
  * same option.
  */
 import { NLM_F } from '../../netlink/constants.js';
+import { writeView } from '../../netlink/fields.js';
 import { NetlinkError, TimeoutError, ValidationError, isNetlinkError } from '../../netlink/errors.js';
 import { type NetnsHandle, type NetnsRef, netnsPath, openNetns } from '../../netlink/netns.js';
 import type { Message, RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, openSocket, withSocket } from '../options.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import {
-  BRIDGE_FIELDS,
-  BRIDGE_PORT_FIELDS,
+  type BridgeOptions,
+  bridgeAttrs,
+  bridgePortAttrs,
   type BridgePortOptions,
   IFF,
   type IfInfoMsg,
@@ -33,11 +35,11 @@ import {
   validateMtu,
   validateU32,
   validateUnicastMac,
-  writeFields,
 } from '../../rtnetlink/link/index.js';
 
 export type {
   Link,
+  BridgeOptions,
   LinkKindInfo,
   BridgeInfo,
   BridgePortInfo,
@@ -459,49 +461,6 @@ async function explainExists(sock: RtnlSocket, e: NetlinkError, opts: CreateVeth
 
 // ---------------------------------------------------------------- createBridge
 
-export interface BridgeOptions {
-  /** Spanning tree on/off (IFLA_BR_STP_STATE 1/0). */
-  stp?: boolean;
-  /** Seconds (the kernel takes 1/100 s). With STP on the kernel wants 2–30 s. */
-  forwardDelay?: number;
-  /** Seconds; with STP on 1–10 s. */
-  helloTime?: number;
-  /** Seconds; with STP on 6–40 s. */
-  maxAge?: number;
-  /** FDB entry lifetime, seconds. */
-  ageingTime?: number;
-  /** Bridge priority 0–65535 (the high part of the bridge id). */
-  priority?: number;
-  /** 802.1Q VLAN filtering; needs a kernel with CONFIG_BRIDGE_VLAN_FILTERING (EOPNOTSUPP otherwise). */
-  vlanFiltering?: boolean;
-  /** Default PVID for new ports (VLAN filtering). */
-  defaultPvid?: number;
-  multicastSnooping?: boolean;
-  groupFwdMask?: number;
-  groupAddress?: string;
-  multicastRouter?: number;
-  multicastQuerier?: boolean;
-  multicastQueryUseIfaddr?: boolean;
-  multicastHashMax?: number;
-  multicastLastMemberCount?: number;
-  multicastStartupQueryCount?: number;
-  multicastLastMemberInterval?: number;
-  multicastMembershipInterval?: number;
-  multicastQuerierInterval?: number;
-  multicastQueryInterval?: number;
-  multicastQueryResponseInterval?: number;
-  multicastStartupQueryInterval?: number;
-  multicastStatsEnabled?: boolean;
-  multicastIgmpVersion?: number;
-  multicastMldVersion?: number;
-  nfCallIptables?: boolean;
-  nfCallIp6tables?: boolean;
-  nfCallArptables?: boolean;
-  vlanStatsEnabled?: boolean;
-  vlanStatsPerPort?: boolean;
-  fdbMaxLearned?: number;
-}
-
 export interface CreateBridgeOptions extends BridgeOptions, OperationOptions {
   mtu?: number;
   address?: string;
@@ -510,17 +469,15 @@ export interface CreateBridgeOptions extends BridgeOptions, OperationOptions {
   txQueueLen?: number;
 }
 
-const BRIDGE_LINK_KEYS = [...OPERATION_KEYS, 'mtu', 'address', 'up', 'group', 'txQueueLen', 'stp'] as const;
+const BRIDGE_LINK_KEYS = [...OPERATION_KEYS, 'mtu', 'address', 'up', 'group', 'txQueueLen'] as const;
 
 /** Bridge options → IFLA_BR_* attributes (seconds → clock_t), validated. */
 function bridgeData(opts: CreateBridgeOptions): Record<string, unknown> {
   const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(opts)) if (!(BRIDGE_LINK_KEYS as readonly string[]).includes(k)) rest[k] = v;
-  const data = writeFields(rest, BRIDGE_FIELDS, '');
-  if (opts.stp !== undefined) {
-    if ('stpState' in rest) throw new ValidationError('stp', 'pass either stp or stpState');
-    data.stpState = validateBoolean(opts.stp, 'stp') ? 1 : 0;
-  }
+  for (const [k, v] of Object.entries(opts)) if (!(BRIDGE_LINK_KEYS as readonly string[]).includes(k) && k !== 'stp') rest[k] = v;
+  // `stp` goes last, as IFLA_BR_STP_STATE always has: requests stay byte for byte what they were.
+  if (opts.stp !== undefined) rest['stp'] = opts.stp;
+  const data = writeView(bridgeAttrs, rest, '');
   if (data.groupAddr !== undefined) data.groupAddr = validateGroupAddress(data.groupAddr);
   // BR_GROUPFWD_RESTRICTED: the kernel never forwards STP (bit 0), MAC pause (1) and LACP (2) frames, and answers a bare EINVAL.
   if (typeof data.groupFwdMask === 'number' && data.groupFwdMask & 0x7) {
@@ -623,7 +580,7 @@ function planSet(opts: SetLinkOptions): SetPlan {
   if (opts.alias !== undefined) p.alias = validateAlias(opts.alias, 'alias');
   if (opts.bridgePort !== undefined) {
     if (!opts.bridgePort || typeof opts.bridgePort !== 'object') throw new ValidationError('bridgePort', 'expected an object of port options');
-    p.port = writeFields(opts.bridgePort as Record<string, unknown>, BRIDGE_PORT_FIELDS, 'bridgePort');
+    p.port = writeView(bridgePortAttrs, opts.bridgePort as Record<string, unknown>, 'bridgePort');
     if (opts.master === null) throw new ValidationError('bridgePort', 'conflicts with master: null (a link without a master has no port options)');
   }
   if (opts.moveToNetns !== undefined) {

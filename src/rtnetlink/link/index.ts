@@ -12,7 +12,6 @@ export * from './stats.js';
 export * from './linkinfo.js';
 export * from './view.js';
 export * from './read.js';
-export * from '../../netlink/fields.js';
 export * from './validate.js';
 export * from './kinds/bridge.js';
 export * from './kinds/bridge-port.js';

@@ -40,8 +40,8 @@ const exact = headers === '6.1';
 const CASES: [string, AttrSet, string, string, string[]][] = [
   ['link', linkAttrs, 'if_link.h', 'IFLA_', ['devlinkPort', 'gsoIpv4MaxSize', 'groIpv4MaxSize', 'dpllPin', 'maxPacingOffloadHorizon', 'netnsImmutable', 'headroom', 'tailroom']],
   ['linkinfo', linkinfoTable, 'if_link.h', 'IFLA_INFO_', []],
-  ['bridge', bridgeAttrs, 'if_link.h', 'IFLA_BR_', ['fdbNLearned', 'fdbMaxLearned']],
-  ['brport', bridgePortAttrs, 'if_link.h', 'IFLA_BRPORT_', ['mab', 'mcastNGroups', 'mcastMaxGroups', 'neighVlanSuppress', 'backupNhid']],
+  ['bridge', bridgeAttrs, 'if_link.h', 'IFLA_BR_', ['fdbNLearned', 'fdbMaxLearned', 'stpMode']],
+  ['brport', bridgePortAttrs, 'if_link.h', 'IFLA_BRPORT_', ['mab', 'mcastNGroups', 'mcastMaxGroups', 'neighVlanSuppress', 'backupNhid', 'neighForwardGrat']],
   ['tun', tunAttrs, 'if_link.h', 'IFLA_TUN_', []],
   ['vxlan', vxlanAttrs, 'if_link.h', 'IFLA_VXLAN_', ['localbypass', 'labelPolicy', 'reservedBits', 'mcRoute']],
   ['veth', vethAttrs, 'veth.h', 'VETH_INFO_', []],

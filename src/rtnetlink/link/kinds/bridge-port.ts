@@ -9,175 +9,84 @@
  * br_port_fill_attrs() use u8 0/1 both ways, so they are u8 here.
  * Timers are clock_t (1/100 s) in u64.
  */
-import { attr, attrSet, type Decoded } from '../../../netlink/schema.js';
+import { attr, attrSet, type Decoded, type OptionsOf, type ViewOf } from '../../../netlink/schema.js';
 import { bytes, u16, u32, u64, u8 } from '../../../netlink/codecs.js';
 import { bridgeId } from '../codecs.js';
-import { type FieldTable, readFields } from '../../../netlink/fields.js';
-
-export const bridgePortAttrs = attrSet('brport', {
-  state: attr(1, u8),
-  priority: attr(2, u16),
-  cost: attr(3, u32),
-  /** Hairpin mode. */
-  mode: attr(4, u8),
-  /** BPDU guard. */
-  guard: attr(5, u8),
-  /** Root port protection (`root_block`). */
-  protect: attr(6, u8),
-  fastLeave: attr(7, u8),
-  learning: attr(8, u8),
-  unicastFlood: attr(9, u8),
-  proxyarp: attr(10, u8),
-  learningSync: attr(11, u8),
-  proxyarpWifi: attr(12, u8),
-  rootId: attr(13, bridgeId),
-  bridgeId: attr(14, bridgeId),
-  designatedPort: attr(15, u16),
-  designatedCost: attr(16, u16),
-  id: attr(17, u16),
-  no: attr(18, u16),
-  topologyChangeAck: attr(19, u8),
-  configPending: attr(20, u8),
-  messageAgeTimer: attr(21, u64),
-  forwardDelayTimer: attr(22, u64),
-  holdTimer: attr(23, u64),
-  /** Write-only: flushes the port's forwarding entries. */
-  flush: attr(24, bytes),
-  multicastRouter: attr(25, u8),
-  pad: attr(26, bytes),
-  mcastFlood: attr(27, u8),
-  mcastToUcast: attr(28, u8),
-  vlanTunnel: attr(29, u8),
-  bcastFlood: attr(30, u8),
-  groupFwdMask: attr(31, u16),
-  neighSuppress: attr(32, u8),
-  isolated: attr(33, u8),
-  /** ifindex of the backup port. */
-  backupPort: attr(34, u32),
-  mrpRingOpen: attr(35, u8),
-  mrpInOpen: attr(36, u8),
-  mcastEhtHostsLimit: attr(37, u32),
-  mcastEhtHostsCnt: attr(38, u32),
-  locked: attr(39, u8),
-  mab: attr(40, u8),
-  mcastNGroups: attr(41, u32),
-  mcastMaxGroups: attr(42, u32),
-  neighVlanSuppress: attr(43, u8),
-  backupNhid: attr(44, u32),
-});
-
-export type BridgePortAttrs = Decoded<typeof bridgePortAttrs>;
+import { readView } from '../../../netlink/fields.js';
 
 /** STP port states (BR_STATE_* in <linux/if_bridge.h>), named as `ip -d` prints them. */
 export const BR_STATE = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'] as const;
 export type BridgePortState = (typeof BR_STATE)[number];
 
-/** The friendly view of a bridge port (`Link.portInfo`): booleans, seconds, state names. */
-export interface BridgePortInfo {
-  state?: BridgePortState;
-  priority?: number;
-  cost?: number;
-  hairpin?: boolean;
-  guard?: boolean;
-  rootBlock?: boolean;
-  fastLeave?: boolean;
-  learning?: boolean;
+/**
+ * IFLA_BRPORT_*: number and codec, the friendly field of `Link.portInfo`
+ * and of `setLink(…, { bridgePort })` (`.view`), and iproute2's spelling
+ * in `ip -d link show` (`.spelled`). Switches are u8 0/1 on the wire.
+ */
+export const bridgePortAttrs = attrSet('brport', {
+  state: attr(1, u8).view('state', BR_STATE, { writable: true }).spelled('state', { shape: 'words', names: BR_STATE }),
+  priority: attr(2, u16).view('priority', 'num', { writable: true }).spelled('priority'),
+  cost: attr(3, u32).view('cost', 'num', { writable: true }).spelled('cost'),
+  /** Hairpin mode. */
+  mode: attr(4, u8).view('hairpin', 'bool', { writable: true }).spelled('hairpin', { shape: 'onoff' }),
+  /** BPDU guard. */
+  guard: attr(5, u8).view('guard', 'bool', { writable: true }).spelled('guard', { shape: 'onoff' }),
+  /** Root port protection (`root_block`). */
+  protect: attr(6, u8).view('rootBlock', 'bool', { writable: true }).spelled('root_block', { shape: 'onoff' }),
+  fastLeave: attr(7, u8).view('fastLeave', 'bool', { writable: true }).spelled('fastleave', { shape: 'onoff' }),
+  learning: attr(8, u8).view('learning', 'bool', { writable: true }).spelled('learning', { shape: 'onoff' }),
   /** Unicast flooding. */
-  flood?: boolean;
-  proxyArp?: boolean;
-  learningSync?: boolean;
-  proxyArpWifi?: boolean;
-  rootId?: string;
-  bridgeId?: string;
-  designatedPort?: number;
-  designatedCost?: number;
-  id?: number;
-  no?: number;
-  topologyChangeAck?: boolean;
-  configPending?: boolean;
-  messageAgeTimer?: number;
-  forwardDelayTimer?: number;
-  holdTimer?: number;
-  multicastRouter?: number;
-  mcastFlood?: boolean;
-  mcastToUnicast?: boolean;
-  vlanTunnel?: boolean;
-  bcastFlood?: boolean;
-  groupFwdMask?: number;
-  neighSuppress?: boolean;
-  isolated?: boolean;
-  /** ifindex of the backup port. */
-  backupPort?: number;
-  mrpRingOpen?: boolean;
-  mrpInOpen?: boolean;
-  mcastEhtHostsLimit?: number;
-  mcastEhtHostsCount?: number;
-  locked?: boolean;
-  mab?: boolean;
-  mcastGroups?: number;
-  mcastMaxGroups?: number;
-  neighVlanSuppress?: boolean;
-  backupNhid?: number;
-}
+  unicastFlood: attr(9, u8).view('flood', 'bool', { writable: true }).spelled('flood', { shape: 'onoff' }),
+  proxyarp: attr(10, u8).view('proxyArp', 'bool', { writable: true }).spelled('proxy_arp', { shape: 'onoff' }),
+  learningSync: attr(11, u8).view('learningSync', 'bool'),
+  proxyarpWifi: attr(12, u8).view('proxyArpWifi', 'bool', { writable: true }).spelled('proxy_arp_wifi', { shape: 'onoff' }),
+  rootId: attr(13, bridgeId).view('rootId', 'same').spelled('root_id', { label: 'designated_root', shape: 'brid' }),
+  bridgeId: attr(14, bridgeId).view('bridgeId', 'same').spelled('bridge_id', { label: 'designated_bridge', shape: 'brid' }),
+  designatedPort: attr(15, u16).view('designatedPort', 'num').spelled('designated_port'),
+  designatedCost: attr(16, u16).view('designatedCost', 'num').spelled('designated_cost'),
+  id: attr(17, u16).view('id', 'num').spelled('id', { label: 'port_id', shape: 'xhex' }),
+  no: attr(18, u16).view('no', 'num').spelled('no', { label: 'port_no', shape: 'xhex' }),
+  topologyChangeAck: attr(19, u8).view('topologyChangeAck', 'bool').spelled('topology_change_ack'),
+  configPending: attr(20, u8).view('configPending', 'bool').spelled('config_pending'),
+  messageAgeTimer: attr(21, u64).view('messageAgeTimer', 'seconds').spelled('message_age_timer', { shape: 'timer' }),
+  forwardDelayTimer: attr(22, u64).view('forwardDelayTimer', 'seconds').spelled('forward_delay_timer', { shape: 'timer' }),
+  holdTimer: attr(23, u64).view('holdTimer', 'seconds').spelled('hold_timer', { shape: 'timer' }),
+  /** Write-only: flushes the port's forwarding entries. */
+  flush: attr(24, bytes),
+  multicastRouter: attr(25, u8).view('multicastRouter', 'num', { writable: true }).spelled('multicast_router', { label: 'mcast_router' }),
+  pad: attr(26, bytes),
+  mcastFlood: attr(27, u8).view('mcastFlood', 'bool', { writable: true }).spelled('mcast_flood', { shape: 'onoff' }),
+  mcastToUcast: attr(28, u8).view('mcastToUnicast', 'bool', { writable: true }).spelled('mcast_to_unicast', { shape: 'onoff' }),
+  vlanTunnel: attr(29, u8).view('vlanTunnel', 'bool', { writable: true }).spelled('vlan_tunnel', { shape: 'onoff' }),
+  bcastFlood: attr(30, u8).view('bcastFlood', 'bool', { writable: true }).spelled('bcast_flood', { shape: 'onoff' }),
+  groupFwdMask: attr(31, u16).view('groupFwdMask', 'num', { writable: true }).spelled('group_fwd_mask', { shape: 'xhex' }),
+  neighSuppress: attr(32, u8).view('neighSuppress', 'bool', { writable: true }).spelled('neigh_suppress', { shape: 'onoff' }),
+  isolated: attr(33, u8).view('isolated', 'bool', { writable: true }).spelled('isolated', { shape: 'onoff' }),
+  /** ifindex of the backup port (ip takes and prints its name). */
+  backupPort: attr(34, u32).view('backupPort', 'num', { writable: true }).spelled('backup_port', { shape: 'ifname', option: false }),
+  mrpRingOpen: attr(35, u8).view('mrpRingOpen', 'bool'),
+  mrpInOpen: attr(36, u8).view('mrpInOpen', 'bool'),
+  mcastEhtHostsLimit: attr(37, u32).view('mcastEhtHostsLimit', 'num', { writable: true }),
+  mcastEhtHostsCnt: attr(38, u32).view('mcastEhtHostsCount', 'num'),
+  locked: attr(39, u8).view('locked', 'bool', { writable: true }).spelled('locked', { shape: 'onoff' }),
+  mab: attr(40, u8).view('mab', 'bool', { writable: true }).spelled('mab', { shape: 'onoff' }),
+  mcastNGroups: attr(41, u32).view('mcastGroups', 'num'),
+  mcastMaxGroups: attr(42, u32).view('mcastMaxGroups', 'num', { writable: true }),
+  neighVlanSuppress: attr(43, u8).view('neighVlanSuppress', 'bool', { writable: true }).spelled('neigh_vlan_suppress', { shape: 'onoff' }),
+  backupNhid: attr(44, u32).view('backupNhid', 'num').spelled('backup_nhid'),
+  /** IFLA_BRPORT_NEIGH_FORWARD_GRAT: in the net-next spec, not yet in 6.18; read when a kernel sends it. */
+  neighForwardGrat: attr(45, u8).view('neighForwardGrat', 'bool').spelled('neigh_forward_grat', { shape: 'onoff' }),
+});
 
-/** Port options `setLink(…, { bridgePort })` accepts: the writable rows below. */
-export type BridgePortOptions = Partial<
-  Pick<
-    BridgePortInfo,
-    | 'state' | 'priority' | 'cost' | 'hairpin' | 'guard' | 'rootBlock' | 'fastLeave' | 'learning' | 'flood'
-    | 'proxyArp' | 'proxyArpWifi' | 'multicastRouter' | 'mcastFlood' | 'mcastToUnicast' | 'vlanTunnel'
-    | 'bcastFlood' | 'groupFwdMask' | 'neighSuppress' | 'isolated' | 'backupPort' | 'mcastEhtHostsLimit'
-    | 'locked' | 'mab' | 'mcastMaxGroups' | 'neighVlanSuppress'
-  >
->;
+export type BridgePortAttrs = Decoded<typeof bridgePortAttrs>;
 
-/** Friendly field ↔ IFLA_BRPORT_* attribute. */
-export const BRIDGE_PORT_FIELDS: FieldTable = {
-  state: { attr: 'state', conv: 'u8', writable: true, names: BR_STATE },
-  priority: { attr: 'priority', conv: 'u16', writable: true },
-  cost: { attr: 'cost', conv: 'u32', writable: true },
-  hairpin: { attr: 'mode', conv: 'bool', writable: true },
-  guard: { attr: 'guard', conv: 'bool', writable: true },
-  rootBlock: { attr: 'protect', conv: 'bool', writable: true },
-  fastLeave: { attr: 'fastLeave', conv: 'bool', writable: true },
-  learning: { attr: 'learning', conv: 'bool', writable: true },
-  flood: { attr: 'unicastFlood', conv: 'bool', writable: true },
-  proxyArp: { attr: 'proxyarp', conv: 'bool', writable: true },
-  learningSync: { attr: 'learningSync', conv: 'bool' },
-  proxyArpWifi: { attr: 'proxyarpWifi', conv: 'bool', writable: true },
-  rootId: { attr: 'rootId', conv: 'same' },
-  bridgeId: { attr: 'bridgeId', conv: 'same' },
-  designatedPort: { attr: 'designatedPort', conv: 'u16' },
-  designatedCost: { attr: 'designatedCost', conv: 'u16' },
-  id: { attr: 'id', conv: 'u16' },
-  no: { attr: 'no', conv: 'u16' },
-  topologyChangeAck: { attr: 'topologyChangeAck', conv: 'bool' },
-  configPending: { attr: 'configPending', conv: 'bool' },
-  messageAgeTimer: { attr: 'messageAgeTimer', conv: 'cs64' },
-  forwardDelayTimer: { attr: 'forwardDelayTimer', conv: 'cs64' },
-  holdTimer: { attr: 'holdTimer', conv: 'cs64' },
-  multicastRouter: { attr: 'multicastRouter', conv: 'u8', writable: true },
-  mcastFlood: { attr: 'mcastFlood', conv: 'bool', writable: true },
-  mcastToUnicast: { attr: 'mcastToUcast', conv: 'bool', writable: true },
-  vlanTunnel: { attr: 'vlanTunnel', conv: 'bool', writable: true },
-  bcastFlood: { attr: 'bcastFlood', conv: 'bool', writable: true },
-  groupFwdMask: { attr: 'groupFwdMask', conv: 'u16', writable: true },
-  neighSuppress: { attr: 'neighSuppress', conv: 'bool', writable: true },
-  isolated: { attr: 'isolated', conv: 'bool', writable: true },
-  backupPort: { attr: 'backupPort', conv: 'u32', writable: true },
-  mrpRingOpen: { attr: 'mrpRingOpen', conv: 'bool' },
-  mrpInOpen: { attr: 'mrpInOpen', conv: 'bool' },
-  mcastEhtHostsLimit: { attr: 'mcastEhtHostsLimit', conv: 'u32', writable: true },
-  mcastEhtHostsCount: { attr: 'mcastEhtHostsCnt', conv: 'u32' },
-  locked: { attr: 'locked', conv: 'bool', writable: true },
-  mab: { attr: 'mab', conv: 'bool', writable: true },
-  mcastGroups: { attr: 'mcastNGroups', conv: 'u32' },
-  mcastMaxGroups: { attr: 'mcastMaxGroups', conv: 'u32', writable: true },
-  neighVlanSuppress: { attr: 'neighVlanSuppress', conv: 'bool', writable: true },
-  backupNhid: { attr: 'backupNhid', conv: 'u32' },
-};
+/** The friendly view of a bridge port (`Link.portInfo`): booleans, seconds, state names. */
+export type BridgePortInfo = ViewOf<typeof bridgePortAttrs>;
+
+/** Port options `setLink(…, { bridgePort })` accepts: the writable views of the table. */
+export type BridgePortOptions = OptionsOf<typeof bridgePortAttrs>;
 
 /** The friendly view of bridge port attributes. */
 export function bridgePortInfo(data: BridgePortAttrs): BridgePortInfo {
-  return readFields(data, BRIDGE_PORT_FIELDS) as BridgePortInfo;
+  return readView(bridgePortAttrs, data) as BridgePortInfo;
 }

@@ -2,17 +2,19 @@
  * Bridge link data: IFLA_INFO_DATA when IFLA_INFO_KIND is "bridge"
  * (IFLA_BR_* in <linux/if_link.h>; 47–49 are newer than the 6.1 UAPI
  * headers and were checked against the kernel's rt-link spec and the bytes
- * a 6.18 kernel sends).
+ * a 6.18 kernel sends; 50 is in the net-next spec only).
  *
  * Units, as the kernel's br_netlink.c uses them: forward delay, hello time,
  * max age and ageing time are clock_t (USER_HZ = 1/100 s) in u32; the
  * *_timer and mcast_*_intvl values are clock_t in u64. `ip -d` prints the
  * first group raw (forward_delay 1500) and the timers in seconds.
  */
-import { attr, attrSet, nest, type Decoded } from '../../../netlink/schema.js';
+import { attr, attrSet, nest, type Decoded, type OptionsOf, type ViewOf } from '../../../netlink/schema.js';
 import { be16, bytes, hwaddr, ipaddr, struct, u16, u32, u64, u8 } from '../../../netlink/codecs.js';
+import { ValidationError } from '../../../netlink/errors.js';
+import { readView } from '../../../netlink/fields.js';
+import { formatValue } from '../../../netlink/format-value.js';
 import { bridgeId } from '../codecs.js';
-import { type FieldTable, readFields } from '../../../netlink/fields.js';
 
 /** Nested in IFLA_BR_MCAST_QUERIER_STATE (BRIDGE_QUERIER_* in <linux/if_bridge.h>). */
 export const bridgeQuerierAttrs = attrSet('bridge-querier', {
@@ -29,193 +31,114 @@ export const bridgeQuerierAttrs = attrSet('bridge-querier', {
 export const brBooloptMulti = struct('br_boolopt_multi', { optval: 'u32', optmask: 'u32' });
 
 /** BR_BOOLOPT_* bit numbers (enum br_boolopt_id). */
-export const BR_BOOLOPT = { NO_LL_LEARN: 0, MCAST_VLAN_SNOOPING: 1, MST_ENABLE: 2 } as const;
+export const BR_BOOLOPT = { NO_LL_LEARN: 0, MCAST_VLAN_SNOOPING: 1, MST_ENABLE: 2, MDB_OFFLOAD_FAIL_NOTIFICATION: 3, FDB_LOCAL_VLAN_0: 4 } as const;
+/** The same bits as ip prints them, by bit number. */
+const BOOLOPT_WORDS = ['no_linklocal_learn', 'mcast_vlan_snooping', 'mst_enabled', 'mdb_offload_fail_notification', 'fdb_local_vlan_0'];
 
+/** One BR_BOOLOPT bit of IFLA_BR_MULTI_BOOLOPT, when the kernel's mask says it reported it. */
+const boolopt = (bit: number) => ({
+  read: (b: { optval: number; optmask: number }) => (((b.optmask >>> bit) & 1) === 1 ? ((b.optval >>> bit) & 1) === 1 : undefined),
+});
+
+/** Ethertypes of IFLA_BR_VLAN_PROTOCOL, named as `ip -d` prints them. */
+const VLAN_PROTOCOLS: Record<number, string> = { 0x8100: '802.1Q', 0x88a8: '802.1ad' };
+const vlanProtocol = {
+  read: (v: number): string => VLAN_PROTOCOLS[v] ?? `0x${v.toString(16).padStart(4, '0')}`,
+  write(v: unknown, field: string): number {
+    const n = Object.entries(VLAN_PROTOCOLS).find(([, name]) => name === v)?.[0];
+    if (n === undefined) throw new ValidationError(field, `expected "802.1Q" or "802.1ad", got ${formatValue(v)}`);
+    return Number(n);
+  },
+};
+
+/** enum br_stp_mode (IFLA_BR_STP_MODE, net-next), as the spec and ip name the values. */
+const STP_MODES = ['auto', 'user', 'kernel'] as const;
+
+/**
+ * IFLA_BR_*: one row per attribute — number and codec (the wire), the
+ * friendly field(s) of `Link.info` and createBridge's options with their
+ * unit (`.view`), and iproute2's spelling for the `rtnl` command
+ * (`.spelled`). Times: clock_t on the wire, seconds in the view; the
+ * kernel checks ranges (forward delay 2–30 s while STP is on …) and answers
+ * ERANGE with a message otherwise.
+ */
 export const bridgeAttrs = attrSet('bridge', {
-  forwardDelay: attr(1, u32),
-  helloTime: attr(2, u32),
-  maxAge: attr(3, u32),
-  ageingTime: attr(4, u32),
-  stpState: attr(5, u32),
-  priority: attr(6, u16),
-  vlanFiltering: attr(7, u8),
+  forwardDelay: attr(1, u32).view('forwardDelay', 'seconds', { writable: true }).spelled('forward_delay'),
+  helloTime: attr(2, u32).view('helloTime', 'seconds', { writable: true }).spelled('hello_time'),
+  maxAge: attr(3, u32).view('maxAge', 'seconds', { writable: true }).spelled('max_age'),
+  ageingTime: attr(4, u32).view('ageingTime', 'seconds', { writable: true }).spelled('ageing_time'),
+  /** 0 off, 1 kernel STP, 2 user-space STP; `stp` is the same as on/off. */
+  stpState: attr(5, u32).view('stpState', 'num', { writable: true }).view('stp', 'bool', { writable: true }).spelled('stp_state'),
+  priority: attr(6, u16).view('priority', 'num', { writable: true }).spelled('priority'),
+  /** Needs a kernel with CONFIG_BRIDGE_VLAN_FILTERING (EOPNOTSUPP otherwise). */
+  vlanFiltering: attr(7, u8).view('vlanFiltering', 'bool', { writable: true }).spelled('vlan_filtering'),
   /** An ethertype in network byte order (nla_put_be16): 0x8100 or 0x88a8. */
-  vlanProtocol: attr(8, be16),
-  groupFwdMask: attr(9, u16),
-  rootId: attr(10, bridgeId),
-  bridgeId: attr(11, bridgeId),
-  rootPort: attr(12, u16),
-  rootPathCost: attr(13, u32),
-  topologyChange: attr(14, u8),
-  topologyChangeDetected: attr(15, u8),
-  helloTimer: attr(16, u64),
-  tcnTimer: attr(17, u64),
-  topologyChangeTimer: attr(18, u64),
-  gcTimer: attr(19, u64),
-  groupAddr: attr(20, hwaddr),
+  vlanProtocol: attr(8, be16).view('vlanProtocol', vlanProtocol, { writable: true }).spelled('vlan_protocol', { shape: 'ethertype' }),
+  groupFwdMask: attr(9, u16).view('groupFwdMask', 'num', { writable: true }).spelled('group_fwd_mask', { shape: 'xhex' }),
+  rootId: attr(10, bridgeId).view('rootId', 'same').spelled('root_id', { label: 'designated_root', shape: 'brid' }),
+  bridgeId: attr(11, bridgeId).view('bridgeId', 'same').spelled('bridge_id', { shape: 'brid' }),
+  rootPort: attr(12, u16).view('rootPort', 'num').spelled('root_port'),
+  rootPathCost: attr(13, u32).view('rootPathCost', 'num').spelled('root_path_cost'),
+  topologyChange: attr(14, u8).view('topologyChange', 'bool').spelled('topology_change'),
+  topologyChangeDetected: attr(15, u8).view('topologyChangeDetected', 'bool').spelled('topology_change_detected'),
+  helloTimer: attr(16, u64).view('helloTimer', 'seconds').spelled('hello_timer', { shape: 'timer' }),
+  tcnTimer: attr(17, u64).view('tcnTimer', 'seconds').spelled('tcn_timer', { shape: 'timer' }),
+  topologyChangeTimer: attr(18, u64).view('topologyChangeTimer', 'seconds').spelled('topology_change_timer', { shape: 'timer' }),
+  gcTimer: attr(19, u64).view('gcTimer', 'seconds').spelled('gc_timer', { shape: 'timer' }),
+  groupAddr: attr(20, hwaddr).view('groupAddress', 'same', { writable: true }).spelled('group_addr', { label: 'group_address', shape: 'mac' }),
   /** Write-only: present in a request, flushes the forwarding database. */
   fdbFlush: attr(21, bytes),
-  mcastRouter: attr(22, u8),
-  mcastSnooping: attr(23, u8),
-  mcastQueryUseIfaddr: attr(24, u8),
-  mcastQuerier: attr(25, u8),
-  mcastHashElasticity: attr(26, u32),
-  mcastHashMax: attr(27, u32),
-  mcastLastMemberCnt: attr(28, u32),
-  mcastStartupQueryCnt: attr(29, u32),
-  mcastLastMemberIntvl: attr(30, u64),
-  mcastMembershipIntvl: attr(31, u64),
-  mcastQuerierIntvl: attr(32, u64),
-  mcastQueryIntvl: attr(33, u64),
-  mcastQueryResponseIntvl: attr(34, u64),
-  mcastStartupQueryIntvl: attr(35, u64),
-  nfCallIptables: attr(36, u8),
-  nfCallIp6tables: attr(37, u8),
-  nfCallArptables: attr(38, u8),
-  vlanDefaultPvid: attr(39, u16),
+  mcastRouter: attr(22, u8).view('multicastRouter', 'num', { writable: true }).spelled('mcast_router'),
+  mcastSnooping: attr(23, u8).view('multicastSnooping', 'bool', { writable: true }).spelled('mcast_snooping'),
+  mcastQueryUseIfaddr: attr(24, u8).view('multicastQueryUseIfaddr', 'bool', { writable: true }).spelled('mcast_query_use_ifaddr'),
+  mcastQuerier: attr(25, u8).view('multicastQuerier', 'bool', { writable: true }).spelled('mcast_querier'),
+  /** Read-only: the kernel ignores a value given to it since 5.x. */
+  mcastHashElasticity: attr(26, u32).view('multicastHashElasticity', 'num').spelled('mcast_hash_elasticity', { option: false }),
+  mcastHashMax: attr(27, u32).view('multicastHashMax', 'num', { writable: true }).spelled('mcast_hash_max'),
+  mcastLastMemberCnt: attr(28, u32).view('multicastLastMemberCount', 'num', { writable: true }).spelled('mcast_last_member_cnt', { label: 'mcast_last_member_count' }),
+  mcastStartupQueryCnt: attr(29, u32).view('multicastStartupQueryCount', 'num', { writable: true }).spelled('mcast_startup_query_cnt', { label: 'mcast_startup_query_count' }),
+  mcastLastMemberIntvl: attr(30, u64).view('multicastLastMemberInterval', 'seconds', { writable: true }).spelled('mcast_last_member_intvl', { label: 'mcast_last_member_interval' }),
+  mcastMembershipIntvl: attr(31, u64).view('multicastMembershipInterval', 'seconds', { writable: true }).spelled('mcast_membership_intvl', { label: 'mcast_membership_interval' }),
+  mcastQuerierIntvl: attr(32, u64).view('multicastQuerierInterval', 'seconds', { writable: true }).spelled('mcast_querier_intvl', { label: 'mcast_querier_interval' }),
+  mcastQueryIntvl: attr(33, u64).view('multicastQueryInterval', 'seconds', { writable: true }).spelled('mcast_query_intvl', { label: 'mcast_query_interval' }),
+  mcastQueryResponseIntvl: attr(34, u64).view('multicastQueryResponseInterval', 'seconds', { writable: true }).spelled('mcast_query_response_intvl', { label: 'mcast_query_response_interval' }),
+  mcastStartupQueryIntvl: attr(35, u64).view('multicastStartupQueryInterval', 'seconds', { writable: true }).spelled('mcast_startup_query_intvl', { label: 'mcast_startup_query_interval' }),
+  nfCallIptables: attr(36, u8).view('nfCallIptables', 'bool', { writable: true }).spelled('nf_call_iptables'),
+  nfCallIp6tables: attr(37, u8).view('nfCallIp6tables', 'bool', { writable: true }).spelled('nf_call_ip6tables'),
+  nfCallArptables: attr(38, u8).view('nfCallArptables', 'bool', { writable: true }).spelled('nf_call_arptables'),
+  /** Default PVID for new ports (VLAN filtering). */
+  vlanDefaultPvid: attr(39, u16).view('defaultPvid', 'num', { writable: true }).spelled('vlan_default_pvid'),
   pad: attr(40, bytes),
-  vlanStatsEnabled: attr(41, u8),
-  mcastStatsEnabled: attr(42, u8),
-  mcastIgmpVersion: attr(43, u8),
-  mcastMldVersion: attr(44, u8),
-  vlanStatsPerPort: attr(45, u8),
-  multiBoolopt: attr(46, brBooloptMulti),
+  vlanStatsEnabled: attr(41, u8).view('vlanStatsEnabled', 'bool', { writable: true }).spelled('vlan_stats_enabled'),
+  mcastStatsEnabled: attr(42, u8).view('multicastStatsEnabled', 'bool', { writable: true }).spelled('mcast_stats_enabled'),
+  mcastIgmpVersion: attr(43, u8).view('multicastIgmpVersion', 'num', { writable: true }).spelled('mcast_igmp_version'),
+  mcastMldVersion: attr(44, u8).view('multicastMldVersion', 'num', { writable: true }).spelled('mcast_mld_version'),
+  vlanStatsPerPort: attr(45, u8).view('vlanStatsPerPort', 'bool', { writable: true }).spelled('vlan_stats_per_port'),
+  multiBoolopt: attr(46, brBooloptMulti)
+    .view('noLinklocalLearn', boolopt(BR_BOOLOPT.NO_LL_LEARN))
+    .view('multicastVlanSnooping', boolopt(BR_BOOLOPT.MCAST_VLAN_SNOOPING))
+    .view('mstEnabled', boolopt(BR_BOOLOPT.MST_ENABLE))
+    .spelled('multi_boolopt', { shape: 'bits', names: BOOLOPT_WORDS, option: false }),
   mcastQuerierState: attr(47, nest(bridgeQuerierAttrs)),
-  fdbNLearned: attr(48, u32),
-  fdbMaxLearned: attr(49, u32),
+  fdbNLearned: attr(48, u32).view('fdbLearned', 'num').spelled('fdb_n_learned'),
+  fdbMaxLearned: attr(49, u32).view('fdbMaxLearned', 'num', { writable: true }).spelled('fdb_max_learned'),
+  /** IFLA_BR_STP_MODE: in the net-next spec, not yet in 6.18; read when a kernel sends it. */
+  stpMode: attr(50, u32).view('stpMode', STP_MODES).spelled('stp_mode', { shape: 'words', names: STP_MODES, option: false }),
 });
 
 export type BridgeAttrs = Decoded<typeof bridgeAttrs>;
 
-/** Ethertypes of IFLA_BR_VLAN_PROTOCOL, named as `ip -d` prints them. */
-const VLAN_PROTOCOLS: Record<number, string> = { 0x8100: '802.1Q', 0x88a8: '802.1ad' };
-
 /**
- * The friendly view of a bridge (`Link.info` when kind is "bridge"). Times
- * and timers are in seconds; switches are booleans. Every field is absent
- * when the kernel did not send it.
+ * The friendly view of a bridge (`Link.info` when kind is "bridge"), one
+ * field per view of the table: times and timers in seconds, switches as
+ * booleans. Every field is absent when the kernel did not send it.
  */
-export interface BridgeInfo {
-  kind: 'bridge';
-  forwardDelay?: number;
-  helloTime?: number;
-  maxAge?: number;
-  ageingTime?: number;
-  /** STP on (stp_state ≠ 0). */
-  stp?: boolean;
-  /** 0 off, 1 kernel STP, 2 user-space STP. */
-  stpState?: number;
-  priority?: number;
-  vlanFiltering?: boolean;
-  vlanProtocol?: string;
-  groupFwdMask?: number;
-  rootId?: string;
-  bridgeId?: string;
-  rootPort?: number;
-  rootPathCost?: number;
-  topologyChange?: boolean;
-  topologyChangeDetected?: boolean;
-  helloTimer?: number;
-  tcnTimer?: number;
-  topologyChangeTimer?: number;
-  gcTimer?: number;
-  groupAddress?: string;
-  multicastRouter?: number;
-  multicastSnooping?: boolean;
-  multicastQueryUseIfaddr?: boolean;
-  multicastQuerier?: boolean;
-  multicastHashElasticity?: number;
-  multicastHashMax?: number;
-  multicastLastMemberCount?: number;
-  multicastStartupQueryCount?: number;
-  multicastLastMemberInterval?: number;
-  multicastMembershipInterval?: number;
-  multicastQuerierInterval?: number;
-  multicastQueryInterval?: number;
-  multicastQueryResponseInterval?: number;
-  multicastStartupQueryInterval?: number;
-  nfCallIptables?: boolean;
-  nfCallIp6tables?: boolean;
-  nfCallArptables?: boolean;
-  defaultPvid?: number;
-  vlanStatsEnabled?: boolean;
-  vlanStatsPerPort?: boolean;
-  multicastStatsEnabled?: boolean;
-  multicastIgmpVersion?: number;
-  multicastMldVersion?: number;
-  /** BR_BOOLOPT_NO_LL_LEARN. */
-  noLinklocalLearn?: boolean;
-  /** BR_BOOLOPT_MCAST_VLAN_SNOOPING. */
-  multicastVlanSnooping?: boolean;
-  /** BR_BOOLOPT_MST_ENABLE. */
-  mstEnabled?: boolean;
-  fdbLearned?: number;
-  fdbMaxLearned?: number;
-}
+export type BridgeInfo = { kind: 'bridge' } & ViewOf<typeof bridgeAttrs>;
 
-/**
- * Friendly field ↔ IFLA_BR_* attribute. `writable` rows are the options
- * createBridge accepts; the kernel checks their ranges (e.g. forward delay
- * 2–30 s while STP is on) and answers ERANGE with a message otherwise.
- */
-export const BRIDGE_FIELDS: FieldTable = {
-  forwardDelay: { attr: 'forwardDelay', conv: 'cs32', writable: true },
-  helloTime: { attr: 'helloTime', conv: 'cs32', writable: true },
-  maxAge: { attr: 'maxAge', conv: 'cs32', writable: true },
-  ageingTime: { attr: 'ageingTime', conv: 'cs32', writable: true },
-  stpState: { attr: 'stpState', conv: 'u32', writable: true },
-  priority: { attr: 'priority', conv: 'u16', writable: true },
-  vlanFiltering: { attr: 'vlanFiltering', conv: 'bool', writable: true },
-  groupFwdMask: { attr: 'groupFwdMask', conv: 'u16', writable: true },
-  rootId: { attr: 'rootId', conv: 'same' },
-  bridgeId: { attr: 'bridgeId', conv: 'same' },
-  rootPort: { attr: 'rootPort', conv: 'u16' },
-  rootPathCost: { attr: 'rootPathCost', conv: 'u32' },
-  topologyChange: { attr: 'topologyChange', conv: 'bool' },
-  topologyChangeDetected: { attr: 'topologyChangeDetected', conv: 'bool' },
-  helloTimer: { attr: 'helloTimer', conv: 'cs64' },
-  tcnTimer: { attr: 'tcnTimer', conv: 'cs64' },
-  topologyChangeTimer: { attr: 'topologyChangeTimer', conv: 'cs64' },
-  gcTimer: { attr: 'gcTimer', conv: 'cs64' },
-  groupAddress: { attr: 'groupAddr', conv: 'same', writable: true },
-  multicastRouter: { attr: 'mcastRouter', conv: 'u8', writable: true },
-  multicastSnooping: { attr: 'mcastSnooping', conv: 'bool', writable: true },
-  multicastQueryUseIfaddr: { attr: 'mcastQueryUseIfaddr', conv: 'bool', writable: true },
-  multicastQuerier: { attr: 'mcastQuerier', conv: 'bool', writable: true },
-  multicastHashElasticity: { attr: 'mcastHashElasticity', conv: 'u32' },
-  multicastHashMax: { attr: 'mcastHashMax', conv: 'u32', writable: true },
-  multicastLastMemberCount: { attr: 'mcastLastMemberCnt', conv: 'u32', writable: true },
-  multicastStartupQueryCount: { attr: 'mcastStartupQueryCnt', conv: 'u32', writable: true },
-  multicastLastMemberInterval: { attr: 'mcastLastMemberIntvl', conv: 'cs64', writable: true },
-  multicastMembershipInterval: { attr: 'mcastMembershipIntvl', conv: 'cs64', writable: true },
-  multicastQuerierInterval: { attr: 'mcastQuerierIntvl', conv: 'cs64', writable: true },
-  multicastQueryInterval: { attr: 'mcastQueryIntvl', conv: 'cs64', writable: true },
-  multicastQueryResponseInterval: { attr: 'mcastQueryResponseIntvl', conv: 'cs64', writable: true },
-  multicastStartupQueryInterval: { attr: 'mcastStartupQueryIntvl', conv: 'cs64', writable: true },
-  nfCallIptables: { attr: 'nfCallIptables', conv: 'bool', writable: true },
-  nfCallIp6tables: { attr: 'nfCallIp6tables', conv: 'bool', writable: true },
-  nfCallArptables: { attr: 'nfCallArptables', conv: 'bool', writable: true },
-  defaultPvid: { attr: 'vlanDefaultPvid', conv: 'u16', writable: true },
-  vlanStatsEnabled: { attr: 'vlanStatsEnabled', conv: 'bool', writable: true },
-  vlanStatsPerPort: { attr: 'vlanStatsPerPort', conv: 'bool', writable: true },
-  multicastStatsEnabled: { attr: 'mcastStatsEnabled', conv: 'bool', writable: true },
-  multicastIgmpVersion: { attr: 'mcastIgmpVersion', conv: 'u8', writable: true },
-  multicastMldVersion: { attr: 'mcastMldVersion', conv: 'u8', writable: true },
-  fdbLearned: { attr: 'fdbNLearned', conv: 'u32' },
-  fdbMaxLearned: { attr: 'fdbMaxLearned', conv: 'u32', writable: true },
-};
+/** What createBridge accepts about the bridge itself: the writable views of the table. */
+export type BridgeOptions = OptionsOf<typeof bridgeAttrs>;
 
 /** The friendly view of bridge link data. */
 export function bridgeInfo(data: BridgeAttrs): BridgeInfo {
-  const out = { kind: 'bridge', ...readFields(data, BRIDGE_FIELDS) } as BridgeInfo;
-  if (data.stpState !== undefined) out.stp = data.stpState !== 0;
-  if (data.vlanProtocol !== undefined) out.vlanProtocol = VLAN_PROTOCOLS[data.vlanProtocol] ?? `0x${data.vlanProtocol.toString(16).padStart(4, '0')}`;
-  const b = data.multiBoolopt;
-  if (b) {
-    const bit = (n: number) => ((b.optval >>> n) & 1) === 1;
-    if ((b.optmask >>> BR_BOOLOPT.NO_LL_LEARN) & 1) out.noLinklocalLearn = bit(BR_BOOLOPT.NO_LL_LEARN);
-    if ((b.optmask >>> BR_BOOLOPT.MCAST_VLAN_SNOOPING) & 1) out.multicastVlanSnooping = bit(BR_BOOLOPT.MCAST_VLAN_SNOOPING);
-    if ((b.optmask >>> BR_BOOLOPT.MST_ENABLE) & 1) out.mstEnabled = bit(BR_BOOLOPT.MST_ENABLE);
-  }
-  return out;
+  return { kind: 'bridge', ...readView(bridgeAttrs, data) } as BridgeInfo;
 }

@@ -3,58 +3,38 @@
  * kernel fills it in for devices made through /dev/net/tun but refuses to
  * create tun/tap over rtnetlink. Owner and group are only sent when set.
  */
-import { attr, attrSet, type Decoded } from '../../../netlink/schema.js';
+import { attr, attrSet, type Decoded, type ViewOf } from '../../../netlink/schema.js';
+import { readView } from '../../../netlink/fields.js';
 import { u32, u8 } from '../../../netlink/codecs.js';
 import { TUN_FLAG } from './tun-device.js';
-
-export const tunAttrs = attrSet('tun', {
-  owner: attr(1, u32),
-  group: attr(2, u32),
-  /** IFF_TUN (1) or IFF_TAP (2), from <linux/if_tun.h>. */
-  type: attr(3, u8),
-  pi: attr(4, u8),
-  vnetHdr: attr(5, u8),
-  persist: attr(6, u8),
-  multiQueue: attr(7, u8),
-  numQueues: attr(8, u32),
-  numDisabledQueues: attr(9, u32),
-});
-
-export type TunAttrs = Decoded<typeof tunAttrs>;
 
 /** IFLA_TUN_TYPE values: the TUNSETIFF flags IFF_TUN and IFF_TAP. */
 export const IFF_TUN = TUN_FLAG.TUN;
 export const IFF_TAP = TUN_FLAG.TAP;
+const tunType = { read: (v: number) => (v === IFF_TUN ? ('tun' as const) : v === IFF_TAP ? ('tap' as const) : undefined) };
 
-/** The friendly view of a tun/tap device (`Link.info` when kind is "tun"). */
-export interface TunInfo {
-  kind: 'tun';
-  /** "tun" (layer 3, IFF_TUN) or "tap" (Ethernet, IFF_TAP). */
-  type?: 'tun' | 'tap';
-  /** Packet information header (no IFF_NO_PI). */
-  pi?: boolean;
-  vnetHdr?: boolean;
-  persist?: boolean;
-  multiQueue?: boolean;
+/** IFLA_TUN_*: number and codec, the friendly field of `Link.info` (`.view`), iproute2's spelling (`.spelled`). */
+export const tunAttrs = attrSet('tun', {
   /** Owning uid, when set (TUNSETOWNER). */
-  owner?: number;
+  owner: attr(1, u32).view('owner', 'num').spelled('user', { shape: 'user' }),
   /** Owning gid, when set (TUNSETGROUP). */
-  group?: number;
-  numQueues?: number;
-  numDisabledQueues?: number;
-}
+  group: attr(2, u32).view('group', 'num').spelled('group', { shape: 'group' }),
+  /** IFF_TUN (1): "tun", layer 3; IFF_TAP (2): "tap", Ethernet. */
+  type: attr(3, u8).view('type', tunType).spelled('type', { shape: 'tun-type' }),
+  /** Packet information header (no IFF_NO_PI). */
+  pi: attr(4, u8).view('pi', 'bool').spelled('pi', { shape: 'onoff' }),
+  vnetHdr: attr(5, u8).view('vnetHdr', 'bool').spelled('vnet_hdr', { shape: 'onoff' }),
+  persist: attr(6, u8).view('persist', 'bool').spelled('persist', { shape: 'onoff' }),
+  multiQueue: attr(7, u8).view('multiQueue', 'bool').spelled('multi_queue', { shape: 'tun-multi-queue' }),
+  numQueues: attr(8, u32).view('numQueues', 'num').spelled('numqueues', { shape: 'tun-queues' }),
+  numDisabledQueues: attr(9, u32).view('numDisabledQueues', 'num').spelled('numdisabled', { shape: 'tun-queues' }),
+});
+
+export type TunAttrs = Decoded<typeof tunAttrs>;
+
+/** The friendly view of a tun/tap device (`Link.info` when kind is "tun"). Read-only: TAPs are made through /dev/net/tun. */
+export type TunInfo = { kind: 'tun' } & ViewOf<typeof tunAttrs>;
 
 export function tunInfo(data: TunAttrs): TunInfo {
-  const out: TunInfo = { kind: 'tun' };
-  if (data.type === IFF_TUN) out.type = 'tun';
-  else if (data.type === IFF_TAP) out.type = 'tap';
-  if (data.pi !== undefined) out.pi = data.pi !== 0;
-  if (data.vnetHdr !== undefined) out.vnetHdr = data.vnetHdr !== 0;
-  if (data.persist !== undefined) out.persist = data.persist !== 0;
-  if (data.multiQueue !== undefined) out.multiQueue = data.multiQueue !== 0;
-  if (data.owner !== undefined) out.owner = data.owner;
-  if (data.group !== undefined) out.group = data.group;
-  if (data.numQueues !== undefined) out.numQueues = data.numQueues;
-  if (data.numDisabledQueues !== undefined) out.numDisabledQueues = data.numDisabledQueues;
-  return out;
+  return { kind: 'tun', ...readView(tunAttrs, data) } as TunInfo;
 }
