@@ -35,8 +35,8 @@ export interface BridgeIntent extends LinkCommon {
   name: string;
   master?: string;
   up?: boolean;
-  /** ip's option names and values (times in centiseconds). */
-  options: Record<string, number | string>;
+  /** The library's bridge options, parsed from ip's (kind-options.ts). */
+  options: Record<string, unknown>;
 }
 
 export interface SetIntent {
@@ -51,6 +51,8 @@ export interface SetIntent {
   txqlen?: number;
   alias?: string;
   group?: number;
+  /** `type bridge_slave OPT VAL …`: the library's bridge port options. */
+  bridgePort?: Record<string, unknown>;
 }
 
 /** The namespace the command acts in, as a reference usable from inside another one. */
@@ -87,54 +89,9 @@ export async function addVeth(ctx: Context, i: VethIntent): Promise<void> {
   await createVethPair(o);
 }
 
-type BridgeKey = keyof CreateBridgeOptions;
-/** ip's bridge option → [API option, conversion]. `cs`: centiseconds → seconds; `bool`: 0/1 → boolean. */
-const BRIDGE_MAP: Record<string, [BridgeKey, 'n' | 'cs' | 'bool' | 's']> = {
-  forward_delay: ['forwardDelay', 'cs'],
-  hello_time: ['helloTime', 'cs'],
-  max_age: ['maxAge', 'cs'],
-  ageing_time: ['ageingTime', 'cs'],
-  stp_state: ['stp', 'bool'],
-  priority: ['priority', 'n'],
-  vlan_filtering: ['vlanFiltering', 'bool'],
-  vlan_default_pvid: ['defaultPvid', 'n'],
-  group_fwd_mask: ['groupFwdMask', 'n'],
-  group_address: ['groupAddress', 's'],
-  mcast_snooping: ['multicastSnooping', 'bool'],
-  mcast_router: ['multicastRouter', 'n'],
-  mcast_query_use_ifaddr: ['multicastQueryUseIfaddr', 'bool'],
-  mcast_querier: ['multicastQuerier', 'bool'],
-  mcast_hash_max: ['multicastHashMax', 'n'],
-  mcast_last_member_count: ['multicastLastMemberCount', 'n'],
-  mcast_startup_query_count: ['multicastStartupQueryCount', 'n'],
-  mcast_last_member_interval: ['multicastLastMemberInterval', 'cs'],
-  mcast_membership_interval: ['multicastMembershipInterval', 'cs'],
-  mcast_querier_interval: ['multicastQuerierInterval', 'cs'],
-  mcast_query_interval: ['multicastQueryInterval', 'cs'],
-  mcast_query_response_interval: ['multicastQueryResponseInterval', 'cs'],
-  mcast_startup_query_interval: ['multicastStartupQueryInterval', 'cs'],
-  mcast_stats_enabled: ['multicastStatsEnabled', 'bool'],
-  mcast_igmp_version: ['multicastIgmpVersion', 'n'],
-  mcast_mld_version: ['multicastMldVersion', 'n'],
-  nf_call_iptables: ['nfCallIptables', 'bool'],
-  nf_call_ip6tables: ['nfCallIp6tables', 'bool'],
-  nf_call_arptables: ['nfCallArptables', 'bool'],
-  vlan_stats_enabled: ['vlanStatsEnabled', 'bool'],
-  vlan_stats_per_port: ['vlanStatsPerPort', 'bool'],
-  fdb_max_learned: ['fdbMaxLearned', 'n'],
-};
-
-export const BRIDGE_OPTION_NAMES = Object.keys(BRIDGE_MAP);
-
 export async function addBridge(ctx: Context, i: BridgeIntent): Promise<void> {
   if (i.master !== undefined) throw new UsageError('Error: a bridge cannot be enslaved to a master here.');
-  const o: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(i.options)) {
-    const m = BRIDGE_MAP[name];
-    if (!m) throw new UsageError(`Error: bridge option "${name}" is not supported.`);
-    const [key, conv] = m;
-    o[key] = conv === 'cs' ? Number(value) / 100 : conv === 'bool' ? Number(value) !== 0 : value;
-  }
+  const o: Record<string, unknown> = { ...i.options };
   if (i.netns !== undefined) o['netns'] = i.netns;
   else if (ctx.netns !== undefined) o['netns'] = ctx.netns;
   if (i.mtu !== undefined) o['mtu'] = i.mtu;
@@ -155,6 +112,7 @@ export async function setLinkByName(ctx: Context, i: SetIntent): Promise<void> {
   if (i.txqlen !== undefined) o.txQueueLen = i.txqlen;
   if (i.alias !== undefined) o.alias = i.alias;
   if (i.group !== undefined) o.group = i.group;
+  if (i.bridgePort !== undefined) o.bridgePort = i.bridgePort;
   await setLink(i.dev, o);
 }
 

@@ -120,8 +120,8 @@ export interface AttrSpec<T = unknown, M extends boolean = boolean, V extends Vi
   readonly views: readonly FieldView[];
   /** Its spelling in iproute2's output and options, for the `rtnl` command. */
   readonly ip?: IpSpelling | undefined;
-  /** Phantom: the views' types, for ViewOf / OptionsOf. */
-  readonly __views?: V | undefined;
+  /** Phantom (never set): the views' types, for ViewOf / OptionsOf; a function type so that `never` survives inference. */
+  readonly __views?: ((v: V) => void) | undefined;
 }
 
 interface AttrDef extends AttrSpec {
@@ -130,7 +130,7 @@ interface AttrDef extends AttrSpec {
 
 /** A table row under construction: `.view()` and `.ip()` add columns. */
 export class Attr<T, M extends boolean, V extends ViewType = never> implements AttrSpec<T, M, V> {
-  declare readonly __views?: V | undefined;
+  declare readonly __views?: ((v: V) => void) | undefined;
   constructor(
     readonly type: number,
     readonly codec: Codec<T>,
@@ -162,7 +162,8 @@ export function attr<T>(type: number, codec: Codec<T>, opts?: { multi: boolean }
   return new Attr(type, codec, opts?.multi ?? false);
 }
 
-export type AttrSpecs = Record<string, AttrSpec<unknown, boolean, any>>;
+/** Rows of any views: a row's phantom `(v: V) => void` is assignable to `(v: never) => void` for every V. */
+export type AttrSpecs = Record<string, AttrSpec<unknown, boolean, never>>;
 
 /** A friendly field with the attribute it shows. */
 export interface ViewDef extends FieldView {
@@ -205,12 +206,12 @@ export function attrSet<S extends AttrSpecs>(name: string, specs: S): AttrSet<S>
   return new AttrSet(name, specs);
 }
 
-type ValueOfSpec<A> = A extends AttrSpec<infer T, infer M, any> ? (M extends true ? T[] : T) : never;
+type ValueOfSpec<A> = A extends { readonly codec: Codec<infer T>; readonly multi: infer M } ? (M extends true ? T[] : T) : never;
 
 /** The TypeScript type of a decoded attribute set: every attribute optional. */
 export type Decoded<A> = A extends AttrSet<infer S> ? { -readonly [K in keyof S]?: ValueOfSpec<S[K]> } : never;
 
-type ViewsOfSpecs<S> = { [K in keyof S]: S[K] extends AttrSpec<any, any, infer V> ? V : never }[keyof S];
+type ViewsOfSpecs<S> = { [K in keyof S]: S[K] extends { readonly __views?: ((v: infer V extends ViewType) => void) | undefined } ? V : never }[keyof S];
 
 /** The friendly view of a decoded set: one optional field per view of its rows (`BridgeInfo` …). */
 export type ViewOf<A> = A extends AttrSet<infer S> ? { -readonly [P in ViewsOfSpecs<S> as P['name']]?: P['value'] } : never;

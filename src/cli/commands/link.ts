@@ -9,7 +9,9 @@
 import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
 import { type Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { BRIDGE_OPTION_NAMES, type BridgeIntent, type LinkCommon, type SetIntent, type VethIntent, addBridge, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
+import { bridgeAttrs, bridgePortAttrs } from '../../wire.js';
+import { parseKindOption } from '../kind-options.js';
+import { type BridgeIntent, type LinkCommon, type SetIntent, type VethIntent, addBridge, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
 import { linkShow } from './link-show.js';
 
 export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] [ mtu MTU ] [ master BR ] [ up ]
@@ -19,6 +21,7 @@ export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] 
                      [ { up | down } ] [ master BR | nomaster ] [ netns NETNSNAME ]
                      [ mtu MTU ] [ name NEWNAME ] [ address LLADDR ]
                      [ txqueuelen N ] [ alias NAME ] [ group GROUP ]
+                     [ type bridge_slave [ cost N ] [ priority N ] [ hairpin on|off ] … ]
        rtnl link show [ [dev] DEVICE ] [ type KIND ] [ master BR ] [ up ] [ group GROUP ]
 
 TYPE := { veth | bridge }
@@ -104,14 +107,8 @@ async function add(ctx: Context, args: Args): Promise<number> {
     const intent: BridgeIntent = { ...link, name, options: {} };
     while (!args.done) {
       const a = args.next() as string;
-      if (!BRIDGE_OPTION_NAMES.includes(a)) throw unknownArg(a, 'link');
-      const v = args.value(a);
-      if (a === 'group_address' || a === 'vlan_protocol') intent.options[a] = v;
-      else {
-        const n = /^(0x[0-9a-f]+|\d+)$/i.test(v) ? Number(v) : NaN;
-        if (!Number.isInteger(n)) throw new UsageError(`Error: argument "${v}" is wrong: invalid ${a}`);
-        intent.options[a] = n;
-      }
+      const [field, value] = parseKindOption(bridgeAttrs, a, args.value(a));
+      intent.options[field] = value;
     }
     await addBridge(ctx, intent);
     return 0;
@@ -139,6 +136,16 @@ function parseSet(args: Args): SetIntent {
       const g = args.value('group');
       s.group = g === 'default' ? 0 : /^\d+$/.test(g) ? Number(g) : NaN;
       if (!Number.isInteger(s.group)) throw new UsageError(`Error: invalid group "${g}"`);
+    } else if (a === 'type') {
+      // `type bridge_slave OPT VAL …`: the port's options, to the end of the line (as ip).
+      const t = args.value('type');
+      if (t !== 'bridge_slave') throw new UsageError(`Error: "link set … type ${t}" is not supported here (bridge_slave is).`);
+      s.bridgePort = {};
+      while (!args.done) {
+        const o = args.next() as string;
+        const [field, value] = parseKindOption(bridgePortAttrs, o, args.value(o));
+        s.bridgePort[field] = value;
+      }
     } else if (a === 'dev') dev = args.value('dev');
     else if (dev === undefined) dev = a;
     else throw unknownArg(a, 'link');

@@ -9,8 +9,7 @@ import { Args, isHelp, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { kindsOf } from '../format/link.js';
-import { parseNest, rawAttrsOf, rd } from '../raw.js';
-import { linkAttrs } from '../../wire.js';
+import { IFF_TUN, type TunAttrs } from '../../wire.js';
 import { deleteLinkByName, listLinkMessages } from '../links-api.js';
 import { groupId, userId } from '../users.js';
 
@@ -85,21 +84,18 @@ async function show(ctx: Context): Promise<number> {
   const links = (await listLinkMessages(ctx)).filter((l) => kindsOf(l).kind === 'tun');
   const rows: { ifname: string; flags: string[]; user?: number; group?: number }[] = [];
   for (const l of links) {
-    const a = rawAttrsOf(linkAttrs, l.attrs);
-    const name = rd.str(a.get(3)) ?? '';
-    const data = parseNest(parseNest(a.get(18)).get(2));
+    const name = l.attrs.ifname ?? '';
+    const li = l.attrs.linkinfo?.data;
+    const data = (li instanceof Uint8Array ? undefined : li) as TunAttrs | undefined;
     const flags: string[] = [];
-    const type = rd.u8(data.get(3));
-    flags.push(type === 1 ? 'tun' : 'tap');
-    if (rd.u8(data.get(4))) flags.push('pi');
-    if (rd.u8(data.get(5))) flags.push('vnet_hdr');
-    if (rd.u8(data.get(7))) flags.push('multi_queue');
-    if (rd.u8(data.get(6))) flags.push('persist');
+    flags.push(data?.type === IFF_TUN ? 'tun' : 'tap');
+    if (data?.pi) flags.push('pi');
+    if (data?.vnetHdr) flags.push('vnet_hdr');
+    if (data?.multiQueue) flags.push('multi_queue');
+    if (data?.persist) flags.push('persist');
     const row: (typeof rows)[number] = { ifname: name, flags };
-    const uid = rd.u32(data.get(1));
-    const gid = rd.u32(data.get(2));
-    if (uid !== undefined) row.user = uid;
-    if (gid !== undefined) row.group = gid;
+    if (data?.owner !== undefined) row.user = data.owner;
+    if (data?.group !== undefined) row.group = data.group;
     rows.push(row);
   }
   if (ctx.json) {

@@ -1,17 +1,21 @@
 /**
- * `ip -d` details of the link kinds this package creates: bridge, bridge
+ * `ip -d` details of the link kinds this package models: bridge, bridge
  * port (`bridge_slave`), tun/tap, vxlan; veth has none (ip prints just
- * `veth`: the driver reports no IFLA_INFO_DATA). Attribute numbers are the
- * kernel's (IFLA_BR_*, IFLA_BRPORT_*, IFLA_TUN_*, IFLA_VXLAN_* in
- * <linux/if_link.h>; the newest from the kernel's rt-link YNL spec, since
- * this machine's UAPI headers are older than its kernel); keys, labels and
- * order are iproute2's (ip/iplink_bridge.c, iplink_bridge_slave.c,
- * iptuntap.c, iplink_vxlan.c).
+ * `veth`: the driver reports no IFLA_INFO_DATA).
+ *
+ * Nothing about an attribute is spelled here: the JSON key, the text label
+ * and the value's shape are columns of the kind's own table row
+ * (`.spelled(…)` in rtnetlink/link/kinds/), and the values are the decoded
+ * ones. What this file holds is iproute2's *order* of fields per kind
+ * (ip/iplink_bridge.c, iplink_bridge_slave.c, iptuntap.c, iplink_vxlan.c)
+ * and how each shape prints. A spelled row missing from an order list is
+ * printed after the listed ones, so a new row shows without touching this
+ * file.
  */
-import { formatIp } from '../../wire.js';
+import { type AttrSet, type IpSpelling, bridgeAttrs, bridgePortAttrs, tunAttrs, vxlanAttrs } from '../../wire.js';
+import { JsonRaw } from '../json.js';
 import type { Out } from '../out.js';
-import { type RawAttrs, rd } from '../raw.js';
-import { type Row, hex0x, printRow, printRows } from './fields.js';
+import { bridgeIdText, centiseconds, hex0x } from './fields.js';
 
 export interface KindContext {
   /** ifindex → name in the namespace being listed (backup_port, vxlan dev). */
@@ -19,303 +23,235 @@ export interface KindContext {
   /** uid/gid → name, as ip resolves tun owners through getpwuid/getgrgid. */
   userName(uid: number): string | undefined;
   groupName(gid: number): string | undefined;
+  /** -d given (a count: -d -d shows even default vxlan options in text). */
+  details: number;
 }
 
-// ---------------------------------------------------------------- bridge
+type Data = Record<string, unknown>;
+/** Prints one attribute of `data` (whose value `v` is defined) as ip does. */
+type ShapePrinter = (o: Out, ip: IpSpelling, v: unknown, data: Data, k: KindContext) => void;
 
-const BR_HEAD: Row[] = [
-  [1, 'forward_delay', 'forward_delay', 'u32'],
-  [2, 'hello_time', 'hello_time', 'u32'],
-  [3, 'max_age', 'max_age', 'u32'],
-  [4, 'ageing_time', 'ageing_time', 'u32'],
-  [5, 'stp_state', 'stp_state', 'u32'],
-];
-/** IFLA_BR_STP_MODE (newer than this kernel's spec): printed as a word. */
-const BR_STP_MODE = 50;
-const STP_MODES = ['auto', 'user', 'kernel'];
-const BR_MID: Row[] = [
-  [6, 'priority', 'priority', 'u16'],
-  [7, 'vlan_filtering', 'vlan_filtering', 'u8'],
-];
-const BR_IDS: Row[] = [
-  [11, 'bridge_id', 'bridge_id', 'brid'],
-  [10, 'root_id', 'designated_root', 'brid'],
-  [12, 'root_port', 'root_port', 'u16'],
-  [13, 'root_path_cost', 'root_path_cost', 'u32'],
-  [14, 'topology_change', 'topology_change', 'u8'],
-  [15, 'topology_change_detected', 'topology_change_detected', 'u8'],
-  [16, 'hello_timer', 'hello_timer', 'timer'],
-  [17, 'tcn_timer', 'tcn_timer', 'timer'],
-  [18, 'topology_change_timer', 'topology_change_timer', 'timer'],
-  [19, 'gc_timer', 'gc_timer', 'timer'],
-  [48, 'fdb_n_learned', 'fdb_n_learned', 'u32'],
-  [49, 'fdb_max_learned', 'fdb_max_learned', 'u32'],
-  [39, 'vlan_default_pvid', 'vlan_default_pvid', 'u16'],
-  [41, 'vlan_stats_enabled', 'vlan_stats_enabled', 'u8'],
-  [45, 'vlan_stats_per_port', 'vlan_stats_per_port', 'u8'],
-  [9, 'group_fwd_mask', 'group_fwd_mask', 'xhex16'],
-  [20, 'group_addr', 'group_address', 'mac'],
-  [23, 'mcast_snooping', 'mcast_snooping', 'u8'],
-];
-/** BR_BOOLOPT_* bits of IFLA_BR_MULTI_BOOLOPT (struct br_boolopt_multi { u32 optval; u32 optmask }), in ip's order. */
-const BOOLOPTS: [number, string][] = [
-  [0, 'no_linklocal_learn'],
-  [1, 'mcast_vlan_snooping'],
-  [2, 'mst_enabled'],
-  [3, 'mdb_offload_fail_notification'],
-  [4, 'fdb_local_vlan_0'],
-];
-const BR_MCAST: Row[] = [
-  [22, 'mcast_router', 'mcast_router', 'u8'],
-  [24, 'mcast_query_use_ifaddr', 'mcast_query_use_ifaddr', 'u8'],
-  [25, 'mcast_querier', 'mcast_querier', 'u8'],
-  [26, 'mcast_hash_elasticity', 'mcast_hash_elasticity', 'u32'],
-  [27, 'mcast_hash_max', 'mcast_hash_max', 'u32'],
-  [28, 'mcast_last_member_cnt', 'mcast_last_member_count', 'u32'],
-  [29, 'mcast_startup_query_cnt', 'mcast_startup_query_count', 'u32'],
-  [30, 'mcast_last_member_intvl', 'mcast_last_member_interval', 'u64'],
-  [31, 'mcast_membership_intvl', 'mcast_membership_interval', 'u64'],
-  [32, 'mcast_querier_intvl', 'mcast_querier_interval', 'u64'],
-  [33, 'mcast_query_intvl', 'mcast_query_interval', 'u64'],
-  [34, 'mcast_query_response_intvl', 'mcast_query_response_interval', 'u64'],
-  [35, 'mcast_startup_query_intvl', 'mcast_startup_query_interval', 'u64'],
-  [42, 'mcast_stats_enabled', 'mcast_stats_enabled', 'u8'],
-  [43, 'mcast_igmp_version', 'mcast_igmp_version', 'u8'],
-  [44, 'mcast_mld_version', 'mcast_mld_version', 'u8'],
-  [36, 'nf_call_iptables', 'nf_call_iptables', 'u8'],
-  [37, 'nf_call_ip6tables', 'nf_call_ip6tables', 'u8'],
-  [38, 'nf_call_arptables', 'nf_call_arptables', 'u8'],
-];
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+const zeroIp = (s: unknown) => s === undefined || s === '0.0.0.0' || s === '::';
+const field = (o: Out, ip: IpSpelling, json: Parameters<Out['field']>[1], text: string) => o.field(ip.key, json, `${ip.label} ${text} `);
 
-/** ETH_P_8021Q / ETH_P_8021AD as ll_proto_n2a names them. */
-function vlanProtocol(v: number): string {
-  return v === 0x8100 ? '802.1Q' : v === 0x88a8 ? '802.1ad' : `0x${v.toString(16).padStart(4, '0')}`;
-}
-
-export function printBridge(o: Out, a: RawAttrs): void {
-  printRows(o, a, BR_HEAD);
-  const mode = rd.u32(a.get(BR_STP_MODE));
-  if (mode !== undefined) {
-    const m = STP_MODES[mode] ?? String(mode);
-    o.field('stp_mode', m, `stp_mode ${m} `);
-  }
-  printRows(o, a, BR_MID);
-  // IFLA_BR_VLAN_PROTOCOL is a big-endian u16 (an EtherType).
-  const proto = rd.be16(a.get(8));
-  if (proto !== undefined) o.field('vlan_protocol', vlanProtocol(proto), `vlan_protocol ${vlanProtocol(proto)} `);
-  printRows(o, a, BR_IDS);
-  const bo = a.get(46);
-  if (bo && bo.length >= 8) {
-    const val = rd.u32(bo) as number;
-    const mask = rd.u32(bo.subarray(4)) as number;
-    for (const [bit, key] of BOOLOPTS) {
-      if (mask & (1 << bit)) {
-        const v = val & (1 << bit) ? 1 : 0;
-        o.field(key, v, `${key} ${v} `);
+/** iproute2's print helpers, as seen from a script reading the output. */
+const SHAPES: Record<string, ShapePrinter> = {
+  /** print_uint: JSON number, text `label N`. */
+  uint: (o, ip, v) => field(o, ip, num(v), String(v)),
+  /** print_on_off: JSON true/false, text `label on|off`. */
+  onoff: (o, ip, v) => field(o, ip, num(v) !== 0, num(v) ? 'on' : 'off'),
+  /** print_0xhex: JSON string "0x1f" ("0" for zero). */
+  xhex: (o, ip, v) => field(o, ip, hex0x(num(v)), hex0x(num(v))),
+  /** Clock ticks as seconds with two decimals; text right-aligned in 7 columns. */
+  timer: (o, ip, v) => {
+    const t = centiseconds(BigInt(v as bigint));
+    field(o, ip, new JsonRaw(t), t.padStart(7));
+  },
+  /** A bridge id as ether_ntoa prints its address (no zero padding). */
+  brid: (o, ip, v) => field(o, ip, bridgeIdText(v as string), bridgeIdText(v as string)),
+  mac: (o, ip, v) => field(o, ip, v as string, v as string),
+  string: (o, ip, v) => field(o, ip, v as string, v as string),
+  /** An enum by name; unknown values as numbers. */
+  words: (o, ip, v) => {
+    const w = ip.names?.[num(v)] ?? String(v);
+    field(o, ip, w, w);
+  },
+  /** A bridge port state by name; an unknown one as `state_index`, text `state (N)`. */
+  'port-state': (o, ip, v) => {
+    const w = ip.names?.[num(v)];
+    if (w !== undefined) field(o, ip, w, w);
+    else o.field(`${ip.key}_index`, num(v), `${ip.label} (${num(v)}) `);
+  },
+  /** An EtherType by its ll_proto name. */
+  ethertype: (o, ip, v) => {
+    const n = num(v);
+    const w = n === 0x8100 ? '802.1Q' : n === 0x88a8 ? '802.1ad' : `0x${n.toString(16).padStart(4, '0')}`;
+    field(o, ip, w, w);
+  },
+  /** struct { u32 optval; u32 optmask }: one `NAME 0|1` per bit the mask reports. */
+  bits: (o, ip, v) => {
+    const { optval, optmask } = v as { optval: number; optmask: number };
+    (ip.names ?? []).forEach((name, bit) => {
+      if ((optmask >>> bit) & 1) {
+        const b = (optval >>> bit) & 1;
+        o.field(name, b, `${name} ${b} `);
       }
+    });
+  },
+  /** A present flag attribute: JSON null, text `label`. */
+  flag: (o, ip) => o.field(ip.key, null, `${ip.label} `),
+  /** A link by ifindex, printed by name. */
+  ifname: (o, ip, v, _d, k) => {
+    const n = k.names.get(num(v)) ?? `if${num(v)}`;
+    field(o, ip, n, n);
+  },
+  'nonzero-ifname': (o, ip, v, d, k) => {
+    if (num(v)) SHAPES.ifname!(o, ip, v, d, k);
+  },
+  nonzero: (o, ip, v) => {
+    if (num(v)) field(o, ip, num(v), String(v));
+  },
+  'nonzero-xhex': (o, ip, v) => {
+    if (num(v)) field(o, ip, hex0x(num(v)), hex0x(num(v)));
+  },
+  /** ip prints fast leave twice in text (again as mcast_fast_leave), once in JSON. */
+  'fast-leave': (o, ip, v) => {
+    SHAPES.onoff!(o, ip, v, {}, undefined as never);
+    o.put(`mcast_fast_leave ${num(v) ? 'on' : 'off'} `);
+  },
+  /** The mask, then its bits by name (802.1D reserved group addresses 01:80:c2:00:00:0X). */
+  'group-fwd-mask': (o, ip, v) => {
+    SHAPES.xhex!(o, ip, v, {}, undefined as never);
+    const names: Record<number, string> = { 0: 'stp', 2: 'lacp', 14: 'lldp' };
+    const parts: string[] = [];
+    for (let i = 0; i < 16; i++) if (num(v) & (1 << i)) parts.push(names[i] ?? `0x${(1 << i).toString(16)}`);
+    const s = parts.length ? parts.join(',') : '0x0';
+    o.field(`${ip.key}_str`, s, `${ip.label}_str ${s} `);
+  },
+  // ------------------------------------------------------------ tun
+  'tun-type': (o, ip, v) => {
+    const t = num(v) === 1 ? 'tun' : num(v) === 2 ? 'tap' : `UNKNOWN:${num(v)}`;
+    field(o, ip, t, t);
+  },
+  /** JSON false without text when off; when on, `multi_queue` and the queue counts right after it. */
+  'tun-multi-queue': (o, ip, v, d) => {
+    if (!num(v)) {
+      o.json(ip.key, false);
+      return;
     }
-  }
-  printRows(o, a, BR_MCAST);
+    o.field(ip.key, true, `${ip.label} `);
+    for (const key of ['numQueues', 'numDisabledQueues']) {
+      const q = d[key];
+      const s = tunAttrs.byKey[key]?.ip;
+      if (q !== undefined && s) field(o, s, num(q), String(q));
+    }
+  },
+  /** Printed by tun-multi-queue. */
+  'tun-queues': () => undefined,
+  user: (o, ip, v, _d, k) => {
+    const n = k.userName(num(v)) ?? num(v);
+    field(o, ip, n, String(n));
+  },
+  group: (o, ip, v, _d, k) => {
+    const n = k.groupName(num(v)) ?? num(v);
+    field(o, ip, n, String(n));
+  },
+  // ------------------------------------------------------------ vxlan
+  /** GROUP (IPv4): `group` when multicast, `remote` otherwise; nothing when 0.0.0.0. */
+  'vxlan-peer': (o, ip, v, d) => {
+    const s = v as string;
+    const v6 = ip.key.endsWith('6');
+    if (zeroIp(s) || (v6 && !zeroIp(d.group))) return;
+    const mc = v6 ? s.toLowerCase().startsWith('ff') : Number(s.split('.')[0]) >= 224 && Number(s.split('.')[0]) <= 239;
+    const key = `${mc ? 'group' : 'remote'}${v6 ? '6' : ''}`;
+    o.field(key, s, `${mc ? 'group' : 'remote'} ${s} `);
+  },
+  /** LOCAL, else LOCAL6 when there is no IPv4 one. */
+  'vxlan-local': (o, ip, v, d) => {
+    if (zeroIp(v) || (ip.key.endsWith('6') && d.local !== undefined)) return;
+    o.field(ip.key, v as string, `local ${v as string} `);
+  },
+  'vxlan-tos': (o, ip, v) => {
+    if (num(v)) o.field(ip.key, hex0x(num(v)), num(v) === 1 ? 'tos inherit ' : `tos ${hex0x(num(v))} `);
+  },
+  /** `ttl inherit` (TTL_INHERIT), else the TTL (`ttl auto` for 0). */
+  'vxlan-ttl': (o, ip, v, d) => {
+    if (ip.key === 'ttl_inherit') {
+      if (v && d.ttl === undefined) o.put('ttl inherit ');
+      return;
+    }
+    if (d.ttlInherit) o.put('ttl inherit ');
+    else o.field(ip.key, num(v), num(v) ? `ttl ${num(v)} ` : 'ttl auto ');
+  },
+  'vxlan-df': (o, ip, v) => {
+    const w = ip.names?.[num(v)];
+    if (w !== undefined) o.field(ip.key, w, num(v) ? `df ${w} ` : '');
+  },
+  'vxlan-ageing': (o, ip, v) => o.field(ip.key, num(v), num(v) === 0 ? 'ageing none ' : `ageing ${num(v)} `),
+  'port-range': (o, ip, v) => {
+    const { low, high } = v as { low: number; high: number };
+    o.nest(ip.key).json('low', low).json('high', high);
+    o.put(`${ip.label} ${low} ${high} `);
+  },
+  /** A big-endian 64-bit mask (struct vxlanhdr) in hex. */
+  'be64-xhex': (o, ip, v) => {
+    const b = v as Uint8Array;
+    if (b.length < 8) return;
+    const x = hex0x(new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, false));
+    field(o, ip, x, x);
+  },
+  /** `[no]NAME` in text only when it differs from ip's default (or with -d -d); JSON always. */
+  toggle: (o, ip, v, _d, k) => {
+    const on = num(v) !== 0;
+    o.field(ip.key, on, on !== ip.default || k.details > 1 ? `${on ? '' : 'no'}${ip.label} ` : '');
+  },
+};
+
+/** The shape of a row: its own, else the codec's natural one. */
+function shapeOf(set: AttrSet, key: string): string {
+  const def = set.byKey[key];
+  if (def?.ip?.shape) return def.ip.shape;
+  return def?.codec.kind === 'string' ? 'string' : def?.codec.kind === 'hwaddr' ? 'mac' : 'uint';
 }
 
-// ---------------------------------------------------------------- bridge port
+/** Prints `data` in ip's order for the kind: the listed rows, then any other spelled row. */
+export function printKind(o: Out, set: AttrSet, data: Data, order: readonly string[], k: KindContext): void {
+  const done = new Set<string>();
+  const one = (key: string) => {
+    done.add(key);
+    const ip = set.byKey[key]?.ip;
+    const v = data[key];
+    if (!ip || v === undefined) return;
+    const print = SHAPES[shapeOf(set, key)];
+    if (!print) throw new Error(`${set.name}.${key}: no printer for shape ${shapeOf(set, key)}`);
+    print(o, ip, v, data, k);
+  };
+  for (const key of order) one(key);
+  for (const key of Object.keys(set.byKey)) if (!done.has(key)) one(key);
+}
 
-const PORT_STATES = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'];
+type KeyOf<A> = A extends AttrSet<infer S> ? keyof S & string : never;
 
-const BRPORT_A: Row[] = [
-  [4, 'hairpin', 'hairpin', 'onoff'],
-  [5, 'guard', 'guard', 'onoff'],
-  [6, 'root_block', 'root_block', 'onoff'],
-  [7, 'fastleave', 'fastleave', 'onoff'],
-  [8, 'learning', 'learning', 'onoff'],
-  [9, 'flood', 'flood', 'onoff'],
-  [17, 'id', 'port_id', 'xhex16'],
-  [18, 'no', 'port_no', 'xhex16'],
-  [15, 'designated_port', 'designated_port', 'u16'],
-  [16, 'designated_cost', 'designated_cost', 'u16'],
-  [14, 'bridge_id', 'designated_bridge', 'brid'],
-  [13, 'root_id', 'designated_root', 'brid'],
-  [23, 'hold_timer', 'hold_timer', 'timer'],
-  [21, 'message_age_timer', 'message_age_timer', 'timer'],
-  [22, 'forward_delay_timer', 'forward_delay_timer', 'timer'],
-  [19, 'topology_change_ack', 'topology_change_ack', 'u8'],
-  [20, 'config_pending', 'config_pending', 'u8'],
-  [10, 'proxy_arp', 'proxy_arp', 'onoff'],
-  [12, 'proxy_arp_wifi', 'proxy_arp_wifi', 'onoff'],
-  [25, 'multicast_router', 'mcast_router', 'u8'],
+/** ip's order (iplink_bridge.c bridge_print_opt). */
+export const BRIDGE_ORDER: readonly KeyOf<typeof bridgeAttrs>[] = [
+  'forwardDelay', 'helloTime', 'maxAge', 'ageingTime', 'stpState', 'stpMode', 'priority', 'vlanFiltering', 'vlanProtocol',
+  'bridgeId', 'rootId', 'rootPort', 'rootPathCost', 'topologyChange', 'topologyChangeDetected',
+  'helloTimer', 'tcnTimer', 'topologyChangeTimer', 'gcTimer', 'fdbNLearned', 'fdbMaxLearned',
+  'vlanDefaultPvid', 'vlanStatsEnabled', 'vlanStatsPerPort', 'groupFwdMask', 'groupAddr', 'mcastSnooping', 'multiBoolopt',
+  'mcastRouter', 'mcastQueryUseIfaddr', 'mcastQuerier', 'mcastHashElasticity', 'mcastHashMax', 'mcastLastMemberCnt',
+  'mcastStartupQueryCnt', 'mcastLastMemberIntvl', 'mcastMembershipIntvl', 'mcastQuerierIntvl', 'mcastQueryIntvl',
+  'mcastQueryResponseIntvl', 'mcastStartupQueryIntvl', 'mcastStatsEnabled', 'mcastIgmpVersion', 'mcastMldVersion',
+  'nfCallIptables', 'nfCallIp6tables', 'nfCallArptables',
 ];
-const BRPORT_B: Row[] = [
-  [27, 'mcast_flood', 'mcast_flood', 'onoff'],
-  [30, 'bcast_flood', 'bcast_flood', 'onoff'],
-  [28, 'mcast_to_unicast', 'mcast_to_unicast', 'onoff'],
-  [32, 'neigh_suppress', 'neigh_suppress', 'onoff'],
+
+/** ip's order (iplink_bridge_slave.c bridge_slave_print_opt). */
+const BRIDGE_PORT_ORDER: readonly KeyOf<typeof bridgePortAttrs>[] = [
+  'state', 'priority', 'cost', 'mode', 'guard', 'protect', 'fastLeave', 'learning', 'unicastFlood', 'id', 'no',
+  'designatedPort', 'designatedCost', 'bridgeId', 'rootId', 'holdTimer', 'messageAgeTimer', 'forwardDelayTimer',
+  'topologyChangeAck', 'configPending', 'proxyarp', 'proxyarpWifi', 'multicastRouter', 'mcastFlood', 'bcastFlood',
+  'mcastToUcast', 'neighSuppress', 'neighVlanSuppress', 'neighForwardGrat', 'groupFwdMask', 'vlanTunnel', 'isolated',
+  'locked', 'mab', 'backupPort', 'backupNhid',
 ];
-const BRPORT_C: Row[] = [
-  [29, 'vlan_tunnel', 'vlan_tunnel', 'onoff'],
-  [33, 'isolated', 'isolated', 'onoff'],
-  [39, 'locked', 'locked', 'onoff'],
-  [40, 'mab', 'mab', 'onoff'],
+
+/** ip's order (iptuntap.c tun_print_opt). */
+const TUN_ORDER: readonly KeyOf<typeof tunAttrs>[] = ['type', 'pi', 'vnetHdr', 'multiQueue', 'numQueues', 'numDisabledQueues', 'persist', 'owner', 'group'];
+
+/** ip's order (iplink_vxlan.c vxlan_print_opt). */
+const VXLAN_ORDER: readonly KeyOf<typeof vxlanAttrs>[] = [
+  'id', 'group', 'group6', 'local', 'local6', 'link', 'portRange', 'port', 'tos', 'ttl', 'ttlInherit', 'df', 'label',
+  'ageing', 'limit', 'reservedBits', 'gbp', 'gpe', 'collectMetadata', 'vnifilter', 'learning', 'proxy', 'rsc', 'l2miss',
+  'l3miss', 'udpCsum', 'udpZeroCsum6Tx', 'udpZeroCsum6Rx', 'remcsumTx', 'remcsumRx', 'localbypass', 'mcRoute',
 ];
-/** BR_GROUPFWD bits with names (802.1D reserved group addresses 01:80:c2:00:00:0X). */
-const FWD_MASK_NAMES: Record<number, string> = { 0: 'stp', 2: 'lacp', 14: 'lldp' };
 
-function fwdMaskString(mask: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < 16; i++) if (mask & (1 << i)) parts.push(FWD_MASK_NAMES[i] ?? `0x${(1 << i).toString(16)}`);
-  return parts.length ? parts.join(',') : '0x0';
-}
+/** IFLA_INFO_DATA printers by kind: the kinds ip opens `info_data` for (veth has none). */
+export const KIND_PRINTERS: Record<string, (o: Out, data: Data, k: KindContext) => void> = {
+  bridge: (o, d, k) => printKind(o, bridgeAttrs, d, BRIDGE_ORDER, k),
+  tun: (o, d, k) => printKind(o, tunAttrs, d, TUN_ORDER, k),
+  vxlan: (o, d, k) => printKind(o, vxlanAttrs, d, VXLAN_ORDER, k),
+};
 
-export function printBridgePort(o: Out, a: RawAttrs, k: KindContext): void {
-  const state = rd.u8(a.get(1));
-  if (state !== undefined) {
-    if (state < PORT_STATES.length) o.field('state', PORT_STATES[state] as string, `state ${PORT_STATES[state]} `);
-    else o.field('state_index', state, `state (${state}) `);
-  }
-  printRow(o, a, 2, 'priority', 'priority', 'u16');
-  printRow(o, a, 3, 'cost', 'cost', 'u32');
-  printRows(o, a, BRPORT_A);
-  // ip prints fast leave twice in text (again as mcast_fast_leave), once in JSON.
-  const fl = rd.u8(a.get(7));
-  if (fl !== undefined) o.put(`mcast_fast_leave ${fl ? 'on' : 'off'} `);
-  printRows(o, a, BRPORT_B);
-  const nvs = a.get(43);
-  if (nvs !== undefined) {
-    const on = nvs.length === 0 || nvs[0] !== 0;
-    o.field('neigh_vlan_suppress', on, `neigh_vlan_suppress ${on ? 'on' : 'off'} `);
-  }
-  printRow(o, a, 45, 'neigh_forward_grat', 'neigh_forward_grat', 'onoff');
-  printRow(o, a, 31, 'group_fwd_mask', 'group_fwd_mask', 'xhex16');
-  const mask = rd.u16(a.get(31));
-  if (mask !== undefined) o.field('group_fwd_mask_str', fwdMaskString(mask), `group_fwd_mask_str ${fwdMaskString(mask)} `);
-  printRows(o, a, BRPORT_C);
-  const backup = rd.u32(a.get(34));
-  if (backup !== undefined) {
-    const name = k.names.get(backup) ?? `if${backup}`;
-    o.field('backup_port', name, `backup_port ${name} `);
-  }
-  printRow(o, a, 44, 'backup_nhid', 'backup_nhid', 'u32');
-}
-
-// ---------------------------------------------------------------- tun / tap
-
-/** IFF_TUN / IFF_TAP values of IFLA_TUN_TYPE (<linux/if_tun.h>). */
-const IFF_TUN = 0x0001;
-const IFF_TAP = 0x0002;
-
-export function printTun(o: Out, a: RawAttrs, k: KindContext): void {
-  const type = rd.u8(a.get(3));
-  if (type !== undefined) {
-    const t = type === IFF_TUN ? 'tun' : type === IFF_TAP ? 'tap' : `UNKNOWN:${type}`;
-    o.field('type', t, `type ${t} `);
-  }
-  printRow(o, a, 4, 'pi', 'pi', 'onoff');
-  printRow(o, a, 5, 'vnet_hdr', 'vnet_hdr', 'onoff');
-  const mq = rd.u8(a.get(7));
-  if (!mq) {
-    o.json('multi_queue', false);
-  } else {
-    o.field('multi_queue', true, 'multi_queue ');
-    printRow(o, a, 8, 'numqueues', 'numqueues', 'u32');
-    printRow(o, a, 9, 'numdisabled', 'numdisabled', 'u32');
-  }
-  printRow(o, a, 6, 'persist', 'persist', 'onoff');
-  const uid = rd.u32(a.get(1));
-  if (uid !== undefined) {
-    const n = k.userName(uid);
-    o.field('user', n ?? uid, `user ${n ?? uid} `);
-  }
-  const gid = rd.u32(a.get(2));
-  if (gid !== undefined) {
-    const n = k.groupName(gid);
-    o.field('group', n ?? gid, `group ${n ?? gid} `);
-  }
-}
-
-// ---------------------------------------------------------------- vxlan
-
-/** Boolean options ip prints from IFLA_VXLAN_* u8 attributes: [number, key, default]. */
-const VXLAN_BOOLS: [number, string, boolean][] = [
-  [25, 'external', false],
-  [30, 'vnifilter', false],
-  [7, 'learning', true],
-  [11, 'proxy', false],
-  [12, 'rsc', false],
-  [13, 'l2miss', false],
-  [14, 'l3miss', false],
-  [18, 'udp_csum', true],
-  [19, 'udp_zero_csum6_tx', false],
-  [20, 'udp_zero_csum6_rx', false],
-  [21, 'remcsum_tx', false],
-  [22, 'remcsum_rx', false],
-  [31, 'localbypass', true],
-  [34, 'mcroute', false],
-];
-const VXLAN_DF = ['unset', 'set', 'inherit'];
-
-export function printVxlan(o: Out, a: RawAttrs, k: KindContext, details: number): void {
-  const id = rd.u32(a.get(1));
-  if (id !== undefined) o.field('id', id, `id ${id} `);
-  const g4 = a.get(2);
-  const g6 = a.get(16);
-  if (g4 && g4.length === 4 && rd.u32(g4)) {
-    const s = formatIp(g4);
-    // 224.0.0.0/4 is multicast: a group to join rather than one remote.
-    const key = ((g4[0] as number) & 0xf0) === 0xe0 ? 'group' : 'remote';
-    o.field(key, s, `${key} ${s} `);
-  } else if (g6 && g6.length === 16 && g6.some((x) => x !== 0)) {
-    const s = formatIp(g6);
-    const mc = g6[0] === 0xff;
-    o.field(mc ? 'group6' : 'remote6', s, `${mc ? 'group' : 'remote'} ${s} `);
-  }
-  const l4 = a.get(4);
-  const l6 = a.get(17);
-  if (l4 && l4.length === 4) {
-    if (rd.u32(l4)) o.field('local', formatIp(l4), `local ${formatIp(l4)} `);
-  } else if (l6 && l6.length === 16 && l6.some((x) => x !== 0)) {
-    o.field('local6', formatIp(l6), `local ${formatIp(l6)} `);
-  }
-  const link = rd.u32(a.get(3));
-  if (link) {
-    const n = k.names.get(link) ?? `if${link}`;
-    o.field('link', n, `dev ${n} `);
-  }
-  const range = a.get(10);
-  if (range && range.length >= 4) {
-    const low = rd.be16(range) as number;
-    const high = rd.be16(range.subarray(2)) as number;
-    o.nest('port_range').json('low', low).json('high', high);
-    o.put(`srcport ${low} ${high} `);
-  }
-  const port = rd.be16(a.get(15));
-  if (port !== undefined) o.field('port', port, `dstport ${port} `);
-  const tos = rd.u8(a.get(6)) ?? 0;
-  if (tos) o.field('tos', hex0x(tos), tos === 1 ? 'tos inherit ' : `tos ${hex0x(tos)} `);
-  const ttlInherit = rd.u8(a.get(28));
-  if (ttlInherit) o.put('ttl inherit ');
-  else {
-    const ttl = rd.u8(a.get(5));
-    if (ttl !== undefined) o.field('ttl', ttl, ttl ? `ttl ${ttl} ` : 'ttl auto ');
-  }
-  const df = rd.u8(a.get(29));
-  if (df !== undefined && df < VXLAN_DF.length) o.field('df', VXLAN_DF[df] as string, df ? `df ${VXLAN_DF[df]} ` : '');
-  const label = rd.be32(a.get(26));
-  if (label) o.field('label', hex0x(label), `flowlabel ${hex0x(label)} `);
-  const age = rd.u32(a.get(8));
-  if (age !== undefined) o.field('ageing', age, age === 0 ? 'ageing none ' : `ageing ${age} `);
-  const limit = rd.u32(a.get(9));
-  if (limit) o.field('limit', limit, `maxaddr ${limit} `);
-  const reserved = a.get(33);
-  if (reserved && reserved.length >= 8) {
-    const v = new DataView(reserved.buffer, reserved.byteOffset, 8).getBigUint64(0, false);
-    o.field('reserved_bits', hex0x(v), `reserved_bits ${hex0x(v)} `);
-  }
-  if (a.has(23)) o.field('gbp', null, 'gbp ');
-  if (a.has(27)) o.field('gpe', null, 'gpe ');
-  for (const [type, key, dflt] of VXLAN_BOOLS) {
-    const v = a.get(type);
-    if (v === undefined) continue;
-    // IFLA_VXLAN_COLLECT_METADATA, _VNIFILTER … are u8; _LOCALBYPASS and _MC_ROUTE too.
-    const on = (rd.u8(v) ?? 1) !== 0;
-    o.field(key, on, on !== dflt || details > 1 ? `${on ? '' : 'no'}${key} ` : '');
-  }
-}
+/** IFLA_INFO_SLAVE_DATA printers by the master's kind. */
+export const SLAVE_KIND_PRINTERS: Record<string, (o: Out, data: Data, k: KindContext) => void> = {
+  bridge: (o, d, k) => printKind(o, bridgePortAttrs, d, BRIDGE_PORT_ORDER, k),
+};

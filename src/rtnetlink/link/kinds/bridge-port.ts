@@ -24,7 +24,7 @@ export type BridgePortState = (typeof BR_STATE)[number];
  * in `ip -d link show` (`.spelled`). Switches are u8 0/1 on the wire.
  */
 export const bridgePortAttrs = attrSet('brport', {
-  state: attr(1, u8).view('state', BR_STATE, { writable: true }).spelled('state', { shape: 'words', names: BR_STATE }),
+  state: attr(1, u8).view('state', BR_STATE, { writable: true }).spelled('state', { shape: 'port-state', names: BR_STATE }),
   priority: attr(2, u16).view('priority', 'num', { writable: true }).spelled('priority'),
   cost: attr(3, u32).view('cost', 'num', { writable: true }).spelled('cost'),
   /** Hairpin mode. */
@@ -33,7 +33,7 @@ export const bridgePortAttrs = attrSet('brport', {
   guard: attr(5, u8).view('guard', 'bool', { writable: true }).spelled('guard', { shape: 'onoff' }),
   /** Root port protection (`root_block`). */
   protect: attr(6, u8).view('rootBlock', 'bool', { writable: true }).spelled('root_block', { shape: 'onoff' }),
-  fastLeave: attr(7, u8).view('fastLeave', 'bool', { writable: true }).spelled('fastleave', { shape: 'onoff' }),
+  fastLeave: attr(7, u8).view('fastLeave', 'bool', { writable: true }).spelled('fastleave', { shape: 'fast-leave' }),
   learning: attr(8, u8).view('learning', 'bool', { writable: true }).spelled('learning', { shape: 'onoff' }),
   /** Unicast flooding. */
   unicastFlood: attr(9, u8).view('flood', 'bool', { writable: true }).spelled('flood', { shape: 'onoff' }),
@@ -59,7 +59,7 @@ export const bridgePortAttrs = attrSet('brport', {
   mcastToUcast: attr(28, u8).view('mcastToUnicast', 'bool', { writable: true }).spelled('mcast_to_unicast', { shape: 'onoff' }),
   vlanTunnel: attr(29, u8).view('vlanTunnel', 'bool', { writable: true }).spelled('vlan_tunnel', { shape: 'onoff' }),
   bcastFlood: attr(30, u8).view('bcastFlood', 'bool', { writable: true }).spelled('bcast_flood', { shape: 'onoff' }),
-  groupFwdMask: attr(31, u16).view('groupFwdMask', 'num', { writable: true }).spelled('group_fwd_mask', { shape: 'xhex' }),
+  groupFwdMask: attr(31, u16).view('groupFwdMask', 'num', { writable: true }).spelled('group_fwd_mask', { shape: 'group-fwd-mask' }),
   neighSuppress: attr(32, u8).view('neighSuppress', 'bool', { writable: true }).spelled('neigh_suppress', { shape: 'onoff' }),
   isolated: attr(33, u8).view('isolated', 'bool', { writable: true }).spelled('isolated', { shape: 'onoff' }),
   /** ifindex of the backup port (ip takes and prints its name). */

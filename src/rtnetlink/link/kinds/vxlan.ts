@@ -43,7 +43,7 @@ export const vxlanAttrs = attrSet('vxlan', {
   /** IPv4 remote (unicast) or group (multicast) address. */
   group: attr(2, ipaddr).view('remote', remote).view('group', group).spelled('group', { shape: 'vxlan-peer' }),
   /** ifindex of the underlying device. */
-  link: attr(3, u32).view('link', 'num').spelled('link', { label: 'dev', shape: 'ifname' }),
+  link: attr(3, u32).view('link', 'num').spelled('link', { label: 'dev', shape: 'nonzero-ifname' }),
   local: attr(4, ipaddr).view('local', 'same').spelled('local', { shape: 'vxlan-local' }),
   ttl: attr(5, u8).view('ttl', 'num').spelled('ttl', { shape: 'vxlan-ttl' }),
   tos: attr(6, u8).view('tos', 'num').spelled('tos', { shape: 'vxlan-tos' }),

@@ -1,0 +1,45 @@
+/**
+ * ip's options for a link kind (`ip link add … type bridge forward_delay
+ * 400`, `ip link set … type bridge_slave cost 7`), read from the kind's own
+ * table: each row with an iproute2 spelling and a writable view is an
+ * option named by its label (or its `option` column). The value is parsed
+ * as ip takes it — the wire unit (centiseconds, 0/1, on/off) — and handed
+ * to the library in the friendly unit through the same row's view.
+ */
+import { type AttrSet, type ViewDef, readOne } from '../wire.js';
+import { UsageError } from './errors.js';
+
+/** Option name → the writable view it sets. */
+export function kindOptions(set: AttrSet): Map<string, ViewDef> {
+  const out = new Map<string, ViewDef>();
+  for (const v of set.views) {
+    const ip = v.def.ip;
+    if (!v.writable || !ip || ip.option === false) continue;
+    const name = ip.option ?? ip.label;
+    if (!out.has(name)) out.set(name, v);
+  }
+  return out;
+}
+
+const INT = /^(0x[0-9a-f]+|\d+)$/i;
+
+/** One `NAME VALUE` pair → [API field, friendly value]; a UsageError in ip's words when the value is not one. */
+export function parseKindOption(set: AttrSet, name: string, text: string): [string, unknown] {
+  const view = kindOptions(set).get(name);
+  if (!view) throw new UsageError(`Error: ${set.name} option "${name}" is not supported.`);
+  const bad = () => new UsageError(`Error: argument "${text}" is wrong: invalid ${name}`);
+  const { conv } = view;
+  // Views that take words or addresses (vlan_protocol 802.1ad, group_address MAC) take ip's text as it is.
+  if ((typeof conv === 'object' && !Array.isArray(conv) && (conv as { write?: unknown }).write) || (conv === 'same' && !/^[us]\d+$|^be\d+$/.test(view.def.codec.kind))) return [view.name, text];
+  if (Array.isArray(conv) && conv.includes(text)) return [view.name, text];
+  let wire: number | bigint;
+  if (view.def.ip?.shape === 'onoff' || view.def.ip?.shape === 'fast-leave') {
+    if (text === 'on' || text === '1') wire = 1;
+    else if (text === 'off' || text === '0') wire = 0;
+    else throw bad();
+  } else {
+    if (!INT.test(text)) throw bad();
+    wire = view.def.codec.kind === 'u64' ? BigInt(text) : Number(text);
+  }
+  return [view.name, readOne(conv, wire)];
+}
