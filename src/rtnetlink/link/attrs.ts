@@ -17,12 +17,8 @@ import { bytes, hwaddr, s32, string, u16, u32, u8, uint } from '../../netlink/co
 import { type AfSpec, type Inet6AfAttrs, afSpecAttrs, inet6AfAttrs } from './af-spec.js';
 import { orRaw } from './codecs.js';
 import { linkInfoCodec } from './linkinfo.js';
-import { bridgeAttrs } from './kinds/bridge.js';
 import { type BridgePortAttrs, bridgePortAttrs } from './kinds/bridge-port.js';
-import { ifbAttrs } from './kinds/ifb.js';
-import { tunAttrs } from './kinds/tun.js';
-import { makeVethAttrs } from './kinds/veth.js';
-import { vxlanAttrs } from './kinds/vxlan.js';
+import { type LinkInfo, linkKinds } from './kinds/index.js';
 import { rtnlLinkIfmap, rtnlLinkStats, rtnlLinkStats64 } from './stats.js';
 
 /**
@@ -74,17 +70,9 @@ const raw = orRaw(bytes);
 
 // The table is built by a function so the per-family variants share every
 // row but two; `linkAttrs` is referenced lazily by the veth peer codec.
-const vethAttrs = makeVethAttrs(() => linkAttrs);
-const linkInfo = linkInfoCodec({
-  kinds: new Map([
-    ['veth', vethAttrs],
-    ['bridge', bridgeAttrs],
-    ['tun', tunAttrs],
-    ['vxlan', vxlanAttrs],
-    ['ifb', ifbAttrs],
-  ]),
-  slaveKinds: new Map([['bridge', bridgePortAttrs]]),
-});
+/** The link kinds (kinds/index.ts), around this link table. */
+export const LINK_KINDS = linkKinds(() => linkAttrs);
+const linkInfo = linkInfoCodec(LINK_KINDS) as Codec<LinkInfo>;
 
 function linkSpecs(protinfo: Codec<ProtInfo>, afSpec: Codec<AfSpecValue>) {
   return {
@@ -180,4 +168,5 @@ export const inet6LinkAttrs = attrSet('link', linkSpecs(orRaw(nest(inet6AfAttrs)
 
 export type LinkAttrs = Decoded<typeof linkAttrs>;
 
-export { vethAttrs };
+/** The veth table of the registry (VETH_INFO_PEER holds link attributes). */
+export const vethAttrs = LINK_KINDS.kinds.veth.data;

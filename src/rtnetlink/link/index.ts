@@ -21,3 +21,4 @@ export * from './kinds/veth.js';
 export * from './kinds/ifb.js';
 export * from './flags-text.js';
 export * from './kinds/tun-device.js';
+export * from './kinds/index.js';

@@ -15,33 +15,22 @@ import { NLA_HDRLEN, NLA_TYPE_MASK, align4 } from '../../netlink/constants.js';
 import { bytes, string } from '../../netlink/codecs.js';
 import { type AttrSet, type Codec, type DecodeCtx, attr, attrSet, decodeAttrs, encodeAttrs, nest } from '../../netlink/schema.js';
 import { orRaw } from './codecs.js';
-import type { BridgeAttrs } from './kinds/bridge.js';
-import type { BridgePortAttrs } from './kinds/bridge-port.js';
-import type { IfbAttrs } from './kinds/ifb.js';
-import type { TunAttrs } from './kinds/tun.js';
-import type { VethAttrs } from './kinds/veth.js';
-import type { VxlanAttrs } from './kinds/vxlan.js';
-
 /** IFLA_INFO_* (enum in <linux/if_link.h>). */
 export const IFLA_INFO = { KIND: 1, DATA: 2, XSTATS: 3, SLAVE_KIND: 4, SLAVE_DATA: 5 } as const;
 
-/** IFLA_INFO_DATA of the kinds this library models, or raw bytes for any other. */
-export type LinkInfoData = VethAttrs | BridgeAttrs | TunAttrs | VxlanAttrs | IfbAttrs | Uint8Array;
-/** IFLA_INFO_SLAVE_DATA: bridge port attributes, or raw bytes for other masters. */
-export type LinkInfoSlaveData = BridgePortAttrs | Uint8Array;
-
-export interface LinkInfo {
+/** IFLA_LINKINFO: the kind, its data (a table's decoded object, or bytes), and the same for the master's kind. */
+export interface LinkInfoOf<D, S> {
   kind?: string;
-  data?: LinkInfoData;
+  data?: D;
   xstats?: Uint8Array;
   slaveKind?: string;
-  slaveData?: LinkInfoSlaveData;
+  slaveData?: S;
 }
 
 /** Which attribute set lays out IFLA_INFO_DATA per kind, and IFLA_INFO_SLAVE_DATA per master kind. */
 export interface LinkKindRegistry {
-  readonly kinds: ReadonlyMap<string, AttrSet>;
-  readonly slaveKinds: ReadonlyMap<string, AttrSet>;
+  readonly kinds: Readonly<Record<string, { readonly data: AttrSet }>>;
+  readonly slaveKinds: Readonly<Record<string, AttrSet>>;
 }
 
 /** Reads the string payload of the first attribute of `type` in `[off, end)`, without failing. */
@@ -57,14 +46,14 @@ function peekString(ctx: DecodeCtx, off: number, end: number, type: number): str
 }
 
 /** The IFLA_LINKINFO codec over a kind registry. */
-export function linkInfoCodec(registry: LinkKindRegistry): Codec<LinkInfo> {
+export function linkInfoCodec(registry: LinkKindRegistry): Codec<LinkInfoOf<unknown, unknown>> {
   const raw = orRaw(bytes);
   // One table per (data set, slave data set) pair: finitely many, since
   // unknown kinds all share the raw layout.
   const tables = new Map<AttrSet | undefined, Map<AttrSet | undefined, AttrSet>>();
   const tableFor = (kind: string | undefined, slaveKind: string | undefined): AttrSet => {
-    const dataSet = kind === undefined ? undefined : registry.kinds.get(kind);
-    const slaveSet = slaveKind === undefined ? undefined : registry.slaveKinds.get(slaveKind);
+    const dataSet = kind === undefined || !Object.hasOwn(registry.kinds, kind) ? undefined : registry.kinds[kind]?.data;
+    const slaveSet = slaveKind === undefined || !Object.hasOwn(registry.slaveKinds, slaveKind) ? undefined : registry.slaveKinds[slaveKind];
     let inner = tables.get(dataSet);
     if (!inner) tables.set(dataSet, (inner = new Map()));
     let table = inner.get(slaveSet);
@@ -88,7 +77,7 @@ export function linkInfoCodec(registry: LinkKindRegistry): Codec<LinkInfo> {
     decode(ctx, off, len) {
       const end = off + len;
       const table = tableFor(peekString(ctx, off, end, IFLA_INFO.KIND), peekString(ctx, off, end, IFLA_INFO.SLAVE_KIND));
-      return decodeAttrs(table, ctx, off, end) as LinkInfo;
+      return decodeAttrs(table, ctx, off, end) as LinkInfoOf<unknown, unknown>;
     },
     encode(w, v) {
       encodeAttrs(w, tableFor(v.kind, v.slaveKind), v as Record<string, unknown>);

@@ -37,7 +37,7 @@ import { AF } from '../constants.js';
 import { type LinkAttrs, linkAttrs, propListAttrs } from './attrs.js';
 import { ARPHRD_NAMES, IFF, IFINFOMSG_SIZE, type IfInfoMsg, LINK_MODES, OPER_STATES, flagNames } from './header.js';
 import { IFLA_INFO } from './linkinfo.js';
-import { type Link, kindInfo, portInfo } from './view.js';
+import { type Link, kindDef, kindInfo, portInfo } from './view.js';
 import { linkMessage } from './message.js';
 import { type LinkStats64, rtnlLinkStats64 } from './stats.js';
 
@@ -521,24 +521,10 @@ const LinkView = function (this: Link, buf: Uint8Array, view: DataView, start: n
   if (numTxQueues !== undefined) this.numTxQueues = numTxQueues;
   if (numRxQueues !== undefined) this.numRxQueues = numRxQueues;
   if (statsOff >= 0 && stats) Object.defineProperty(this, 'stats', STATS);
-  switch (kind) {
-    case 'veth': {
-      // veth sends no data of its own: the view is IFLA_LINK / IFLA_LINK_NETNSID (as in kindInfo).
-      const v: NonNullable<Link['info']> = { kind: 'veth' };
-      if (link !== undefined && link !== header.index) v.peerIndex = link;
-      if (linkNetnsid !== undefined) v.peerNetnsId = linkNetnsid;
-      this.info = v;
-      break;
-    }
-    case 'ifb':
-      this.info = { kind: 'ifb' };
-      break;
-    case 'bridge':
-    case 'tun':
-    case 'vxlan':
-      Object.defineProperty(this, 'info', INFO);
-      break;
-  }
+  const def = kindDef(kind);
+  // Kinds whose view needs no IFLA_INFO_DATA (veth, ifb) are built at once; the others on first access.
+  if (def?.dataless) this.info = def.info(undefined, { index: header.index, link, linkNetnsid }) as NonNullable<Link['info']>;
+  else if (def) Object.defineProperty(this, 'info', INFO);
   if ((slaveKind === 'bridge' && slaveData) || (header.family === AF.BRIDGE && protinfo)) Object.defineProperty(this, 'portInfo', PORT_INFO);
 } as unknown as { new (buf: Uint8Array, view: DataView, start: number, size: number, keep: Uint8Array | undefined, stats: boolean): Link; prototype: object };
 LinkView.prototype = Object.prototype;

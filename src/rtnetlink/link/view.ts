@@ -4,19 +4,11 @@
  * (unknown ones included, so nothing the kernel said is lost).
  */
 import { AF } from '../constants.js';
-import type { LinkAttrs } from './attrs.js';
+import { LINK_KINDS, type LinkAttrs } from './attrs.js';
 import { ARPHRD_NAMES, type IfInfoMsg, IFF, LINK_MODES, type LinkMode, OPER_STATES, type OperState, flagNames } from './header.js';
-import type { LinkInfo } from './linkinfo.js';
 import type { LinkStats64 } from './stats.js';
-import { type BridgeAttrs, type BridgeInfo, bridgeInfo } from './kinds/bridge.js';
 import { type BridgePortAttrs, type BridgePortInfo, bridgePortInfo } from './kinds/bridge-port.js';
-import type { IfbInfo } from './kinds/ifb.js';
-import { type TunAttrs, type TunInfo, tunInfo } from './kinds/tun.js';
-import type { VethInfo } from './kinds/veth.js';
-import { type VxlanAttrs, type VxlanInfo, vxlanInfo } from './kinds/vxlan.js';
-
-/** `Link.info`: kind-specific data of the kinds this library models. */
-export type LinkKindInfo = VethInfo | BridgeInfo | TunInfo | VxlanInfo | IfbInfo;
+import type { LinkInfo, LinkKindDef, LinkKindInfo } from './kinds/index.js';
 
 export interface Link {
   /** ifindex, unique inside the link's namespace. */
@@ -71,28 +63,18 @@ export interface Link {
   attrs: LinkAttrs;
 }
 
+/** The registry's definition of `kind`, if it models it. */
+export function kindDef(kind: string | undefined): LinkKindDef | undefined {
+  const kinds: Record<string, LinkKindDef> = LINK_KINDS.kinds as never;
+  return kind !== undefined && Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+}
+
 /** `Link.info` from a link's decoded attributes (exported for the lazy view in read.ts). */
 export function kindInfo(index: number, attrs: LinkAttrs, li: LinkInfo | undefined): LinkKindInfo | undefined {
+  const def = kindDef(li?.kind);
+  if (!def) return undefined;
   const data = li?.data instanceof Uint8Array ? undefined : li?.data;
-  switch (li?.kind) {
-    case 'veth': {
-      const v: VethInfo = { kind: 'veth' };
-      // A veth whose peer is gone (mid-deletion) reports IFLA_LINK = its own index.
-      if (attrs.link !== undefined && attrs.link !== index) v.peerIndex = attrs.link;
-      if (attrs.linkNetnsid !== undefined) v.peerNetnsId = attrs.linkNetnsid;
-      return v;
-    }
-    case 'bridge':
-      return bridgeInfo((data ?? {}) as BridgeAttrs);
-    case 'tun':
-      return tunInfo((data ?? {}) as TunAttrs);
-    case 'vxlan':
-      return vxlanInfo((data ?? {}) as VxlanAttrs);
-    case 'ifb':
-      return { kind: 'ifb' };
-    default:
-      return undefined;
-  }
+  return def.info(data, { index, link: attrs.link, linkNetnsid: attrs.linkNetnsid }) as LinkKindInfo;
 }
 
 /** Builds the friendly `Link` from a decoded link message. */

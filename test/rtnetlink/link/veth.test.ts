@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reencode } from '../../../src/rtnetlink/family.js';
 import { ByteWriter } from '../../../src/netlink/writer.js';
-import { linkAttrs, linkMessage, toLink } from '../../../src/rtnetlink/link/index.js';
+import { linkAttrs, linkMessage, readLink, toLink } from '../../../src/rtnetlink/link/index.js';
 import { unknownAttrs } from '../../../src/netlink/schema.js';
 import { hex, zeros } from './_golden.js';
 
@@ -225,3 +225,26 @@ describe('veth golden bytes', () => {
     expect(info).toEqual(PEER_VALUE);
   });
 });
+
+describe('veth view: the peer index', () => {
+  const veth = (index: number, link: number, linkNetnsid?: number) => {
+    const w = new ByteWriter(256);
+    const attrs = { ifname: 'v0', link, linkinfo: { kind: 'veth' }, ...(linkNetnsid === undefined ? {} : { linkNetnsid }) };
+    linkMessage.encode(w, { header: { family: 0, type: 1, index, flags: 0, change: 0 }, attrs });
+    const body = w.finish();
+    // An RTM_NEWLINK netlink message around the body, as the kernel sends it.
+    const bytes = new Uint8Array(16 + body.length);
+    new DataView(bytes.buffer).setUint32(0, bytes.length, true);
+    new DataView(bytes.buffer).setUint16(4, 16, true);
+    bytes.set(body, 16);
+    return { eager: toLink(linkMessage.decode(bytes)).info, lazy: readLink(bytes).info };
+  };
+  it('is kept when it equals the link\'s own index but lives in another namespace (fresh namespaces: both are 2)', () => {
+    for (const info of Object.values(veth(2, 2, 0))) expect(info).toEqual({ kind: 'veth', peerIndex: 2, peerNetnsId: 0 });
+  });
+  it('is dropped when it equals the link\'s own index in the same namespace (the peer is being deleted)', () => {
+    for (const info of Object.values(veth(5, 5))) expect(info).toEqual({ kind: 'veth' });
+    for (const info of Object.values(veth(5, 6))) expect(info).toEqual({ kind: 'veth', peerIndex: 6 });
+  });
+});
+

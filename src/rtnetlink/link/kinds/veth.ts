@@ -72,3 +72,14 @@ export interface VethInfo {
   /** The peer's namespace id as seen from the link's namespace, when it is another namespace. */
   peerNetnsId?: number;
 }
+
+/** `Link.info` of a veth, from the link's IFLA_LINK and IFLA_LINK_NETNSID. */
+export function vethInfo(l: { index: number; link?: number | undefined; linkNetnsid?: number | undefined }): VethInfo {
+  const v: VethInfo = { kind: 'veth' };
+  // IFLA_LINK equal to the link's own index means "no peer" (mid-deletion)
+  // only inside one namespace: a peer in another namespace may well have the
+  // same ifindex — in two fresh namespaces both ends are usually 2.
+  if (l.link !== undefined && (l.link !== l.index || l.linkNetnsid !== undefined)) v.peerIndex = l.link;
+  if (l.linkNetnsid !== undefined) v.peerNetnsId = l.linkNetnsid;
+  return v;
+}

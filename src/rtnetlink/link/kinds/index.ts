@@ -1,0 +1,69 @@
+/**
+ * The one registry of link kinds: for each IFLA_INFO_KIND this library
+ * models, the table that lays out its IFLA_INFO_DATA and the function that
+ * makes its friendly `Link.info`; for each master kind, the table of its
+ * ports' IFLA_INFO_SLAVE_DATA. The linkinfo codec, the `Link` view, the
+ * lazy reader and the types `LinkInfoData` / `LinkKindInfo` all come from
+ * here, so a new kind is one file plus one line below.
+ */
+import type { AttrSet, Decoded } from '../../../netlink/schema.js';
+import type { LinkInfoOf } from '../linkinfo.js';
+import { bridgeAttrs, bridgeInfo } from './bridge.js';
+import { bridgePortAttrs } from './bridge-port.js';
+import { ifbAttrs } from './ifb.js';
+import { tunAttrs, tunInfo } from './tun.js';
+import { makeVethAttrs, vethInfo } from './veth.js';
+import { vxlanAttrs, vxlanInfo } from './vxlan.js';
+
+/** What a kind's view may read besides its data: the link's own IFLA_LINK and IFLA_LINK_NETNSID (a veth's peer). */
+export interface KindLinkFacts {
+  index: number;
+  link?: number | undefined;
+  linkNetnsid?: number | undefined;
+}
+
+export interface LinkKindDef<A extends AttrSet = AttrSet, I = unknown> {
+  /** The IFLA_INFO_DATA table. */
+  readonly data: A;
+  /** `Link.info` from the decoded data (undefined when the kernel sent none) and the link's own facts. */
+  info(data: Decoded<A> | undefined, link: KindLinkFacts): I;
+  /**
+   * The view needs no kind data (veth, ifb): the lazy reader builds it at
+   * once instead of decoding IFLA_INFO_DATA on first access.
+   */
+  readonly dataless?: boolean;
+}
+
+const kind = <A extends AttrSet, I>(def: LinkKindDef<A, I>) => def;
+
+/** The registry, around the link table (veth's peer holds link attributes, so it is passed lazily). */
+export function linkKinds(linkAttrs: () => AttrSet) {
+  return {
+    kinds: {
+      veth: kind({ data: makeVethAttrs(linkAttrs), info: (_d, l) => vethInfo(l), dataless: true }),
+      bridge: kind({ data: bridgeAttrs, info: (d) => bridgeInfo(d ?? {}) }),
+      tun: kind({ data: tunAttrs, info: (d) => tunInfo(d ?? {}) }),
+      vxlan: kind({ data: vxlanAttrs, info: (d) => vxlanInfo(d ?? {}) }),
+      ifb: kind({ data: ifbAttrs, info: () => ({ kind: 'ifb' as const }), dataless: true }),
+    },
+    slaveKinds: {
+      bridge: bridgePortAttrs,
+    },
+  };
+}
+
+type Registry = ReturnType<typeof linkKinds>;
+type Kinds = Registry['kinds'];
+type SlaveKinds = Registry['slaveKinds'];
+
+/** The kinds with a table here ("veth", "bridge", "tun", "vxlan", "ifb"). */
+export type KnownLinkKind = keyof Kinds;
+
+/** IFLA_INFO_DATA of the kinds this library models, or raw bytes for any other. */
+export type LinkInfoData = { [K in keyof Kinds]: Decoded<Kinds[K]['data']> }[keyof Kinds] | Uint8Array;
+/** IFLA_INFO_SLAVE_DATA: bridge port attributes, or raw bytes for other masters. */
+export type LinkInfoSlaveData = { [K in keyof SlaveKinds]: Decoded<SlaveKinds[K]> }[keyof SlaveKinds] | Uint8Array;
+/** IFLA_LINKINFO as decoded. */
+export type LinkInfo = LinkInfoOf<LinkInfoData, LinkInfoSlaveData>;
+/** `Link.info`: kind-specific data of the kinds this library models. */
+export type LinkKindInfo = { [K in keyof Kinds]: ReturnType<Kinds[K]['info']> }[keyof Kinds];
