@@ -9,10 +9,29 @@ const BRAND = Symbol.for('rtnl.error');
 
 abstract class RtnlErrorBase extends Error {
   abstract readonly code: string;
-  constructor(message: string) {
-    super(message);
+  /**
+   * Failures of the steps that tried to undo what a failed multi-step call
+   * had made (a rollback): present only when one failed. The error itself
+   * stays the original failure.
+   */
+  declare undoErrors?: unknown[];
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     Object.defineProperty(this, BRAND, { value: true });
   }
+}
+
+/**
+ * Records on `error` the failures of the undo steps after it (see
+ * `undoErrors`); a plain Error gets the same property. Returns `error`, so
+ * a rollback can end in `throw withUndoFailures(e, failures)`.
+ */
+export function withUndoFailures<E>(error: E, failures: readonly unknown[]): E {
+  if (failures.length && typeof error === 'object' && error !== null) {
+    const prior = (error as { undoErrors?: unknown[] }).undoErrors ?? [];
+    Object.defineProperty(error, 'undoErrors', { value: [...prior, ...failures], enumerable: true, configurable: true, writable: true });
+  }
+  return error;
 }
 
 /** Details the kernel attached to an error in its extended ACK. */
@@ -41,6 +60,10 @@ export interface NetlinkErrorInit {
   missingAttr?: string;
   /** What to do about it; by default derived from the errno (EPERM: the capability). */
   hint?: string;
+  /** Our explanation, appended to the message (most link errors come without extended ACK). */
+  detail?: string;
+  /** The error this one explains (the kernel's own, when an operation adds what it knows). */
+  cause?: unknown;
 }
 
 /**
@@ -87,7 +110,7 @@ export class NetlinkError extends RtnlErrorBase {
     // fields (as operations do to add an explanation) keeps it.
     const hint = init.hint ?? defaultHint(init.errno);
     if (hint) parts.push(`— ${hint}`);
-    super(parts.join(' '));
+    super(init.detail ? `${parts.join(' ')}: ${init.detail}` : parts.join(' '), { cause: init.cause });
     this.hint = hint;
     this.code = init.code;
     this.errno = init.errno;
@@ -98,6 +121,22 @@ export class NetlinkError extends RtnlErrorBase {
     this.missingAttr = init.missingAttr;
     this.extack = init.extack ?? {};
   }
+}
+
+/**
+ * The same kernel refusal with what the operation knows added: the
+ * attribute path when the kernel gave none, and an explanation. The
+ * kernel's error is the `cause`; `kernelMessage`, errno and code stay the
+ * kernel's. Anything that is not a NetlinkError is returned as it is.
+ */
+export function explainError(e: unknown, attrPath: string | undefined, detail: string): unknown {
+  if (!isNetlinkError(e)) return e;
+  const init: NetlinkErrorInit = { errno: e.errno, code: e.code, operation: e.operation, extack: e.extack, detail, cause: e };
+  if (e.seq !== undefined) init.seq = e.seq;
+  const path = e.attrPath ?? attrPath;
+  if (path !== undefined) init.attrPath = path;
+  if (e.missingAttr !== undefined) init.missingAttr = e.missingAttr;
+  return new NetlinkError(init);
 }
 
 /** Bytes that do not form a valid message; `path` names the attribute. */

@@ -10,6 +10,9 @@ import type { Shim } from '../shim/types.js';
 import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../shim/constants.js';
 import { ValidationError } from './errors.js';
 
+/** SIOCGSKNS (<linux/sockios.h>): an ioctl on a socket that returns a new fd for the network namespace it lives in. */
+export const SIOCGSKNS = 0x894c;
+
 /** Where `ip netns` keeps named namespaces (bind mounts of nsfs). */
 export const NETNS_RUN_DIR = '/run/netns';
 

@@ -1,68 +1,87 @@
 /**
- * Finding a link on an operation's own socket (private: not exported from
- * the package). Addresses, routes and neighbours name their device by
- * ifindex on the wire, while users name it by `eth0`; TAP devices are
- * looked up by name after TUNSETIFF made them. Every look-up is one
- * RTM_GETLINK on the operation's socket, so it happens in the namespace the
- * operation acts in.
- *
- * The reference type (`LinkRef`) and its shape check (`validateLinkRef`)
- * are the link API's own (src/ops/links/, src/rtnetlink/link/validate.ts), so a
- * link is named the same way everywhere.
+ * Finding a link: the one RTM_GETLINK by reference every operation uses —
+ * getLink itself, the master of a new veth, the device of an address,
+ * route or neighbour, the TAP that TUNSETIFF just made. Every look-up is
+ * one request on the operation's own socket, so it happens in the
+ * namespace the operation acts in, and a link that is not there is always
+ * the same error: a NetlinkError ENODEV whose attribute path is the option
+ * that named it and whose message names the link asked for.
  */
-import type { LinkRef } from './index.js';
-import { ValidationError, isNetlinkError } from '../../netlink/errors.js';
+import { errnoValue } from '../../shim/errors.js';
+import { NetlinkError, explainError, isNetlinkError } from '../../netlink/errors.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { type IfInfoMsg, type Link, type LinkAttrs, RTEXT_FILTER, linkMessage, readLinkAt, validateLinkRef } from '../../rtnetlink/link/index.js';
 
-type Body = (w: Parameters<typeof linkMessage.encode>[0]) => void;
+const ENODEV = errnoValue('ENODEV') as number;
+
+/** A link, by name or by ifindex. */
+export type LinkRef = string | number;
+
+/** How a look-up names the link in errors: its index or its name. */
+export const describeLink = (ref: LinkRef): string => (typeof ref === 'number' ? `ifindex ${ref}` : JSON.stringify(ref));
+/** The attribute a reference travels in: ifi_index or IFLA_IFNAME. */
+const fieldOf = (ref: LinkRef): string => (typeof ref === 'number' ? 'index' : 'ifname');
+
+/** The ENODEV of a link that is not there; `cause` is the kernel's own answer when it gave one. */
+export function linkNotFound(ref: LinkRef, operation: string, field: string, cause?: NetlinkError): NetlinkError {
+  if (cause) return explainError(cause, field, `no link ${describeLink(ref)}`) as NetlinkError;
+  return new NetlinkError({ errno: ENODEV, code: 'ENODEV', operation, attrPath: field, detail: `no link ${describeLink(ref)}: the kernel answered without one` });
+}
 
 /**
  * An RTM_GETLINK body: one link by ifindex (in ifi_index) or by name
  * (IFLA_IFNAME), or every link (neither); without counters if `skipStats`.
  */
-function getLinkBody(ref: LinkRef | undefined, skipStats: boolean): Body {
+function getLinkBody(ref: LinkRef | undefined, skipStats: boolean) {
   const header: IfInfoMsg = { family: AF.UNSPEC, type: 0, index: typeof ref === 'number' ? ref : 0, flags: 0, change: 0 };
   const attrs: LinkAttrs = typeof ref === 'string' ? { ifname: ref } : {};
   // A name ↔ index look-up needs no counters.
   if (skipStats) attrs.extMask = RTEXT_FILTER.SKIP_STATS;
-  return (w) => linkMessage.encode(w, { header, attrs });
+  return (w: Parameters<typeof linkMessage.encode>[0]) => linkMessage.encode(w, { header, attrs });
 }
 
 /**
- * One link by name or ifindex (see read.ts for what is decoded when). A
- * missing link is the kernel's NetlinkError ENODEV. No NLM_F_ACK: a
- * GETLINK is answered by the link or by an error.
+ * One link by name or ifindex, read in place (see read.ts for what is
+ * decoded when). Sent without NLM_F_ACK: the kernel answers a GETLINK with
+ * the link or with an error, so an ACK would only cost a second datagram.
+ * Synchronous underneath (a request is answered within sendmsg).
+ * `stats: false` asks the kernel to leave counters out (GetLinkOptions).
  */
-function requestLink(socket: RtnlSocket, ref: LinkRef, operation: string, skipStats: boolean): Link {
+export function lookupLink(sock: RtnlSocket, ref: LinkRef, operation: string, field = fieldOf(ref), stats = true): Link {
   let link: Link | undefined;
-  socket.requestRead(RTM.GETLINK, 0, getLinkBody(ref, skipStats), { operation, attrs: linkMessage.attrs, ack: false }, (buf, view, off, h) => {
-    if (h.type === RTM.NEWLINK) link ??= readLinkAt(buf, view, off, h.len, undefined, !skipStats);
-  });
-  if (!link) throw new Error(`${operation}: the kernel answered RTM_GETLINK without a link`);
+  try {
+    sock.requestRead(RTM.GETLINK, 0, getLinkBody(ref, !stats), { operation, attrs: linkMessage.attrs, ack: false }, (buf, view, off, h) => {
+      if (h.type === RTM.NEWLINK) link ??= readLinkAt(buf, view, off, h.len, undefined, stats);
+    });
+  } catch (e) {
+    if (isNetlinkError(e, 'ENODEV')) throw linkNotFound(ref, operation, field, e);
+    throw e;
+  }
+  if (!link) throw linkNotFound(ref, operation, field);
   return link;
 }
 
-/** One link by name or ifindex, as a Link. A missing link is the kernel's NetlinkError ENODEV. */
-export async function fetchLink(socket: RtnlSocket, ref: LinkRef, operation: string): Promise<Link> {
-  return requestLink(socket, ref, operation, false);
+/** lookupLink, as a promise. */
+export async function fetchLink(sock: RtnlSocket, ref: LinkRef, operation: string, field = fieldOf(ref), stats = true): Promise<Link> {
+  return lookupLink(sock, ref, operation, field, stats);
+}
+
+/** The ifindex of `ref` in the socket's namespace (looked up even when given as an index: it must exist). */
+export async function resolveIndex(sock: RtnlSocket, ref: LinkRef, operation: string, field: string): Promise<number> {
+  return lookupLink(sock, ref, operation, field, false).index;
 }
 
 /**
- * The ifindex of `link` in the socket's namespace. An index is taken as
- * given (the kernel rejects unknown ones with ENODEV); a name that does not
- * exist becomes a ValidationError naming it.
+ * The ifindex of `link` for requests that name their device by index
+ * (addresses, routes, neighbours): an index is taken as given (the kernel
+ * answers ENODEV for an unknown one, on the request itself); a name is
+ * looked up.
  */
 export async function resolveLinkIndex(socket: RtnlSocket, link: LinkRef, field = 'link', operation = 'resolve link'): Promise<number> {
   validateLinkRef(link, field);
   if (typeof link === 'number') return link;
-  try {
-    return requestLink(socket, link, operation, true).index;
-  } catch (e) {
-    if (isNetlinkError(e, 'ENODEV')) throw new ValidationError(field, `no link named ${JSON.stringify(link)} in this network namespace`);
-    throw e;
-  }
+  return resolveIndex(socket, link, operation, field);
 }
 
 /** Every link's name by ifindex, from one RTM_GETLINK dump. */

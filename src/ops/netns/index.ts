@@ -16,7 +16,7 @@
  *   starts down.
  */
 import { closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
-import { ValidationError } from '../../netlink/errors.js';
+import { ValidationError, withUndoFailures } from '../../netlink/errors.js';
 import { NETNS_RUN_DIR, type NetnsRef, openNetns, runInNetnsSync, validateNetnsName } from '../../netlink/netns.js';
 import { RtnlSocket } from '../../netlink/socket.js';
 import { getShim } from '../../shim/index.js';
@@ -123,23 +123,25 @@ export async function createNetns(name: string, options: CreateNetnsOptions = {}
   try {
     pinNewNetns(shim, path);
   } catch (e) {
+    const failures: unknown[] = [];
     try {
       unlinkSync(path);
-    } catch {
-      // the original error matters more
+    } catch (undo) {
+      failures.push(undo);
     }
-    throw e;
+    throw withUndoFailures(e, failures);
   }
   if (options.loopback !== false) {
     try {
       await setLoopbackUp(path, options.timeout);
     } catch (e) {
+      const failures: unknown[] = [];
       try {
         removeNetnsFile(shim, path);
-      } catch {
-        // the original error matters more
+      } catch (undo) {
+        failures.push(undo);
       }
-      throw e;
+      throw withUndoFailures(e, failures);
     }
   }
   return { name, path };

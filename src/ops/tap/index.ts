@@ -12,7 +12,7 @@
  */
 import { errnoValue } from '../../shim/index.js';
 import type { Shim, SystemCallError } from '../../shim/types.js';
-import { ValidationError } from '../../netlink/errors.js';
+import { ValidationError, isNetlinkError, withUndoFailures } from '../../netlink/errors.js';
 import { runInNetnsSync } from '../../netlink/netns.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
@@ -160,10 +160,15 @@ export async function createTap(name: string, options: CreateTapOptions = {}): P
       });
       return { link, tap };
     } catch (e) {
-      if (fdOpen) rollback(shim, fd, persist);
+      const failures: unknown[] = [];
+      if (fdOpen) rollback(shim, fd, persist, failures);
       // RTM_DELLINK: the tun driver's default dellink unregisters the device and detaches every fd.
-      else if (index !== undefined) await deleteLink(index, { socket }).catch(() => undefined);
-      throw e;
+      else if (index !== undefined) {
+        await deleteLink(index, { socket }).catch((undo: unknown) => {
+          if (!isNetlinkError(undo, 'ENODEV')) failures.push(undo);
+        });
+      }
+      throw withUndoFailures(e, failures);
     }
   });
 }
@@ -263,18 +268,20 @@ function attachTunFile(
 /**
  * Undoes a half-made TAP through the fd that made it: TUNSETPERSIST 0, then
  * close — the kernel deletes a non-persistent device with its last fd
- * (tun_detach). Errors here are swallowed: the caller rethrows the original.
+ * (tun_detach). Failures are collected into `failures`, for the caller to
+ * attach to the original error it rethrows.
  */
-function rollback(shim: Shim, fd: number, persist: boolean): void {
+function rollback(shim: Shim, fd: number, persist: boolean, failures: unknown[]): void {
   try {
     if (persist) tunSetPersist(shim, fd, false);
-  } catch {
-    // The device is already gone (EBADFD): nothing left to undo.
+  } catch (e) {
+    // EBADFD: the device is already gone, nothing left to undo.
+    if ((e as { code?: string }).code !== 'EBADFD') failures.push(e);
   } finally {
     try {
       shim.close(fd);
-    } catch {
-      // Closing cannot fail in a way that leaves the device behind.
+    } catch (e) {
+      failures.push(e);
     }
   }
 }

@@ -4,12 +4,11 @@
  * and TUNSETIFF creates or finds the device there — so the open must happen
  * in the same namespace as the rtnetlink socket that sets the device up.
  */
-import type { NetnsRef } from '../../netlink/netns.js';
+import { type NetnsRef, SIOCGSKNS } from '../../netlink/netns.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import type { Shim } from '../../shim/types.js';
 
-/** SIOCGSKNS (<linux/sockios.h>): returns a new fd for the network namespace a socket lives in. */
-export const SIOCGSKNS = 0x894c;
+export { SIOCGSKNS };
 
 /**
  * The namespace to open the tun file in: `netns` when given; otherwise the

@@ -161,7 +161,7 @@ describe.skipIf(!canRunLive)(liveTitle('addresses against the real kernel'), () 
     for (const [link, cidr, opts, field] of bad) {
       await expect(addAddress(link, cidr, { netns: ns.name, ...opts }), `${cidr} ${JSON.stringify(opts)}`).rejects.toMatchObject({ name: 'ValidationError', field });
     }
-    await expect(addAddress('nosuch0', '10.0.0.1/24', { netns: ns.name })).rejects.toMatchObject({ name: 'ValidationError', field: 'link', message: expect.stringContaining('"nosuch0"') });
+    await expect(addAddress('nosuch0', '10.0.0.1/24', { netns: ns.name })).rejects.toMatchObject({ name: 'NetlinkError', code: 'ENODEV', attrPath: 'link', message: expect.stringContaining('no link "nosuch0"') });
     await expect(listAddresses({ netns: ns.name, family: 'ipx' as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'family' });
   });
 

@@ -92,12 +92,12 @@ describe(`addresses (${mode})`, () => {
     ),
   );
 
-  itFixture('names a missing link in a ValidationError', () =>
+  itFixture('a missing link is the one ENODEV of every look-up, naming it', () =>
     withFixture(
       fixturePath('addresses/add-no-such-link'),
       async (fx) => {
         const ns = fx.netns('a');
-        await expect(addAddress('nolink0', '10.1.2.3/24', { netns: ns })).rejects.toMatchObject({ name: 'ValidationError', field: 'link' });
+        await expect(addAddress('nolink0', '10.1.2.3/24', { netns: ns })).rejects.toMatchObject({ name: 'NetlinkError', code: 'ENODEV', attrPath: 'link', message: expect.stringContaining('no link "nolink0"') });
       },
       { operation: "addAddress on a link that does not exist: RTM_GETLINK answers ENODEV" },
     ),

@@ -17,18 +17,18 @@ export interface FaultySocket {
   socket: RtnlSocket;
   /** Number of send() calls so far. */
   sends: () => number;
-  /** Make the send with this 1-based number fail with EIO (after the earlier ones went through). */
-  failSend: (n: number) => void;
+  /** Make the sends with these 1-based numbers, counted from now, fail with EIO (the others go through). */
+  failSend: (...n: number[]) => void;
 }
 
 /** A real socket in `netns` whose shim counts sends and can fail one on purpose. */
 export function faultySocket(netns: string): FaultySocket {
   const real = getShim();
   let count = 0;
-  let failAt = 0;
+  let failAt = new Set<number>();
   const send = (fd: number, buf: Uint8Array, len: number, flags: number): number => {
     count++;
-    if (count === failAt) {
+    if (failAt.has(count)) {
       const e = new Error('injected send failure') as Error & { code: string; errno: number; syscall: string };
       e.code = 'EIO';
       e.errno = 5;
@@ -46,7 +46,7 @@ export function faultySocket(netns: string): FaultySocket {
     },
   }) as Shim;
   const socket = RtnlSocket.open({ netns, shim });
-  return { socket, sends: () => count, failSend: (n) => (failAt = count + n) };
+  return { socket, sends: () => count, failSend: (...n) => (failAt = new Set(n.map((x) => count + x))) };
 }
 
 export interface IpLink {

@@ -85,6 +85,23 @@ describe.skipIf(!canRunLive)(liveTitle('createVethPair'), () => {
     }
   });
 
+  it('when the rollback fails too, the original error is thrown with the undo failure attached, never swallowed', async () => {
+    const f = faultySocket(ns.name);
+    try {
+      // Sends: 1 NEWLINK (creates), 2 GETLINK peer → fails, 3 the rollback's DELLINK → fails too.
+      f.failSend(2, 3);
+      const err = (await createVethPair({ name: 'vu0', peer: { name: 'vu1' }, socket: f.socket }).catch((e: unknown) => e)) as Error & { undoErrors?: unknown[] };
+      expect(err).toMatchObject({ code: 'EIO', message: 'injected send failure' });
+      expect(err.undoErrors).toHaveLength(1);
+      expect(err.undoErrors?.[0]).toMatchObject({ code: 'EIO', syscall: 'send' });
+      // The undo really failed: the pair is still there, and the caller was told.
+      expect(ipNames(ns.name)).toContain('vu0');
+    } finally {
+      f.socket.close();
+      ip(['link', 'del', 'vu0'], ns.name);
+    }
+  });
+
   it('rolls back a pair whose peer was already made and brought up in another namespace when a later step fails', async () => {
     const f = faultySocket(ns.name);
     try {

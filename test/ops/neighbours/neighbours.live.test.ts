@@ -209,7 +209,7 @@ describe.skipIf(!canRunLive)(liveTitle('neighbours and bridge FDB against the re
     for (const [spec, field] of cases) {
       await expect(addNeighbour({ netns: ns.name, ...(spec as { link: string }) }), JSON.stringify(spec)).rejects.toMatchObject({ name: 'ValidationError', field });
     }
-    await expect(addNeighbour({ netns: ns.name, link: 'nosuch0', address: '10.40.0.5' })).rejects.toMatchObject({ name: 'ValidationError', field: 'link', message: expect.stringContaining('"nosuch0"') });
+    await expect(addNeighbour({ netns: ns.name, link: 'nosuch0', address: '10.40.0.5' })).rejects.toMatchObject({ name: 'NetlinkError', code: 'ENODEV', attrPath: 'link', message: expect.stringContaining('no link "nosuch0"') });
     await expect(listNeighbours({ netns: ns.name, master: 'br0' })).rejects.toMatchObject({ name: 'ValidationError', field: 'master' });
   });
 

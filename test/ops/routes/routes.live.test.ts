@@ -204,7 +204,7 @@ describe.skipIf(!canRunLive)(liveTitle('routes against the real kernel'), () => 
     for (const [spec, field] of cases) {
       await expect(addRoute({ netns: ns.name, ...(spec as { dst: string }) }), JSON.stringify(spec)).rejects.toMatchObject({ name: 'ValidationError', field });
     }
-    await expect(addRoute({ netns: ns.name, dst: '10.0.0.0/24', dev: 'nosuch0' })).rejects.toMatchObject({ name: 'ValidationError', field: 'dev', message: expect.stringContaining('"nosuch0"') });
+    await expect(addRoute({ netns: ns.name, dst: '10.0.0.0/24', dev: 'nosuch0' })).rejects.toMatchObject({ name: 'NetlinkError', code: 'ENODEV', attrPath: 'dev', message: expect.stringContaining('no link "nosuch0"') });
     await expect(getRoute('10.0.0.0/24', { netns: ns.name })).rejects.toMatchObject({ name: 'ValidationError', field: 'dst' });
     await expect(listRoutes({ netns: ns.name, family: 'ipx' as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'family' });
   });

@@ -1,0 +1,259 @@
+/**
+ * setLink: change a link's settings, master, bridge port options and
+ * namespace in as few requests as the kernel allows, and put everything
+ * back if a step fails.
+ */
+import { writeView } from '../../netlink/fields.js';
+import { TimeoutError, ValidationError, explainError, isNetlinkError, withUndoFailures } from '../../netlink/errors.js';
+import { type NetnsHandle, type NetnsRef, SIOCGSKNS, netnsPath } from '../../netlink/netns.js';
+import type { RtnlSocket } from '../../netlink/socket.js';
+import { type OperationOptions, withSocket } from '../options.js';
+import { RTM } from '../../rtnetlink/constants.js';
+import {
+  bridgePortAttrs,
+  type BridgePortOptions,
+  type Link,
+  type LinkAttrs,
+  type LinkInfo,
+  rejectUnknownKeys,
+  validateAlias,
+  validateBoolean,
+  validateIfname,
+  validateLinkRef,
+  validateMtu,
+  validateU32,
+  validateUnicastMac,
+} from '../../rtnetlink/link/index.js';
+import { type LinkRef, fetchLink, lookupLink, resolveIndex } from './lookup.js';
+import { OPERATION_KEYS, header, netnsAttr, sendLink } from './request.js';
+import { undoStep } from './rollback.js';
+
+export interface SetLinkOptions extends OperationOptions {
+  up?: boolean;
+  mtu?: number;
+  address?: string;
+  /** Rename. */
+  name?: string;
+  /** Enslave to this master (name or ifindex); `null` releases the link from its master. */
+  master?: LinkRef | null;
+  /**
+   * Move the link into this namespace (name, path, fd or { pid }). Not
+   * `netns`: that option says where the link is now.
+   */
+  moveToNetns?: NetnsRef;
+  txQueueLen?: number;
+  group?: number;
+  /** Interface alias (IFLA_IFALIAS); '' clears it. */
+  alias?: string;
+  /** Bridge port options; the link must be (or become, through `master`) a bridge port. */
+  bridgePort?: BridgePortOptions;
+}
+
+const SET_KEYS = [...OPERATION_KEYS, 'up', 'mtu', 'address', 'name', 'master', 'moveToNetns', 'txQueueLen', 'group', 'alias', 'bridgePort'] as const;
+
+interface SetPlan {
+  up?: boolean;
+  mtu?: number;
+  address?: string;
+  name?: string;
+  master?: LinkRef | null;
+  txqlen?: number;
+  group?: number;
+  alias?: string;
+  port?: Record<string, unknown>;
+  move?: NetnsRef;
+}
+
+function planSet(opts: SetLinkOptions): SetPlan {
+  rejectUnknownKeys(opts, SET_KEYS, '');
+  const p: SetPlan = {};
+  if (opts.up !== undefined) p.up = validateBoolean(opts.up, 'up');
+  // The device's own range is checked once it is known; this is the outer bound.
+  if (opts.mtu !== undefined) p.mtu = validateMtu(opts.mtu, 'mtu', 68, 0x7fffffff);
+  if (opts.address !== undefined) p.address = validateUnicastMac(opts.address, 'address');
+  if (opts.name !== undefined) p.name = validateIfname(opts.name, 'name');
+  if (opts.master !== undefined) p.master = opts.master === null ? null : validateLinkRef(opts.master, 'master');
+  if (opts.txQueueLen !== undefined) p.txqlen = validateU32(opts.txQueueLen, 'txQueueLen', 'a queue length');
+  if (opts.group !== undefined) p.group = validateU32(opts.group, 'group', 'a group number');
+  if (opts.alias !== undefined) p.alias = validateAlias(opts.alias, 'alias');
+  if (opts.bridgePort !== undefined) {
+    if (!opts.bridgePort || typeof opts.bridgePort !== 'object') throw new ValidationError('bridgePort', 'expected an object of port options');
+    p.port = writeView(bridgePortAttrs, opts.bridgePort as Record<string, unknown>, 'bridgePort');
+    if (opts.master === null) throw new ValidationError('bridgePort', 'conflicts with master: null (a link without a master has no port options)');
+  }
+  if (opts.moveToNetns !== undefined) {
+    netnsPath(opts.moveToNetns, 'moveToNetns');
+    if (opts.master !== undefined && opts.master !== null) {
+      throw new ValidationError('moveToNetns', 'conflicts with master: a link leaves its master when it changes namespace, and the master is looked up in the old one');
+    }
+    if (p.port) throw new ValidationError('moveToNetns', 'conflicts with bridgePort: the link stops being a port when it changes namespace');
+    p.move = opts.moveToNetns;
+  }
+  if (Object.keys(p).length === 0) throw new ValidationError('options', 'nothing to change (pass up, mtu, address, name, master, moveToNetns, txQueueLen, group, alias or bridgePort)');
+  return p;
+}
+
+/**
+ * Changes a link: state, MTU, address, name, master, alias, group, queue
+ * length, bridge port options, namespace. As few requests as the kernel
+ * allows (one for most changes), applied in this order: the link's own
+ * settings and master; bridge port options (a separate request when the
+ * master changes in the same call, since the kernel reads port options
+ * with the master the link had before); the namespace move last (with the
+ * rename and up state, which must happen in the new namespace). If any
+ * step fails, every setting the call touched is put back to what it was
+ * and the original error is thrown. Returns the link as it is afterwards
+ * (read from its new namespace after a move).
+ */
+export async function setLink(ref: LinkRef, opts: SetLinkOptions): Promise<Link> {
+  validateLinkRef(ref, 'link');
+  if (!opts || typeof opts !== 'object') throw new ValidationError('options', 'expected an options object');
+  const p = planSet(opts);
+  return withSocket(opts, async (sock) => {
+    // The target namespace is opened before any request, so a missing one
+    // is a ValidationError that no request precedes.
+    const ns = p.move === undefined ? undefined : netnsAttr(sock, p.move, 'moveToNetns');
+    try {
+      return await changeLink(sock, ref, p, opts, ns);
+    } finally {
+      ns?.handle?.close();
+    }
+  });
+}
+
+/** Where a move goes: the request's attribute, and the open namespace (none for `{ pid }`). */
+type MoveTarget = { attrs: LinkAttrs; handle?: NetnsHandle };
+
+async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetLinkOptions, ns: MoveTarget | undefined): Promise<Link> {
+  const operation = 'setLink';
+  const before = await fetchLink(sock, ref, operation, typeof ref === 'number' ? 'index' : 'ifname');
+  if (p.mtu !== undefined && before.maxMtu) validateMtu(p.mtu, 'mtu', before.minMtu ?? 68, before.maxMtu);
+  if (p.port && p.master === undefined && before.slaveKind !== 'bridge') {
+    throw new ValidationError('bridgePort', `${before.name} is not a bridge port (pass master to enslave it in the same call)`);
+  }
+  let masterIndex: number | undefined;
+  if (p.master !== undefined) masterIndex = p.master === null ? 0 : await resolveIndex(sock, p.master, operation, 'master');
+  const masterChanges = masterIndex !== undefined && masterIndex !== (before.master ?? 0);
+
+  // Step A: the link's own settings (and port options when the master stays).
+  const a: LinkAttrs = {};
+  if (p.mtu !== undefined) a.mtu = p.mtu;
+  if (p.address !== undefined) a.address = p.address;
+  if (p.txqlen !== undefined) a.txqlen = p.txqlen;
+  if (p.group !== undefined) a.group = p.group;
+  if (p.alias !== undefined) a.ifalias = p.alias;
+  if (masterIndex !== undefined) a.master = masterIndex;
+  if (p.name !== undefined && p.move === undefined) a.ifname = p.name;
+  if (p.port && !masterChanges) a.linkinfo = { slaveKind: 'bridge', slaveData: p.port } as LinkInfo;
+  const upInA = p.move === undefined ? p.up : undefined;
+  // Whether the link may be in the target namespace: 'yes' once the kernel
+  // acknowledged the move, 'maybe' when the answer to the move was lost.
+  let moved: 'no' | 'maybe' | 'yes' = 'no';
+  try {
+    if (Object.keys(a).length || upInA !== undefined) {
+      await sendLink(sock, RTM.NEWLINK, 0, header(before.index, upInA), a, operation).catch((e: unknown) => {
+        if (isNetlinkError(e, 'EEXIST') && a.ifname !== undefined) throw explainError(e, 'ifname', `a link named ${JSON.stringify(a.ifname)} already exists`);
+        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && a.linkinfo) throw explainError(e, 'linkinfo.slaveData', `${before.name} is not a bridge port`);
+        throw e;
+      });
+    }
+    // Step B: port options under the new master.
+    if (p.port && masterChanges) {
+      const b: LinkAttrs = { linkinfo: { slaveKind: 'bridge', slaveData: p.port } as LinkInfo };
+      await sendLink(sock, RTM.NEWLINK, 0, header(before.index), b, operation).catch((e: unknown) => {
+        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP') throw explainError(e, 'linkinfo.slaveData', 'the new master is not a bridge, so bridgePort does not apply');
+        throw e;
+      });
+    }
+    if (p.move === undefined || ns === undefined) return await fetchLink(sock, before.index, operation, 'ifname');
+    // Step C: the move, with the rename and up state applied in the new namespace.
+    const c: LinkAttrs = { ...ns.attrs };
+    if (p.name !== undefined) c.ifname = p.name;
+    await sendLink(sock, RTM.NEWLINK, 0, header(before.index, p.up), c, operation).catch((e: unknown) => {
+      if (e instanceof TimeoutError) moved = 'maybe';
+      if (isNetlinkError(e, 'EEXIST')) {
+        throw explainError(e, c.ifname !== undefined ? 'ifname' : 'netNsFd', `a link named ${JSON.stringify(c.ifname ?? before.name)} already exists in the target namespace`);
+      }
+      throw e;
+    });
+    moved = 'yes';
+    // The read-back is part of the change: if it fails, the move is undone too.
+    return await withSocket(targetOptions(opts, ns, p.move), (s) => fetchLink(s, p.name ?? before.name, operation, 'ifname'));
+  } catch (e) {
+    const failures = moved === 'no' ? [] : await moveBack(sock, before, p, opts, ns as MoveTarget, moved, operation);
+    throw withUndoFailures(e, [...failures, ...(await restore(sock, before, p, operation))]);
+  }
+}
+
+/** Socket options for the move's target: its open descriptor when there is one (no second open). */
+function targetOptions(opts: SetLinkOptions, ns: MoveTarget, ref: NetnsRef): OperationOptions {
+  const o: OperationOptions = { netns: ns.handle ? ns.handle.fd : ref };
+  if (opts.timeout !== undefined) o.timeout = opts.timeout;
+  return o;
+}
+
+/**
+ * Undoes a move that happened (or may have, when its answer was lost):
+ * finds the link in the target namespace by the name it was given there,
+ * and moves it back to the namespace of the call's socket (asked of the
+ * kernel with SIOCGSKNS, so it is right for a caller's socket too), with
+ * its old name and up state. restore() then puts back the rest. Returns
+ * the failures of these steps; the original error is what the caller sees.
+ */
+async function moveBack(sock: RtnlSocket, before: Link, p: SetPlan, opts: SetLinkOptions, ns: MoveTarget, moved: 'maybe' | 'yes', operation: string): Promise<unknown[]> {
+  const op = `${operation} (rollback)`;
+  const failures: unknown[] = [];
+  if (moved === 'maybe') {
+    // Still at its index in the old namespace under its old name: the move never ran.
+    let stayed = false;
+    // ENODEV: it left; look for it in the target.
+    await undoStep(failures, () => (stayed = lookupLink(sock, before.index, op, 'index', false).name === before.name));
+    if (stayed) return failures;
+  }
+  let home: number | undefined;
+  await undoStep(failures, () => (home = sock.shim.ioctlInt(sock.fileDescriptor, SIOCGSKNS, 0)));
+  if (home === undefined) return failures;
+  const homeFd = home;
+  await undoStep(failures, async () => {
+    await withSocket(targetOptions(opts, ns, p.move as NetnsRef), async (s) => {
+      const there = lookupLink(s, p.name ?? before.name, op, 'ifname', false);
+      if (there.kind !== before.kind) return;
+      // The kernel moves the link first, then renames it and applies the
+      // flags in its old namespace (do_setlink), as for the move itself;
+      // changing namespace closes the device, so up is set again.
+      await sendLink(s, RTM.NEWLINK, 0, header(there.index, before.up), { netNsFd: homeFd, ifname: before.name }, op);
+    });
+  });
+  sock.shim.close(homeFd);
+  return failures;
+}
+
+/** Puts back every setting a failed setLink touched, from the state read before it; returns the failures of the steps. */
+async function restore(sock: RtnlSocket, before: Link, p: SetPlan, operation: string): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  const r: LinkAttrs = {};
+  if (p.mtu !== undefined) r.mtu = before.mtu;
+  if (p.address !== undefined && before.address !== undefined) r.address = before.address;
+  if (p.txqlen !== undefined && before.txQueueLen !== undefined) r.txqlen = before.txQueueLen;
+  if (p.group !== undefined) r.group = before.group;
+  if (p.alias !== undefined) r.ifalias = before.alias ?? '';
+  if (p.master !== undefined) r.master = before.master ?? 0;
+  if (p.name !== undefined) r.ifname = before.name;
+  const steps: LinkAttrs[] = [r];
+  const oldPort = before.attrs.linkinfo?.slaveKind === 'bridge' ? before.attrs.linkinfo.slaveData : undefined;
+  if (p.port && oldPort && !(oldPort instanceof Uint8Array)) {
+    // Only the port options the call set, back to their old wire values.
+    const back: Record<string, unknown> = {};
+    for (const key of Object.keys(p.port)) {
+      const v = (oldPort as Record<string, unknown>)[key];
+      if (v !== undefined) back[key] = v;
+    }
+    if (Object.keys(back).length) steps.push({ linkinfo: { slaveKind: 'bridge', slaveData: back } as LinkInfo });
+  }
+  for (const [i, attrs] of steps.entries()) {
+    const up = i === 0 && p.up !== undefined ? before.up : undefined;
+    if (!Object.keys(attrs).length && up === undefined) continue;
+    await undoStep(failures, () => sendLink(sock, RTM.NEWLINK, 0, header(before.index, up), attrs, `${operation} (rollback)`), () => false);
+  }
+  return failures;
+}

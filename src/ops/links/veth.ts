@@ -1,0 +1,184 @@
+/**
+ * createVethPair: both ends of a veth pair in one RTM_NEWLINK, the peer
+ * possibly born inside another namespace.
+ */
+import { NLM_F } from '../../netlink/constants.js';
+import { NetlinkError, TimeoutError, ValidationError, explainError, isNetlinkError, withUndoFailures } from '../../netlink/errors.js';
+import { type NetnsHandle, type NetnsRef, netnsPath } from '../../netlink/netns.js';
+import type { RtnlSocket } from '../../netlink/socket.js';
+import { type OperationOptions, withSocket } from '../options.js';
+import { RTM } from '../../rtnetlink/constants.js';
+import {
+  type Link,
+  linkAttrs,
+  linkMessage,
+  readLinkAt,
+  rejectUnknownKeys,
+  validateBoolean,
+  validateLinkRef,
+} from '../../rtnetlink/link/index.js';
+import { type LinkRef, fetchLink, lookupLink, resolveIndex } from './lookup.js';
+import { NO_HEADER, OPERATION_KEYS, endAttrs, header, netnsAttr, sendLink } from './request.js';
+import { undoCreate, undoLostCreate } from './rollback.js';
+
+export interface VethPeerOptions {
+  name: string;
+  /** Create the peer directly inside this namespace (IFLA_NET_NS_FD inside VETH_INFO_PEER). */
+  netns?: NetnsRef;
+  address?: string;
+  mtu?: number;
+  /**
+   * Bring the peer up. A second request: in the creating request the kernel
+   * would try to open the peer before the pair is linked, and veth_open()
+   * answers ENOTCONN then.
+   */
+  up?: boolean;
+  group?: number;
+  txQueueLen?: number;
+}
+
+export interface CreateVethPairOptions extends OperationOptions {
+  name: string;
+  peer: VethPeerOptions;
+  mtu?: number;
+  address?: string;
+  /** Enslave the new link to this bridge (name or ifindex), in the same request. */
+  master?: LinkRef;
+  up?: boolean;
+  group?: number;
+  txQueueLen?: number;
+}
+
+const VETH_KEYS = [...OPERATION_KEYS, 'name', 'peer', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
+const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'group', 'txQueueLen'] as const;
+
+
+/**
+ * Creates a veth pair with ONE RTM_NEWLINK: both ends, the peer possibly
+ * inside another namespace, the master and the up state of the first end
+ * included. Returns both ends as the kernel reports them afterwards (the
+ * peer read from its own namespace: veth never reports its peer's details).
+ * If a later step fails (bringing the peer up, reading the ends back) the
+ * pair is deleted and the original error is thrown.
+ */
+export async function createVethPair(opts: CreateVethPairOptions): Promise<{ link: Link; peer: Link }> {
+  if (!opts || typeof opts !== 'object') throw new ValidationError('options', 'expected an options object');
+  rejectUnknownKeys(opts, VETH_KEYS, '');
+  if (!opts.peer || typeof opts.peer !== 'object') throw new ValidationError('peer', 'expected { name, netns?, address?, mtu? }');
+  rejectUnknownKeys(opts.peer, PEER_KEYS, 'peer');
+  const attrs = endAttrs(opts, '');
+  const peerAttrs = endAttrs(opts.peer, 'peer.');
+  if (opts.peer.netns !== undefined) netnsPath(opts.peer.netns, 'peer.netns');
+  if (opts.peer.netns === undefined && attrs.ifname === peerAttrs.ifname) {
+    throw new ValidationError('peer.name', `both ends would be called ${JSON.stringify(attrs.ifname)} in the same namespace`);
+  }
+  if (opts.master !== undefined) validateLinkRef(opts.master, 'master');
+  const up = opts.up === undefined ? undefined : validateBoolean(opts.up, 'up');
+  const peerUp = opts.peer.up === undefined ? undefined : validateBoolean(opts.peer.up, 'peer.up');
+  const operation = 'createVethPair';
+
+  return withSocket(opts, async (sock) => {
+    // The peer's namespace is opened before any request, so a missing one
+    // is a ValidationError that no request precedes.
+    let peerNs: NetnsHandle | undefined;
+    if (opts.peer.netns !== undefined) {
+      const ns = netnsAttr(sock, opts.peer.netns, 'peer.netns');
+      Object.assign(peerAttrs, ns.attrs);
+      peerNs = ns.handle;
+    }
+    let echoed: Link | undefined;
+    try {
+      if (opts.master !== undefined) attrs.master = await resolveIndex(sock, opts.master, operation, 'master');
+      attrs.linkinfo = { kind: 'veth', data: { peer: { header: NO_HEADER, attrs: peerAttrs } } };
+      const msg = { header: header(0, up), attrs };
+      try {
+        // NLM_F_ECHO: the kernel sends the new link back (6.x honours ECHO on
+        // newlink), which tells us its ifindex and, in IFLA_LINK, the peer's.
+        sock.requestRead(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, (w) => linkMessage.encode(w, msg), { operation, attrs: linkAttrs }, (buf, view, off, h) => {
+          if (h.type !== RTM.NEWLINK || echoed) return;
+          try {
+            echoed = readLinkAt(buf, view, off, h.len);
+          } catch {
+            // An echo we cannot read: the link is read back below instead.
+          }
+        });
+      } catch (e) {
+        if (isNetlinkError(e, 'EEXIST')) throw await explainExists(sock, e, opts);
+        // Deleting the first end deletes its peer too, wherever it is.
+        if (e instanceof TimeoutError) throw withUndoFailures(e, await undoLostCreate(sock, attrs.ifname as string, 'veth', operation));
+        throw e;
+      }
+    } finally {
+      peerNs?.close();
+    }
+    let first = echoed;
+    try {
+      first ??= lookupLink(sock, attrs.ifname as string, operation, 'ifname');
+      const firstLink = first;
+      return await inPeerNetns(sock, opts, async (peerSock) => {
+        let peer = fetchPeer(peerSock, firstLink.link ?? opts.peer.name, opts.peer.name, operation);
+        if (peerUp !== undefined) {
+          await sendLink(peerSock, RTM.NEWLINK, 0, header(peer.index, peerUp), {}, operation);
+          peer = lookupLink(peerSock, peer.index, operation, 'peer');
+        }
+        // The echo is the new link as rtnl_configure_link() announced it
+        // (its header's ifi_change is ~0: everything is new). Read it again
+        // when something changes it after the echo: rtnl_newlink_create()
+        // applies IFLA_MASTER later, and an end brought up gets its carrier
+        // and operational state from linkwatch, asynchronously (the echo of
+        // an up link says RUNNING and UNKNOWN for a moment).
+        const stale = (echoed !== undefined && opts.master !== undefined) || up === true || peerUp !== undefined;
+        const link = stale ? lookupLink(sock, firstLink.index, operation, 'ifname') : firstLink;
+        return { link, peer };
+      });
+    } catch (e) {
+      throw withUndoFailures(e, await undoCreate(sock, first?.index ?? (attrs.ifname as string), operation));
+    }
+  });
+}
+
+/** Runs `fn` with a socket in the peer's namespace: the call's own socket when the peer stays beside the first end. */
+function inPeerNetns<T>(sock: RtnlSocket, opts: CreateVethPairOptions, fn: (s: RtnlSocket) => Promise<T>): Promise<T> {
+  if (opts.peer.netns === undefined) return fn(sock);
+  const o: OperationOptions = { netns: opts.peer.netns };
+  if (opts.timeout !== undefined) o.timeout = opts.timeout;
+  return withSocket(o, fn);
+}
+
+/**
+ * The peer by the index the echo gave, checked against the name we gave it
+ * (an index read across namespaces could name another link); by name if
+ * the index does not lead to it.
+ */
+function fetchPeer(sock: RtnlSocket, ref: LinkRef, name: string, operation: string): Link {
+  if (typeof ref === 'number') {
+    let byIndex: Link | undefined;
+    try {
+      byIndex = lookupLink(sock, ref, operation, 'peer');
+    } catch (e) {
+      if (!isNetlinkError(e, 'ENODEV')) throw e;
+    }
+    if (byIndex && byIndex.name === name) return byIndex;
+  }
+  return lookupLink(sock, name, operation, 'peer');
+}
+
+/**
+ * The kernel answers EEXIST for either name without saying which; look both
+ * up and name the one that exists.
+ */
+async function explainExists(sock: RtnlSocket, e: NetlinkError, opts: CreateVethPairOptions): Promise<unknown> {
+  const exists = async (s: RtnlSocket, name: string) => fetchLink(s, name, 'createVethPair', 'ifname').then(() => true, () => false);
+  if (await exists(sock, opts.name)) return explainError(e, 'ifname', `a link named ${JSON.stringify(opts.name)} already exists`);
+  let peerExists = false;
+  try {
+    peerExists = await inPeerNetns(sock, opts, (s) => exists(s, opts.peer.name));
+  } catch {
+    // cannot look: leave the error as the kernel gave it
+  }
+  if (peerExists) {
+    const where = opts.peer.netns === undefined ? '' : ` in the peer's namespace ${typeof opts.peer.netns === 'string' ? JSON.stringify(opts.peer.netns) : ''}`.trimEnd();
+    return explainError(e, 'linkinfo.data.peer.ifname', `a link named ${JSON.stringify(opts.peer.name)} already exists${where} (peer.name)`);
+  }
+  return e;
+}
