@@ -9,6 +9,10 @@
  * so requests issued by many async tasks, and a dump that is being consumed
  * slowly, share one socket safely. A request socket registers nothing with
  * the event loop and never keeps the process alive.
+ *
+ * Why one file of ~530 lines: requests, dumps and their shared receive
+ * loop route replies by sequence number through one private queue and one
+ * receive buffer; split apart they would need that state exported.
  */
 import type { Shim } from '../shim/types.js';
 import { getShim } from '../shim/index.js';

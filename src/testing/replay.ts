@@ -17,6 +17,10 @@
  *
  * A divergence throws a ReplayMismatchError from the call that diverged and
  * is remembered: verify() throws it again even if the program caught it.
+ *
+ * Why one file of ~530 lines: the ordering rules above are one state
+ * machine over the recording (slots, per-fd counters, the sequence map);
+ * each shim call below is a transition of it.
  */
 import type { Poller, Shim } from '../shim/types.js';
 import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SOCK_NONBLOCK } from '../shim/constants.js';

@@ -119,4 +119,10 @@ describe('layer rules (docs/architecture.md)', () => {
     }
     expect(bad).toEqual([]);
   });
+
+  it('no file over ~400 lines without the reason at its top', () => {
+    const long = files.filter((f) => readFileSync(f, 'utf8').split('\n').length > 420);
+    const unexplained = long.filter((f) => !/^\/\*\*[\s\S]*?\bWhy\b[\s\S]*?\*\//.test(readFileSync(f, 'utf8')));
+    expect(unexplained.map((f) => relative(SRC, f))).toEqual([]);
+  });
 });

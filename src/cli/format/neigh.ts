@@ -3,6 +3,7 @@
  * router/proxy/… markers (JSON `null` values, as ip prints them), the NUD
  * state list, protocol.
  */
+import { USER_HZ } from '../../wire.js';
 import type { Neighbour } from '../../index.js';
 import { Out } from '../out.js';
 
@@ -20,8 +21,8 @@ export function formatNeighbour(n: Neighbour, opts: { stats?: boolean } = {}): O
   if (n.lladdr !== undefined) o.field('lladdr', n.lladdr, `lladdr ${n.lladdr} `);
   for (const m of MARKERS) if (n.flags.includes(m)) o.field(m, null, `${m} `);
   if (opts.stats && n.cache) {
-    o.field('used', n.cache.used / 100, `used ${Math.trunc(n.cache.used / 100)}/${Math.trunc(n.cache.confirmed / 100)}/${Math.trunc(n.cache.updated / 100)} `);
-    o.json('confirmed', n.cache.confirmed / 100).json('updated', n.cache.updated / 100).json('refcnt', n.cache.refcnt);
+    o.field('used', n.cache.used / USER_HZ, `used ${Math.trunc(n.cache.used / USER_HZ)}/${Math.trunc(n.cache.confirmed / USER_HZ)}/${Math.trunc(n.cache.updated / USER_HZ)} `);
+    o.json('confirmed', n.cache.confirmed / USER_HZ).json('updated', n.cache.updated / USER_HZ).json('refcnt', n.cache.refcnt);
   }
   if (opts.stats && n.probes !== undefined) o.field('probes', n.probes, `probes ${n.probes} `);
   const states = NUD_ORDER.filter((s) => n.state.includes(s));

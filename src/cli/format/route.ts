@@ -5,14 +5,13 @@
  * `protocol` only when not boot, `scope` only when not global, and neither
  * for a cloned (cache) answer of `route get`.
  */
+import { USER_HZ } from '../../wire.js';
 import type { Route } from '../../index.js';
 import { Out } from '../out.js';
 
 /** RTM_F_CLONED (<linux/rtnetlink.h>): the answer of a lookup, not a table entry. */
 const RTM_F_CLONED = 0x200;
 const RTPROT_BOOT = 3;
-/** USER_HZ: rta_cacheinfo counts in clock ticks of 1/100 s. */
-const USER_HZ = 100;
 const AF_INET = 2;
 const AF_INET6 = 10;
 
@@ -96,6 +95,7 @@ export function formatRoute(r: Route, opts: { details: boolean; names?: Map<numb
   }
   const ci = a.cacheinfo;
   if (ci && (h.family === AF_INET || h.family === AF_INET6)) {
+    // rta_cacheinfo counts in clock ticks (USER_HZ).
     if (ci.expires !== 0) o.field('expires', Math.trunc(ci.expires / USER_HZ), `expires ${Math.trunc(ci.expires / USER_HZ)}sec `);
     if (ci.error !== 0) o.field('error', ci.error, `error ${ci.error} `);
   }

@@ -73,7 +73,7 @@ export async function createBridge(name: string, opts: CreateBridgeOptions = {})
     const echoed = replies.find((m) => m.type === RTM.NEWLINK);
     const index = echoed ? readLink(echoed.bytes).index : undefined;
     try {
-      return await fetchLink(sock, index ?? name, operation, 'ifname');
+      return await fetchLink(sock, index ?? name, operation, { field: 'ifname' });
     } catch (e) {
       throw withUndoFailures(e, await undoCreate(sock, index ?? name, operation));
     }

@@ -48,8 +48,8 @@ export function getLink(ref: LinkRef, opts: GetLinkOptions = {}): Promise<Link> 
     rejectUnknownKeys(opts, GET_KEYS, '');
     const stats = opts.stats === undefined ? true : validateBoolean(opts.stats, 'stats');
     const field = typeof ref === 'number' ? 'index' : 'ifname';
-    if (opts.socket !== undefined && opts.netns === undefined) return Promise.resolve(lookupLink(opts.socket, ref, 'getLink', field, stats));
-    return withSocket(opts, (sock) => lookupLink(sock, ref, 'getLink', field, stats));
+    if (opts.socket !== undefined && opts.netns === undefined) return Promise.resolve(lookupLink(opts.socket, ref, 'getLink', { field, stats }));
+    return withSocket(opts, (sock) => lookupLink(sock, ref, 'getLink', { field, stats }));
   } catch (e) {
     return Promise.reject(e as Error);
   }
@@ -101,7 +101,7 @@ function linkDump(sock: RtnlSocket, opts: ListLinksOptions) {
   const filter: LinkAttrs = {};
   let master: number | undefined;
   if (opts.master !== undefined) {
-    master = lookupLink(sock, opts.master, 'listLinks', 'master', false).index;
+    master = lookupLink(sock, opts.master, 'listLinks', { field: 'master', stats: false }).index;
     filter.master = master;
   }
   if (opts.kind !== undefined) filter.linkinfo = { kind: opts.kind };

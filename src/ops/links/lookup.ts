@@ -48,7 +48,14 @@ function getLinkBody(ref: LinkRef | undefined, skipStats: boolean) {
  * Synchronous underneath (a request is answered within sendmsg).
  * `stats: false` asks the kernel to leave counters out (GetLinkOptions).
  */
-export function lookupLink(sock: RtnlSocket, ref: LinkRef, operation: string, field = fieldOf(ref), stats = true): Link {
+export interface LookupOptions {
+  /** The option that named the link, for the error's attribute path (default: index or ifname). */
+  field?: string;
+  /** false: no counters (IFLA_EXT_MASK with RTEXT_FILTER_SKIP_STATS). Default true. */
+  stats?: boolean;
+}
+
+export function lookupLink(sock: RtnlSocket, ref: LinkRef, operation: string, { field = fieldOf(ref), stats = true }: LookupOptions = {}): Link {
   let link: Link | undefined;
   try {
     sock.requestRead(RTM.GETLINK, 0, getLinkBody(ref, !stats), { operation, attrs: linkMessage.attrs, ack: false }, (buf, view, off, h) => {
@@ -63,13 +70,13 @@ export function lookupLink(sock: RtnlSocket, ref: LinkRef, operation: string, fi
 }
 
 /** lookupLink, as a promise. */
-export async function fetchLink(sock: RtnlSocket, ref: LinkRef, operation: string, field = fieldOf(ref), stats = true): Promise<Link> {
-  return lookupLink(sock, ref, operation, field, stats);
+export async function fetchLink(sock: RtnlSocket, ref: LinkRef, operation: string, opts: LookupOptions = {}): Promise<Link> {
+  return lookupLink(sock, ref, operation, opts);
 }
 
 /** The ifindex of `ref` in the socket's namespace (looked up even when given as an index: it must exist). */
 export async function resolveIndex(sock: RtnlSocket, ref: LinkRef, operation: string, field: string): Promise<number> {
-  return lookupLink(sock, ref, operation, field, false).index;
+  return lookupLink(sock, ref, operation, { field, stats: false }).index;
 }
 
 /**

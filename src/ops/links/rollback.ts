@@ -42,6 +42,6 @@ export async function undoLostCreate(sock: RtnlSocket, name: string, kind: strin
   let made: Link | undefined;
   const failures: unknown[] = [];
   // Not there (the request never ran): nothing to undo.
-  await undoStep(failures, () => (made = lookupLink(sock, name, `${operation} (rollback)`, 'ifname', false)));
+  await undoStep(failures, () => (made = lookupLink(sock, name, `${operation} (rollback)`, { field: 'ifname', stats: false })));
   return made?.kind === kind ? [...failures, ...(await undoCreate(sock, made.index, operation))] : failures;
 }

@@ -126,7 +126,7 @@ type MoveTarget = { attrs: LinkAttrs; handle?: NetnsHandle };
 
 async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetLinkOptions, ns: MoveTarget | undefined): Promise<Link> {
   const operation = 'setLink';
-  const before = await fetchLink(sock, ref, operation, typeof ref === 'number' ? 'index' : 'ifname');
+  const before = await fetchLink(sock, ref, operation);
   if (p.mtu !== undefined && before.maxMtu) validateMtu(p.mtu, 'mtu', before.minMtu ?? 68, before.maxMtu);
   if (p.port && p.master === undefined && before.slaveKind !== 'bridge') {
     throw new ValidationError('bridgePort', `${before.name} is not a bridge port (pass master to enslave it in the same call)`);
@@ -165,7 +165,7 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
         throw e;
       });
     }
-    if (p.move === undefined || ns === undefined) return await fetchLink(sock, before.index, operation, 'ifname');
+    if (p.move === undefined || ns === undefined) return await fetchLink(sock, before.index, operation, { field: 'ifname' });
     // Step C: the move, with the rename and up state applied in the new namespace.
     const c: LinkAttrs = { ...ns.attrs };
     if (p.name !== undefined) c.ifname = p.name;
@@ -178,7 +178,7 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
     });
     moved = 'yes';
     // The read-back is part of the change: if it fails, the move is undone too.
-    return await withSocket(targetOptions(opts, ns, p.move), (s) => fetchLink(s, p.name ?? before.name, operation, 'ifname'));
+    return await withSocket(targetOptions(opts, ns, p.move), (s) => fetchLink(s, p.name ?? before.name, operation, { field: 'ifname' }));
   } catch (e) {
     const failures = moved === 'no' ? [] : await moveBack(sock, before, p, opts, ns as MoveTarget, moved, operation);
     throw withUndoFailures(e, [...failures, ...(await restore(sock, before, p, operation))]);
@@ -207,7 +207,7 @@ async function moveBack(sock: RtnlSocket, before: Link, p: SetPlan, opts: SetLin
     // Still at its index in the old namespace under its old name: the move never ran.
     let stayed = false;
     // ENODEV: it left; look for it in the target.
-    await undoStep(failures, () => (stayed = lookupLink(sock, before.index, op, 'index', false).name === before.name));
+    await undoStep(failures, () => (stayed = lookupLink(sock, before.index, op, { field: 'index', stats: false }).name === before.name));
     if (stayed) return failures;
   }
   let home: number | undefined;
@@ -216,7 +216,7 @@ async function moveBack(sock: RtnlSocket, before: Link, p: SetPlan, opts: SetLin
   const homeFd = home;
   await undoStep(failures, async () => {
     await withSocket(targetOptions(opts, ns, p.move as NetnsRef), async (s) => {
-      const there = lookupLink(s, p.name ?? before.name, op, 'ifname', false);
+      const there = lookupLink(s, p.name ?? before.name, op, { field: 'ifname', stats: false });
       if (there.kind !== before.kind) return;
       // The kernel moves the link first, then renames it and applies the
       // flags in its old namespace (do_setlink), as for the move itself;

@@ -113,13 +113,13 @@ export async function createVethPair(opts: CreateVethPairOptions): Promise<{ lin
     }
     let first = echoed;
     try {
-      first ??= lookupLink(sock, attrs.ifname as string, operation, 'ifname');
+      first ??= lookupLink(sock, attrs.ifname as string, operation, { field: 'ifname' });
       const firstLink = first;
       return await inPeerNetns(sock, opts, async (peerSock) => {
         let peer = fetchPeer(peerSock, firstLink.link ?? opts.peer.name, opts.peer.name, operation);
         if (peerUp !== undefined) {
           await sendLink(peerSock, RTM.NEWLINK, 0, header(peer.index, peerUp), {}, operation);
-          peer = lookupLink(peerSock, peer.index, operation, 'peer');
+          peer = lookupLink(peerSock, peer.index, operation, { field: 'peer' });
         }
         // The echo is the new link as rtnl_configure_link() announced it
         // (its header's ifi_change is ~0: everything is new). Read it again
@@ -128,7 +128,7 @@ export async function createVethPair(opts: CreateVethPairOptions): Promise<{ lin
         // and operational state from linkwatch, asynchronously (the echo of
         // an up link says RUNNING and UNKNOWN for a moment).
         const stale = (echoed !== undefined && opts.master !== undefined) || up === true || peerUp !== undefined;
-        const link = stale ? lookupLink(sock, firstLink.index, operation, 'ifname') : firstLink;
+        const link = stale ? lookupLink(sock, firstLink.index, operation, { field: 'ifname' }) : firstLink;
         return { link, peer };
       });
     } catch (e) {
@@ -154,13 +154,13 @@ function fetchPeer(sock: RtnlSocket, ref: LinkRef, name: string, operation: stri
   if (typeof ref === 'number') {
     let byIndex: Link | undefined;
     try {
-      byIndex = lookupLink(sock, ref, operation, 'peer');
+      byIndex = lookupLink(sock, ref, operation, { field: 'peer' });
     } catch (e) {
       if (!isNetlinkError(e, 'ENODEV')) throw e;
     }
     if (byIndex && byIndex.name === name) return byIndex;
   }
-  return lookupLink(sock, name, operation, 'peer');
+  return lookupLink(sock, name, operation, { field: 'peer' });
 }
 
 /**
@@ -168,7 +168,7 @@ function fetchPeer(sock: RtnlSocket, ref: LinkRef, name: string, operation: stri
  * up and name the one that exists.
  */
 async function explainExists(sock: RtnlSocket, e: NetlinkError, opts: CreateVethPairOptions): Promise<unknown> {
-  const exists = async (s: RtnlSocket, name: string) => fetchLink(s, name, 'createVethPair', 'ifname').then(() => true, () => false);
+  const exists = async (s: RtnlSocket, name: string) => fetchLink(s, name, 'createVethPair', { field: 'ifname' }).then(() => true, () => false);
   if (await exists(sock, opts.name)) return explainError(e, 'ifname', `a link named ${JSON.stringify(opts.name)} already exists`);
   let peerExists = false;
   try {

@@ -13,17 +13,18 @@
  * notifications; with `resync: true` a `resync` snapshot follows, taken from
  * fresh dumps once the kernel has let go of its congestion (see
  * docs/monitor.md for the exact ordering guarantees).
+ *
+ * Why ~440 lines: the Monitor class is one state machine (event queue,
+ * overrun and resync jobs, the two sockets' lifetimes); its events,
+ * options and name cache live beside it.
  */
 import { EventSocket, type OverrunReason } from '../../netlink/event-socket.js';
-import { DumpInterruptedError, ValidationError, isRtnlError, type DecodeError } from '../../netlink/errors.js';
-import type { NetnsRef } from '../../netlink/netns.js';
+import { DumpInterruptedError, isRtnlError, type DecodeError } from '../../netlink/errors.js';
 import { RtnlSocket, type Message } from '../../netlink/socket.js';
-import type { Shim } from '../../shim/types.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
-import { linkMessage } from '../../rtnetlink/link/index.js';
+import { RTEXT_FILTER, linkMessage } from '../../rtnetlink/link/index.js';
 import {
   KINDS,
-  KIND_ALIASES,
   linkNameOf,
   rowForType,
   type DecodeContext,
@@ -40,91 +41,10 @@ import {
 export type { MonitorAddress, MonitorFamily, MonitorLink, MonitorNeighbour, MonitorNsid, MonitorObject, MonitorRoute };
 export type { OverrunReason };
 export { formatEvent, type FormatOptions } from './format.js';
-
-/** Who caused a change: the netlink header of the notification. */
-export interface EventOrigin {
-  /**
-   * Port id (nl_pid) of the socket whose request caused the change, so a
-   * program can recognise its own changes (compare with `RtnlSocket.portId`);
-   * 0 when the kernel changed something on its own.
-   */
-  portId: number;
-  /** Sequence number of that request (0 for the kernel's own changes). */
-  seq: number;
-}
-
-export type LinkEvent = EventOrigin & { type: 'newlink' | 'dellink'; link: MonitorLink };
-export type AddressEvent = EventOrigin & { type: 'newaddr' | 'deladdr'; address: MonitorAddress };
-export type RouteEvent = EventOrigin & { type: 'newroute' | 'delroute'; route: MonitorRoute };
-export type NeighbourEvent = EventOrigin & { type: 'newneigh' | 'delneigh'; neighbour: MonitorNeighbour };
-export type NsidEvent = EventOrigin & { type: 'newnsid' | 'delnsid'; nsid: MonitorNsid };
-
-/** The kernel dropped notifications: whatever the consumer knows may be stale. */
-export interface OverrunEvent {
-  type: 'overrun';
-  /** `enobufs`: the socket's receive queue was full; `truncated`: a datagram did not fit the buffer. */
-  reason: OverrunReason;
-}
-
-/**
- * A complete listing of every watched kind: replace what you know with it.
- * Arrays are present exactly for the watched kinds.
- */
-export interface ResyncEvent {
-  type: 'resync';
-  /** `initial`: asked for with `listExisting`; `overrun`: after an overrun, with `resync`. */
-  reason: 'initial' | 'overrun';
-  /**
-   * False when a dump kept being interrupted by changes (NLM_F_DUMP_INTR)
-   * after every retry: the listing may miss or repeat objects that changed
-   * meanwhile (their events follow the snapshot).
-   */
-  consistent: boolean;
-  links?: MonitorLink[];
-  addresses?: MonitorAddress[];
-  routes?: MonitorRoute[];
-  neighbours?: MonitorNeighbour[];
-  nsids?: MonitorNsid[];
-}
-
-/** A notification that our tables could not decode; the monitor keeps running. */
-export interface UndecodableEvent {
-  type: 'undecodable';
-  error: DecodeError;
-  message: Message;
-}
-
-export type ObjectEvent = LinkEvent | AddressEvent | RouteEvent | NeighbourEvent | NsidEvent;
-export type MonitorEvent = ObjectEvent | OverrunEvent | ResyncEvent | UndecodableEvent;
-
-export interface MonitorOptions {
-  /** The network namespace to watch: a name under /run/netns, a path, an open fd, or `{ pid }`. */
-  netns?: NetnsRef;
-  /** Ends the iteration (it finishes normally, without an error) and closes the sockets. */
-  signal?: AbortSignal;
-  /** Only IPv4 (`inet`) or only IPv6 (`inet6`) addresses, routes and neighbours. Default: both. */
-  family?: MonitorFamily;
-  /** First yield a `resync` event (reason `initial`) listing every watched object, then the changes. */
-  listExisting?: boolean;
-  /** After an overrun, yield a `resync` event (reason `overrun`) from fresh dumps. */
-  resync?: boolean;
-  /**
-   * The event socket's kernel receive buffer, in bytes (SO_RCVBUFFORCE).
-   * Larger survives bigger bursts without an overrun. Default: the system's
-   * net.core.rmem_default.
-   */
-  receiveBufferSize?: number;
-  /**
-   * How many undelivered notifications may wait in memory before reading
-   * pauses and the kernel's own buffer takes over (and eventually
-   * overruns). Default 10 000.
-   */
-  highWaterMark?: number;
-  /** Reply timeout in ms of the request socket used for snapshot dumps. */
-  timeout?: number;
-  /** The shim to use instead of the process's backend. */
-  shim?: Shim;
-}
+export type * from './events.js';
+import type { MonitorEvent, MonitorOptions, ObjectEvent, ResyncEvent } from './events.js';
+import { LinkNames } from './link-names.js';
+import { normaliseObjects, validateOptions } from './options.js';
 
 /** How many times a dump interrupted by changes (NLM_F_DUMP_INTR) is retried. */
 const DUMP_ATTEMPTS = 5;
@@ -141,35 +61,6 @@ interface SnapshotJob {
   done: boolean;
   event: ResyncEvent | undefined;
   error: Error | undefined;
-}
-
-/** RTEXT_FILTER_SKIP_STATS (<linux/rtnetlink.h>): a name lookup needs no counters. */
-const SKIP_STATS = 1 << 3;
-
-/**
- * ifindex → name, kept from link events and snapshots in stream order; an
- * index never seen is looked up once with RTM_GETLINK (ifindexes are not
- * reused within a namespace, so a cached name only goes stale on a rename,
- * which link events report).
- */
-class LinkNames extends Map<number, string> {
-  private readonly missing = new Set<number>();
-  constructor(private readonly lookup: (index: number) => string | undefined) {
-    super();
-  }
-  override get(index: number): string | undefined {
-    const known = super.get(index);
-    if (known !== undefined || index <= 0 || this.missing.has(index)) return known;
-    const name = this.lookup(index);
-    if (name === undefined) this.missing.add(index);
-    else super.set(index, name);
-    return name;
-  }
-  learn(index: number, name: string | undefined): void {
-    if (name === undefined || index <= 0) return;
-    this.missing.delete(index);
-    super.set(index, name);
-  }
 }
 
 type Item =
@@ -543,7 +434,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
       const [reply] = socket.requestSync(
         RTM.GETLINK,
         0,
-        (w) => linkMessage.encode(w, { header: { family: AF.UNSPEC, type: 0, index, flags: 0, change: 0 }, attrs: { extMask: SKIP_STATS } }),
+        (w) => linkMessage.encode(w, { header: { family: AF.UNSPEC, type: 0, index, flags: 0, change: 0 }, attrs: { extMask: RTEXT_FILTER.SKIP_STATS } }),
         { operation: 'monitor: link name' },
       );
       return reply ? linkMessage.decode(reply.bytes).attrs.ifname : undefined;
@@ -551,44 +442,4 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
       return undefined; // gone already (ENODEV): the object keeps its index only
     }
   }
-}
-
-function normaliseObjects(objects: readonly string[] | undefined): MonitorObject[] {
-  if (objects === undefined) return Object.keys(KINDS) as MonitorObject[];
-  if (!Array.isArray(objects) || objects.length === 0) {
-    throw new ValidationError('objects', `expected a non-empty array of ${Object.keys(KIND_ALIASES).join(', ')}`);
-  }
-  const out = new Set<MonitorObject>();
-  for (const o of objects) {
-    const k = typeof o === 'string' ? KIND_ALIASES[o] : undefined;
-    if (!k) throw new ValidationError('objects', `unknown object ${JSON.stringify(o)}: use ${Object.keys(KIND_ALIASES).join(', ')}`);
-    out.add(k);
-  }
-  // Table order, links first: a snapshot lists links before the objects
-  // that name them, so their names are known when those are decoded.
-  return (Object.keys(KINDS) as MonitorObject[]).filter((k) => out.has(k));
-}
-
-function validateOptions(o: MonitorOptions): MonitorOptions {
-  if (o === null || typeof o !== 'object') throw new ValidationError('options', 'expected an object');
-  if (o.family !== undefined && o.family !== 'inet' && o.family !== 'inet6') {
-    throw new ValidationError('family', `expected "inet" or "inet6", got ${JSON.stringify(o.family)}`);
-  }
-  if (o.highWaterMark !== undefined && (!Number.isInteger(o.highWaterMark) || o.highWaterMark < 1)) {
-    throw new ValidationError('highWaterMark', `expected a positive integer, got ${String(o.highWaterMark)}`);
-  }
-  if (o.receiveBufferSize !== undefined && (!Number.isInteger(o.receiveBufferSize) || o.receiveBufferSize < 1 || o.receiveBufferSize > 0x3fffffff)) {
-    throw new ValidationError('receiveBufferSize', `expected a positive integer number of bytes, got ${String(o.receiveBufferSize)}`);
-  }
-  if (o.timeout !== undefined && (typeof o.timeout !== 'number' || !(o.timeout > 0))) {
-    throw new ValidationError('timeout', `expected a positive number of milliseconds, got ${String(o.timeout)}`);
-  }
-  if (o.signal !== undefined && (typeof o.signal !== 'object' || o.signal === null || typeof o.signal.addEventListener !== 'function')) {
-    throw new ValidationError('signal', 'expected an AbortSignal');
-  }
-  for (const k of ['listExisting', 'resync'] as const) {
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ValidationError(k, `expected a boolean, got ${typeof o[k]}`);
-  }
-  if ('socket' in o) throw new ValidationError('socket', 'monitor opens its own sockets (an event socket cannot be shared): pass `netns` instead');
-  return o;
 }

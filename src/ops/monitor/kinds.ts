@@ -7,7 +7,7 @@
  */
 import type { Message, BodyWriter } from '../../netlink/socket.js';
 import { AF, RTM, RTNLGRP } from '../../rtnetlink/constants.js';
-import { linkMessage, toLink, type Link } from '../../rtnetlink/link/index.js';
+import { RTEXT_FILTER, linkMessage, toLink, type Link } from '../../rtnetlink/link/index.js';
 import { addrMessage, toAddress, type Address } from '../../rtnetlink/addr/index.js';
 import { routeMessage, toRoute, type Route } from '../../rtnetlink/route/index.js';
 import { neighMessage, toNeighbour, type Neighbour } from '../../rtnetlink/neigh/index.js';
@@ -64,8 +64,6 @@ function familiesOf(family: MonitorFamily | undefined): number[] {
   return family === undefined ? [AF.INET, AF.INET6] : [AF_OF[family]];
 }
 
-/** RTEXT_FILTER_VF (<linux/rtnetlink.h>): the same detail `ip link` asks for. */
-const RTEXT_FILTER_VF = 1;
 
 const link: KindRow<MonitorLink> = {
   field: 'link',
@@ -80,7 +78,7 @@ const link: KindRow<MonitorLink> = {
       type: RTM.GETLINK,
       operation: 'monitor: dump links',
       body: (w) =>
-        linkMessage.encode(w, { header: { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 }, attrs: { extMask: RTEXT_FILTER_VF } }),
+        linkMessage.encode(w, { header: { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 }, attrs: { extMask: RTEXT_FILTER.VF } }), // the same detail `ip link` asks for
     },
   ],
   decode: (m) => toLink(linkMessage.decode(m.bytes)),
