@@ -40,7 +40,8 @@ const lane = join(root, '.cache', 'kernel-lane');
 /**
  * The suites whose outcome depends on the kernel's features: link kinds,
  * bridge VLAN filtering, the differential tests against `ip -j -d` (whose
- * output depends on what the kernel sends), the command against ip. The
+ * output depends on what the kernel sends), the command against ip, Open
+ * vSwitch with the kernel datapath. The
  * rest of the suite (codecs, replay, the shim, the demo) does not change
  * with the kernel and runs ~20× slower under emulation, so it runs on the
  * host only.
@@ -51,6 +52,7 @@ export const LANE_SUITES = [
   'test/ops/links/links.live.test.ts',
   'test/ops/links/veth.live.test.ts',
   'test/cli/compat.live.test.ts',
+  'test/ovs/ovs.live.test.ts',
 ];
 
 const say = (s) => process.stdout.write(`kernel lane: ${s}\n`);
@@ -158,7 +160,7 @@ function initramfs(k) {
     copyFileSync('/bin/busybox', join(w, 'bin', 'busybox'));
     copyFileSync(init, join(w, 'init'));
     const order = [];
-    for (const p of moduleClosure(dir, ['virtio_pci', 'virtio_rng', '9pnet_virtio', '9p'])) {
+    for (const p of moduleClosure(dir, ['virtio_pci', '9pnet_virtio', '9p', 'overlay'])) {
       let f = basename(p);
       copyFileSync(join(dir, p), join(w, 'modules', f));
       if (f.endsWith('.xz')) {

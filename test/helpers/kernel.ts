@@ -178,8 +178,8 @@ const PROBES: Record<KernelFeature, () => string | undefined> = {
 
 const probed = new Map<KernelFeature, string | undefined>();
 
-/** Features this process must find (RTNL_REQUIRE_FEATURES: `all`, or a comma-separated list). */
-function required(f: KernelFeature): boolean {
+/** Whether this process must find feature `f` (RTNL_REQUIRE_FEATURES: `all`, or a comma-separated list), so its absence is an error. */
+export function required(f: KernelFeature | 'openvswitch'): boolean {
   const want = (process.env.RTNL_REQUIRE_FEATURES ?? '').split(',').map((s) => s.trim());
   return want.includes('all') || want.includes(f);
 }
