@@ -51,6 +51,7 @@ export const LANE_SUITES = [
   'test/ops/links/differential.live.test.ts',
   'test/ops/links/links.live.test.ts',
   'test/ops/links/veth.live.test.ts',
+  'test/ops/links/kinds.live.test.ts',
   'test/cli/compat.live.test.ts',
   'test/ovs/ovs.live.test.ts',
 ];

@@ -9,34 +9,48 @@
 import { type AttrSet, type ViewDef, readOne } from '../wire.js';
 import { UsageError } from './errors.js';
 
-/** Option name → the writable view it sets. */
-export function kindOptions(set: AttrSet): Map<string, ViewDef> {
-  const out = new Map<string, ViewDef>();
+/** Option name → the writable view it sets (and, for a flag-set member, which member). */
+export function kindOptions(set: AttrSet): Map<string, { view: ViewDef; member?: string }> {
+  const out = new Map<string, { view: ViewDef; member?: string }>();
   for (const v of set.views) {
     const ip = v.def.ip;
-    if (!v.writable || !ip || ip.option === false) continue;
+    if (!v.writable || !ip) continue;
+    for (const [option, member] of Object.entries(ip.flagOptions ?? {})) if (!out.has(option)) out.set(option, { view: v, member });
+    if (ip.option === false) continue;
     const name = ip.option ?? ip.label;
-    if (!out.has(name)) out.set(name, v);
+    if (!out.has(name)) out.set(name, { view: v });
   }
   return out;
 }
 
+const onOff = (text: string): boolean | undefined => (text === 'on' || text === '1' ? true : text === 'off' || text === '0' ? false : undefined);
+
 const INT = /^(0x[0-9a-f]+|\d+)$/i;
 
-/** One `NAME VALUE` pair → [API field, friendly value]; a UsageError in ip's words when the value is not one. */
-export function parseKindOption(set: AttrSet, name: string, text: string): [string, unknown] {
-  const view = kindOptions(set).get(name);
-  if (!view) throw new UsageError(`Error: ${set.name} option "${name}" is not supported.`);
+/**
+ * One `NAME VALUE` pair → [API field, friendly value]; a UsageError in ip's
+ * words when the value is not one. `into` is the options so far: a
+ * flag-set member is merged into its object there.
+ */
+export function parseKindOption(set: AttrSet, name: string, text: string, into: Record<string, unknown> = {}): [string, unknown] {
+  const found = kindOptions(set).get(name);
+  if (!found) throw new UsageError(`Error: ${set.name} option "${name}" is not supported.`);
   const bad = () => new UsageError(`Error: argument "${text}" is wrong: invalid ${name}`);
+  const { view, member } = found;
+  if (member !== undefined) {
+    const on = onOff(text);
+    if (on === undefined) throw bad();
+    return [view.name, { ...((into[view.name] as object | undefined) ?? {}), [member]: on }];
+  }
   const { conv } = view;
   // Views that take words or addresses (vlan_protocol 802.1ad, group_address MAC) take ip's text as it is.
   if ((typeof conv === 'object' && !Array.isArray(conv) && (conv as { write?: unknown }).write) || (conv === 'same' && !/^[us]\d+$|^be\d+$/.test(view.def.codec.kind))) return [view.name, text];
   if (Array.isArray(conv) && conv.includes(text)) return [view.name, text];
   let wire: number | bigint;
   if (view.def.ip?.shape === 'onoff' || view.def.ip?.shape === 'fast-leave') {
-    if (text === 'on' || text === '1') wire = 1;
-    else if (text === 'off' || text === '0') wire = 0;
-    else throw bad();
+    const on = onOff(text);
+    if (on === undefined) throw bad();
+    wire = on ? 1 : 0;
   } else {
     if (!INT.test(text)) throw bad();
     wire = view.def.codec.kind === 'u64' ? BigInt(text) : Number(text);

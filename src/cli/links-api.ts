@@ -5,7 +5,7 @@
  * bridge times are centiseconds while the API takes seconds, `nomaster`
  * is `master: null`, `link set … netns NS` is `moveToNetns`.
  */
-import { createBridge, createVethPair, deleteLink, deleteLinks, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../index.js';
+import { type CreateLinkCommon, createBridge, createLink, createVethPair, deleteLink, deleteLinks, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../index.js';
 import type { NetnsRef } from '../wire.js';
 import { type Context, ops } from './context.js';
 import { UsageError } from './errors.js';
@@ -99,6 +99,25 @@ export async function addBridge(ctx: Context, i: BridgeIntent): Promise<void> {
   if (i.txqlen !== undefined) o['txQueueLen'] = i.txqlen;
   if (i.up !== undefined) o['up'] = i.up;
   await createBridge(i.name, o as CreateBridgeOptions);
+}
+
+/**
+ * `ip link add [link PARENT] NAME [netns NS] type KIND OPT VAL …` for the
+ * kinds without a dedicated verb: the lower device is looked up where the
+ * command acts, and `netns` (after the name) is where the new device is
+ * born, as for veth.
+ */
+export async function addKindLink(ctx: Context, kind: string, i: LinkCommon & { name: string; master?: string; up?: boolean; parent?: string }, options: Record<string, unknown>): Promise<void> {
+  const o: CreateLinkCommon & Record<string, unknown> = { ...options, name: i.name };
+  if (ctx.netns !== undefined) o.netns = ctx.netns;
+  if (i.netns !== undefined) o.targetNetns = i.netns;
+  if (i.parent !== undefined) o.link = i.parent;
+  if (i.mtu !== undefined) o.mtu = i.mtu;
+  if (i.address !== undefined) o.address = i.address;
+  if (i.txqlen !== undefined) o.txQueueLen = i.txqlen;
+  if (i.master !== undefined) o.master = i.master;
+  if (i.up !== undefined) o.up = i.up;
+  await createLink(kind, o);
 }
 
 export async function setLinkByName(ctx: Context, i: SetIntent): Promise<void> {

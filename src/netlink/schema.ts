@@ -109,6 +109,11 @@ export interface IpSpelling {
   readonly names?: readonly string[];
   /** The value ip's text form leaves out (shape `toggle`: `nolearning` only when learning is off). */
   readonly default?: unknown;
+  /**
+   * For a view that is an object of booleans (a flag set): ip's option per
+   * member, each taking on/off (`reorder_hdr on` → `{ reorderHdr: true }`).
+   */
+  readonly flagOptions?: Readonly<Record<string, string>>;
   readonly option?: string | false;
 }
 

@@ -11,8 +11,8 @@ import { attr, attrSet, decodeAttrs, decodeCtx, encodeAttrs, type Decoded, type 
 import { u32 } from '../../src/netlink/codecs.js';
 import { readView, writeView } from '../../src/netlink/fields.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
-import { bridgeAttrs } from '../../src/rtnetlink/link/index.js';
-import { BRIDGE_ORDER, printKind } from '../../src/cli/format/kinds.js';
+import { BRIDGE_IP_ORDER, bridgeAttrs } from '../../src/rtnetlink/link/index.js';
+import { printKind } from '../../src/cli/format/kinds.js';
 import { parseKindOption } from '../../src/cli/kind-options.js';
 import { Out } from '../../src/cli/out.js';
 
@@ -47,7 +47,7 @@ describe('one descriptor row drives every layer above the wire', () => {
 
   it('ip -j -d output prints it, JSON and text, after the fields ip orders', () => {
     const o = new Out();
-    printKind(o, extended, { forwardDelay: 400, probeTime: 250 }, BRIDGE_ORDER, context);
+    printKind(o, extended, { forwardDelay: 400, probeTime: 250 }, BRIDGE_IP_ORDER, context);
     expect(o.obj).toEqual({ forward_delay: 400, probe_time: 250 });
     expect(o.text).toBe('forward_delay 400 probe_time 250 ');
   });

@@ -9,9 +9,9 @@
 import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
 import { type Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { bridgeAttrs, bridgePortAttrs } from '../../wire.js';
+import { KIND_DEFS, bridgeAttrs, bridgePortAttrs } from '../../wire.js';
 import { parseKindOption } from '../kind-options.js';
-import { type BridgeIntent, type LinkCommon, type SetIntent, type VethIntent, addBridge, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
+import { type BridgeIntent, type LinkCommon, type SetIntent, type VethIntent, addBridge, addKindLink, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
 import { linkShow } from './link-show.js';
 
 export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] [ mtu MTU ] [ master BR ] [ up ]
@@ -24,7 +24,7 @@ export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] 
                      [ type bridge_slave [ cost N ] [ priority N ] [ hairpin on|off ] … ]
        rtnl link show [ [dev] DEVICE ] [ type KIND ] [ master BR ] [ up ] [ group GROUP ]
 
-TYPE := { veth | bridge }
+TYPE := { veth | bridge | dummy | vlan | … }  (every kind this package models)
 veth ARGS   := peer [ name ] PEER [ address LLADDR ] [ mtu MTU ] [ netns NETNSNAME ]
                (the peer is created directly inside NETNSNAME)
 bridge ARGS := [ forward_delay CS ] [ hello_time CS ] [ max_age CS ] [ ageing_time CS ]
@@ -74,12 +74,13 @@ function common(a: string, args: Args, into: LinkCommon): boolean {
 async function add(ctx: Context, args: Args): Promise<number> {
   let name: string | undefined;
   let type: string | undefined;
-  const link: LinkCommon & { master?: string; up?: boolean } = {};
+  const link: LinkCommon & { master?: string; up?: boolean; parent?: string } = {};
   while (!args.done && type === undefined) {
     const a = args.next() as string;
     if (a === 'type') type = args.value('type');
     else if (a === 'name' || a === 'dev') name = args.value(a);
     else if (a === 'master') link.master = args.value('master');
+    else if (a === 'link') link.parent = args.value('link');
     else if (a === 'up') link.up = true;
     else if (common(a, args, link)) continue;
     else if (name === undefined) name = a;
@@ -107,13 +108,24 @@ async function add(ctx: Context, args: Args): Promise<number> {
     const intent: BridgeIntent = { ...link, name, options: {} };
     while (!args.done) {
       const a = args.next() as string;
-      const [field, value] = parseKindOption(bridgeAttrs, a, args.value(a));
+      const [field, value] = parseKindOption(bridgeAttrs, a, args.value(a), intent.options);
       intent.options[field] = value;
     }
     await addBridge(ctx, intent);
     return 0;
   }
-  throw new UsageError(`Error: link type "${type}" is not supported here (veth and bridge are; TAP devices: rtnl tuntap add).`);
+  const def = KIND_DEFS[type];
+  if (def && Object.hasOwn(KIND_DEFS, type)) {
+    const options: Record<string, unknown> = {};
+    while (!args.done) {
+      const a = args.next() as string;
+      const [field, value] = parseKindOption(def.data, a, args.value(a), options);
+      options[field] = value;
+    }
+    await addKindLink(ctx, type, { ...link, name }, options);
+    return 0;
+  }
+  throw new UsageError(`Error: link type "${type}" is not supported here (${['veth', 'bridge', ...Object.keys(KIND_DEFS).filter((k) => !['veth', 'bridge', 'tun'].includes(k))].join(', ')} are; TAP devices: rtnl tuntap add).`);
 }
 
 
@@ -143,7 +155,7 @@ function parseSet(args: Args): SetIntent {
       s.bridgePort = {};
       while (!args.done) {
         const o = args.next() as string;
-        const [field, value] = parseKindOption(bridgePortAttrs, o, args.value(o));
+        const [field, value] = parseKindOption(bridgePortAttrs, o, args.value(o), s.bridgePort);
         s.bridgePort[field] = value;
       }
     } else if (a === 'dev') dev = args.value('dev');

@@ -5,14 +5,14 @@
  *
  * Nothing about an attribute is spelled here: the JSON key, the text label
  * and the value's shape are columns of the kind's own table row
- * (`.spelled(…)` in rtnetlink/link/kinds/), and the values are the decoded
- * ones. What this file holds is iproute2's *order* of fields per kind
- * (ip/iplink_bridge.c, iplink_bridge_slave.c, iptuntap.c, iplink_vxlan.c)
- * and how each shape prints. A spelled row missing from an order list is
- * printed after the listed ones, so a new row shows without touching this
- * file.
+ * (`.spelled(…)` in rtnetlink/link/kinds/), iproute2's order of a kind's
+ * fields is the kind's `ipOrder` in the kind registry, and the values are
+ * the decoded ones. What this file holds is how each shape prints. A
+ * spelled row missing from an order list is printed after the listed ones,
+ * so a new row shows without touching this file; a new kind prints as soon
+ * as it is registered.
  */
-import { type AttrSet, type IpSpelling, bridgeAttrs, bridgePortAttrs, tunAttrs, vxlanAttrs } from '../../wire.js';
+import { type AttrSet, type IpSpelling, KIND_DEFS, SLAVE_KIND_DEFS, tunAttrs } from '../../wire.js';
 import { JsonRaw } from '../json.js';
 import type { Out } from '../out.js';
 import { bridgeIdText, centiseconds, hex0x } from './fields.js';
@@ -108,6 +108,27 @@ const SHAPES: Record<string, ShapePrinter> = {
     for (let i = 0; i < 16; i++) if (num(v) & (1 << i)) parts.push(names[i] ?? `0x${(1 << i).toString(16)}`);
     const s = parts.length ? parts.join(',') : '0x0';
     o.field(`${ip.key}_str`, s, `${ip.label}_str ${s} `);
+  },
+  // ------------------------------------------------------------ vlan
+  /** struct ifla_vlan_flags: the set bits by name, JSON array `flags`, text `<A,B> `. */
+  'vlan-flags': (o, ip, v) => {
+    let bits = (v as { flags: number }).flags;
+    const names: string[] = [];
+    (ip.names ?? []).forEach((name, bit) => {
+      if (bits & (1 << bit)) {
+        names.push(name);
+        bits &= ~(1 << bit);
+      }
+    });
+    if (bits) names.push(bits.toString(16));
+    o.array(ip.key, names);
+    o.put(`<${names.join(',')}> `);
+  },
+  /** A QoS map: JSON `[{ from, to }]`, text on its own line `ingress-qos-map { 1:2 } `. */
+  'qos-map': (o, ip, v) => {
+    const m = ((v as { mapping?: { from: number; to: number }[] }).mapping ?? []).map(({ from, to }) => ({ from, to }));
+    o.array(ip.key, m);
+    o.put(`\n      ${ip.label} { ${m.map((e) => `${e.from}:${e.to} `).join('')}} `);
   },
   // ------------------------------------------------------------ tun
   'tun-type': (o, ip, v) => {
@@ -211,47 +232,19 @@ export function printKind(o: Out, set: AttrSet, data: Data, order: readonly stri
   for (const key of Object.keys(set.byKey)) if (!done.has(key)) one(key);
 }
 
-type KeyOf<A> = A extends AttrSet<infer S> ? keyof S & string : never;
+/** Whether ip has a printer for a kind: it opens `info_data` only for those (veth, ifb, dummy have none). */
+const printable = (set: AttrSet) => Object.values(set.byKey).some((d) => d.ip);
 
-/** ip's order (iplink_bridge.c bridge_print_opt). */
-export const BRIDGE_ORDER: readonly KeyOf<typeof bridgeAttrs>[] = [
-  'forwardDelay', 'helloTime', 'maxAge', 'ageingTime', 'stpState', 'stpMode', 'priority', 'vlanFiltering', 'vlanProtocol',
-  'bridgeId', 'rootId', 'rootPort', 'rootPathCost', 'topologyChange', 'topologyChangeDetected',
-  'helloTimer', 'tcnTimer', 'topologyChangeTimer', 'gcTimer', 'fdbNLearned', 'fdbMaxLearned',
-  'vlanDefaultPvid', 'vlanStatsEnabled', 'vlanStatsPerPort', 'groupFwdMask', 'groupAddr', 'mcastSnooping', 'multiBoolopt',
-  'mcastRouter', 'mcastQueryUseIfaddr', 'mcastQuerier', 'mcastHashElasticity', 'mcastHashMax', 'mcastLastMemberCnt',
-  'mcastStartupQueryCnt', 'mcastLastMemberIntvl', 'mcastMembershipIntvl', 'mcastQuerierIntvl', 'mcastQueryIntvl',
-  'mcastQueryResponseIntvl', 'mcastStartupQueryIntvl', 'mcastStatsEnabled', 'mcastIgmpVersion', 'mcastMldVersion',
-  'nfCallIptables', 'nfCallIp6tables', 'nfCallArptables',
-];
-
-/** ip's order (iplink_bridge_slave.c bridge_slave_print_opt). */
-const BRIDGE_PORT_ORDER: readonly KeyOf<typeof bridgePortAttrs>[] = [
-  'state', 'priority', 'cost', 'mode', 'guard', 'protect', 'fastLeave', 'learning', 'unicastFlood', 'id', 'no',
-  'designatedPort', 'designatedCost', 'bridgeId', 'rootId', 'holdTimer', 'messageAgeTimer', 'forwardDelayTimer',
-  'topologyChangeAck', 'configPending', 'proxyarp', 'proxyarpWifi', 'multicastRouter', 'mcastFlood', 'bcastFlood',
-  'mcastToUcast', 'neighSuppress', 'neighVlanSuppress', 'neighForwardGrat', 'groupFwdMask', 'vlanTunnel', 'isolated',
-  'locked', 'mab', 'backupPort', 'backupNhid',
-];
-
-/** ip's order (iptuntap.c tun_print_opt). */
-const TUN_ORDER: readonly KeyOf<typeof tunAttrs>[] = ['type', 'pi', 'vnetHdr', 'multiQueue', 'numQueues', 'numDisabledQueues', 'persist', 'owner', 'group'];
-
-/** ip's order (iplink_vxlan.c vxlan_print_opt). */
-const VXLAN_ORDER: readonly KeyOf<typeof vxlanAttrs>[] = [
-  'id', 'group', 'group6', 'local', 'local6', 'link', 'portRange', 'port', 'tos', 'ttl', 'ttlInherit', 'df', 'label',
-  'ageing', 'limit', 'reservedBits', 'gbp', 'gpe', 'collectMetadata', 'vnifilter', 'learning', 'proxy', 'rsc', 'l2miss',
-  'l3miss', 'udpCsum', 'udpZeroCsum6Tx', 'udpZeroCsum6Rx', 'remcsumTx', 'remcsumRx', 'localbypass', 'mcRoute',
-];
-
-/** IFLA_INFO_DATA printers by kind: the kinds ip opens `info_data` for (veth has none). */
-export const KIND_PRINTERS: Record<string, (o: Out, data: Data, k: KindContext) => void> = {
-  bridge: (o, d, k) => printKind(o, bridgeAttrs, d, BRIDGE_ORDER, k),
-  tun: (o, d, k) => printKind(o, tunAttrs, d, TUN_ORDER, k),
-  vxlan: (o, d, k) => printKind(o, vxlanAttrs, d, VXLAN_ORDER, k),
-};
+/** IFLA_INFO_DATA printers by kind, from the kind registry. */
+export const KIND_PRINTERS: Record<string, (o: Out, data: Data, k: KindContext) => void> = Object.fromEntries(
+  Object.entries(KIND_DEFS)
+    .filter(([, def]) => printable(def.data))
+    .map(([name, def]) => [name, (o: Out, d: Data, k: KindContext) => printKind(o, def.data, d, def.ipOrder ?? [], k)]),
+);
 
 /** IFLA_INFO_SLAVE_DATA printers by the master's kind. */
-export const SLAVE_KIND_PRINTERS: Record<string, (o: Out, data: Data, k: KindContext) => void> = {
-  bridge: (o, d, k) => printKind(o, bridgePortAttrs, d, BRIDGE_PORT_ORDER, k),
-};
+export const SLAVE_KIND_PRINTERS: Record<string, (o: Out, data: Data, k: KindContext) => void> = Object.fromEntries(
+  Object.entries(SLAVE_KIND_DEFS)
+    .filter(([, def]) => printable(def.data))
+    .map(([name, def]) => [name, (o: Out, d: Data, k: KindContext) => printKind(o, def.data, d, def.ipOrder ?? [], k)]),
+);

@@ -16,6 +16,10 @@ export type {
   TunInfo,
   VxlanInfo,
   VethInfo,
+  VlanInfo,
+  VlanOptions,
+  VlanQosMap,
+  DummyInfo,
   IfbInfo,
   OperState,
   LinkMode,
@@ -29,3 +33,4 @@ export { createVethPair, type CreateVethPairOptions, type VethPeerOptions } from
 export { createBridge, type CreateBridgeOptions } from './bridge.js';
 export { setLink, type SetLinkOptions } from './set.js';
 export { deleteLink, deleteLinks } from './delete.js';
+export { createLink, createDummy, createVlan, type CreateLinkCommon, type CreatedLink, type CreateVlanOptions } from './kinds.js';

@@ -18,7 +18,7 @@ import { type AfSpec, type Inet6AfAttrs, afSpecAttrs, inet6AfAttrs } from './af-
 import { orRaw } from './codecs.js';
 import { linkInfoCodec } from './linkinfo.js';
 import { type BridgePortAttrs, bridgePortAttrs } from './kinds/bridge-port.js';
-import { type LinkInfo, linkKinds } from './kinds/index.js';
+import { type LinkInfo, type LinkKindDef, type SlaveKindDef, linkKinds } from './kinds/index.js';
 import { rtnlLinkIfmap, rtnlLinkStats, rtnlLinkStats64 } from './stats.js';
 
 /**
@@ -73,6 +73,9 @@ const raw = orRaw(bytes);
 /** The link kinds (kinds/index.ts), around this link table. */
 export const LINK_KINDS = linkKinds(() => linkAttrs);
 const linkInfo = linkInfoCodec(LINK_KINDS) as Codec<LinkInfo>;
+/** The registry's kinds and master kinds, by name, for code that walks them all (the command's printers). */
+export const KIND_DEFS = LINK_KINDS.kinds as unknown as Readonly<Record<string, LinkKindDef>>;
+export const SLAVE_KIND_DEFS = LINK_KINDS.slaveKinds as unknown as Readonly<Record<string, SlaveKindDef>>;
 
 function linkSpecs(protinfo: Codec<ProtInfo>, afSpec: Codec<AfSpecValue>) {
   return {

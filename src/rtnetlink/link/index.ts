@@ -22,3 +22,6 @@ export * from './kinds/ifb.js';
 export * from './flags-text.js';
 export * from './kinds/tun-device.js';
 export * from './kinds/index.js';
+export * from './kinds/vlan.js';
+export * from './kinds/convs.js';
+export * from './kinds/dummy.js';

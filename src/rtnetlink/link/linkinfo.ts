@@ -30,7 +30,7 @@ export interface LinkInfoOf<D, S> {
 /** Which attribute set lays out IFLA_INFO_DATA per kind, and IFLA_INFO_SLAVE_DATA per master kind. */
 export interface LinkKindRegistry {
   readonly kinds: Readonly<Record<string, { readonly data: AttrSet }>>;
-  readonly slaveKinds: Readonly<Record<string, AttrSet>>;
+  readonly slaveKinds: Readonly<Record<string, { readonly data: AttrSet }>>;
 }
 
 /** Reads the string payload of the first attribute of `type` in `[off, end)`, without failing. */
@@ -53,7 +53,7 @@ export function linkInfoCodec(registry: LinkKindRegistry): Codec<LinkInfoOf<unkn
   const tables = new Map<AttrSet | undefined, Map<AttrSet | undefined, AttrSet>>();
   const tableFor = (kind: string | undefined, slaveKind: string | undefined): AttrSet => {
     const dataSet = kind === undefined || !Object.hasOwn(registry.kinds, kind) ? undefined : registry.kinds[kind]?.data;
-    const slaveSet = slaveKind === undefined || !Object.hasOwn(registry.slaveKinds, slaveKind) ? undefined : registry.slaveKinds[slaveKind];
+    const slaveSet = slaveKind === undefined || !Object.hasOwn(registry.slaveKinds, slaveKind) ? undefined : registry.slaveKinds[slaveKind]?.data;
     let inner = tables.get(dataSet);
     if (!inner) tables.set(dataSet, (inner = new Map()));
     let table = inner.get(slaveSet);

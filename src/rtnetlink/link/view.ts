@@ -4,7 +4,7 @@
  * (unknown ones included, so nothing the kernel said is lost).
  */
 import { AF } from '../constants.js';
-import { LINK_KINDS, type LinkAttrs } from './attrs.js';
+import { KIND_DEFS, type LinkAttrs } from './attrs.js';
 import { ARPHRD_NAMES, type IfInfoMsg, IFF, LINK_MODES, type LinkMode, OPER_STATES, type OperState, flagNames } from './header.js';
 import type { LinkStats64 } from './stats.js';
 import { type BridgePortAttrs, type BridgePortInfo, bridgePortInfo } from './kinds/bridge-port.js';
@@ -65,8 +65,7 @@ export interface Link {
 
 /** The registry's definition of `kind`, if it models it. */
 export function kindDef(kind: string | undefined): LinkKindDef | undefined {
-  const kinds: Record<string, LinkKindDef> = LINK_KINDS.kinds as never;
-  return kind !== undefined && Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+  return kind !== undefined && Object.hasOwn(KIND_DEFS, kind) ? KIND_DEFS[kind] : undefined;
 }
 
 /** `Link.info` from a link's decoded attributes (exported for the lazy view in read.ts). */

@@ -90,3 +90,12 @@ export type BridgePortOptions = OptionsOf<typeof bridgePortAttrs>;
 export function bridgePortInfo(data: BridgePortAttrs): BridgePortInfo {
   return readView(bridgePortAttrs, data) as BridgePortInfo;
 }
+
+/** The order `ip -d link show` prints these rows in (iproute2's iplink_bridge_slave.c bridge_slave_print_opt). */
+export const BRIDGE_PORT_IP_ORDER: readonly (keyof typeof bridgePortAttrs.specs)[] = [
+  'state', 'priority', 'cost', 'mode', 'guard', 'protect', 'fastLeave', 'learning', 'unicastFlood', 'id', 'no',
+  'designatedPort', 'designatedCost', 'bridgeId', 'rootId', 'holdTimer', 'messageAgeTimer', 'forwardDelayTimer',
+  'topologyChangeAck', 'configPending', 'proxyarp', 'proxyarpWifi', 'multicastRouter', 'mcastFlood', 'bcastFlood',
+  'mcastToUcast', 'neighSuppress', 'neighVlanSuppress', 'neighForwardGrat', 'groupFwdMask', 'vlanTunnel', 'isolated',
+  'locked', 'mab', 'backupPort', 'backupNhid',
+];

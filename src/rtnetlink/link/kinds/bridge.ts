@@ -11,10 +11,9 @@
  */
 import { attr, attrSet, nest, type Decoded, type OptionsOf, type ViewOf } from '../../../netlink/schema.js';
 import { be16, bytes, hwaddr, ipaddr, struct, u16, u32, u64, u8 } from '../../../netlink/codecs.js';
-import { ValidationError } from '../../../netlink/errors.js';
 import { readView } from '../../../netlink/fields.js';
-import { formatValue } from '../../../netlink/format-value.js';
 import { bridgeId } from '../codecs.js';
+import { vlanProtocol } from './convs.js';
 
 /** Nested in IFLA_BR_MCAST_QUERIER_STATE (BRIDGE_QUERIER_* in <linux/if_bridge.h>). */
 export const bridgeQuerierAttrs = attrSet('bridge-querier', {
@@ -39,17 +38,6 @@ const BOOLOPT_WORDS = ['no_linklocal_learn', 'mcast_vlan_snooping', 'mst_enabled
 const boolopt = (bit: number) => ({
   read: (b: { optval: number; optmask: number }) => (((b.optmask >>> bit) & 1) === 1 ? ((b.optval >>> bit) & 1) === 1 : undefined),
 });
-
-/** Ethertypes of IFLA_BR_VLAN_PROTOCOL, named as `ip -d` prints them. */
-const VLAN_PROTOCOLS: Record<number, string> = { 0x8100: '802.1Q', 0x88a8: '802.1ad' };
-const vlanProtocol = {
-  read: (v: number): string => VLAN_PROTOCOLS[v] ?? `0x${v.toString(16).padStart(4, '0')}`,
-  write(v: unknown, field: string): number {
-    const n = Object.entries(VLAN_PROTOCOLS).find(([, name]) => name === v)?.[0];
-    if (n === undefined) throw new ValidationError(field, `expected "802.1Q" or "802.1ad", got ${formatValue(v)}`);
-    return Number(n);
-  },
-};
 
 /** enum br_stp_mode (IFLA_BR_STP_MODE, net-next), as the spec and ip name the values. */
 const STP_MODES = ['auto', 'user', 'kernel'] as const;
@@ -142,3 +130,15 @@ export type BridgeOptions = OptionsOf<typeof bridgeAttrs>;
 export function bridgeInfo(data: BridgeAttrs): BridgeInfo {
   return { kind: 'bridge', ...readView(bridgeAttrs, data) } as BridgeInfo;
 }
+
+/** The order `ip -d link show` prints these rows in (iproute2's iplink_bridge.c bridge_print_opt). */
+export const BRIDGE_IP_ORDER: readonly (keyof typeof bridgeAttrs.specs)[] = [
+  'forwardDelay', 'helloTime', 'maxAge', 'ageingTime', 'stpState', 'stpMode', 'priority', 'vlanFiltering', 'vlanProtocol',
+  'bridgeId', 'rootId', 'rootPort', 'rootPathCost', 'topologyChange', 'topologyChangeDetected',
+  'helloTimer', 'tcnTimer', 'topologyChangeTimer', 'gcTimer', 'fdbNLearned', 'fdbMaxLearned',
+  'vlanDefaultPvid', 'vlanStatsEnabled', 'vlanStatsPerPort', 'groupFwdMask', 'groupAddr', 'mcastSnooping', 'multiBoolopt',
+  'mcastRouter', 'mcastQueryUseIfaddr', 'mcastQuerier', 'mcastHashElasticity', 'mcastHashMax', 'mcastLastMemberCnt',
+  'mcastStartupQueryCnt', 'mcastLastMemberIntvl', 'mcastMembershipIntvl', 'mcastQuerierIntvl', 'mcastQueryIntvl',
+  'mcastQueryResponseIntvl', 'mcastStartupQueryIntvl', 'mcastStatsEnabled', 'mcastIgmpVersion', 'mcastMldVersion',
+  'nfCallIptables', 'nfCallIp6tables', 'nfCallArptables',
+];

@@ -8,12 +8,14 @@
  */
 import type { AttrSet, Decoded } from '../../../netlink/schema.js';
 import type { LinkInfoOf } from '../linkinfo.js';
-import { bridgeAttrs, bridgeInfo } from './bridge.js';
-import { bridgePortAttrs } from './bridge-port.js';
+import { BRIDGE_IP_ORDER, bridgeAttrs, bridgeInfo } from './bridge.js';
+import { BRIDGE_PORT_IP_ORDER, bridgePortAttrs } from './bridge-port.js';
+import { dummyAttrs } from './dummy.js';
 import { ifbAttrs } from './ifb.js';
-import { tunAttrs, tunInfo } from './tun.js';
+import { TUN_IP_ORDER, tunAttrs, tunInfo } from './tun.js';
 import { makeVethAttrs, vethInfo } from './veth.js';
-import { vxlanAttrs, vxlanInfo } from './vxlan.js';
+import { VLAN_IP_ORDER, vlanAttrs, vlanInfo } from './vlan.js';
+import { VXLAN_IP_ORDER, vxlanAttrs, vxlanInfo } from './vxlan.js';
 
 /** What a kind's view may read besides its data: the link's own IFLA_LINK and IFLA_LINK_NETNSID (a veth's peer). */
 export interface KindLinkFacts {
@@ -25,6 +27,13 @@ export interface KindLinkFacts {
 export interface LinkKindDef<A extends AttrSet = AttrSet, I = unknown> {
   /** The IFLA_INFO_DATA table. */
   readonly data: A;
+  /**
+   * The order in which iproute2 prints the table's spelled rows (`ip -d
+   * link show`); spelled rows not listed follow. A kind whose table has no
+   * spelled row gets no `info_data` in the command's output (ip has no
+   * printer for it: veth, ifb, dummy).
+   */
+  readonly ipOrder?: readonly (keyof A['specs'] & string)[];
   /** `Link.info` from the decoded data (undefined when the kernel sent none) and the link's own facts. */
   info(data: Decoded<A> | undefined, link: KindLinkFacts): I;
   /**
@@ -34,20 +43,29 @@ export interface LinkKindDef<A extends AttrSet = AttrSet, I = unknown> {
   readonly dataless?: boolean;
 }
 
+/** A master kind's port data (IFLA_INFO_SLAVE_DATA) and iproute2's order for it. */
+export interface SlaveKindDef<A extends AttrSet = AttrSet> {
+  readonly data: A;
+  readonly ipOrder?: readonly (keyof A['specs'] & string)[];
+}
+
 const kind = <A extends AttrSet, I>(def: LinkKindDef<A, I>) => def;
+const slave = <A extends AttrSet>(def: SlaveKindDef<A>) => def;
 
 /** The registry, around the link table (veth's peer holds link attributes, so it is passed lazily). */
 export function linkKinds(linkAttrs: () => AttrSet) {
   return {
     kinds: {
       veth: kind({ data: makeVethAttrs(linkAttrs), info: (_d, l) => vethInfo(l), dataless: true }),
-      bridge: kind({ data: bridgeAttrs, info: (d) => bridgeInfo(d ?? {}) }),
-      tun: kind({ data: tunAttrs, info: (d) => tunInfo(d ?? {}) }),
-      vxlan: kind({ data: vxlanAttrs, info: (d) => vxlanInfo(d ?? {}) }),
+      bridge: kind({ data: bridgeAttrs, info: (d) => bridgeInfo(d ?? {}), ipOrder: BRIDGE_IP_ORDER }),
+      tun: kind({ data: tunAttrs, info: (d) => tunInfo(d ?? {}), ipOrder: TUN_IP_ORDER }),
+      vxlan: kind({ data: vxlanAttrs, info: (d) => vxlanInfo(d ?? {}), ipOrder: VXLAN_IP_ORDER }),
       ifb: kind({ data: ifbAttrs, info: () => ({ kind: 'ifb' as const }), dataless: true }),
+      dummy: kind({ data: dummyAttrs, info: () => ({ kind: 'dummy' as const }), dataless: true }),
+      vlan: kind({ data: vlanAttrs, info: (d) => vlanInfo(d ?? {}), ipOrder: VLAN_IP_ORDER }),
     },
     slaveKinds: {
-      bridge: bridgePortAttrs,
+      bridge: slave({ data: bridgePortAttrs, ipOrder: BRIDGE_PORT_IP_ORDER }),
     },
   };
 }
@@ -62,7 +80,7 @@ export type KnownLinkKind = keyof Kinds;
 /** IFLA_INFO_DATA of the kinds this library models, or raw bytes for any other. */
 export type LinkInfoData = { [K in keyof Kinds]: Decoded<Kinds[K]['data']> }[keyof Kinds] | Uint8Array;
 /** IFLA_INFO_SLAVE_DATA: bridge port attributes, or raw bytes for other masters. */
-export type LinkInfoSlaveData = { [K in keyof SlaveKinds]: Decoded<SlaveKinds[K]> }[keyof SlaveKinds] | Uint8Array;
+export type LinkInfoSlaveData = { [K in keyof SlaveKinds]: Decoded<SlaveKinds[K]['data']> }[keyof SlaveKinds] | Uint8Array;
 /** IFLA_LINKINFO as decoded. */
 export type LinkInfo = LinkInfoOf<LinkInfoData, LinkInfoSlaveData>;
 /** `Link.info`: kind-specific data of the kinds this library models. */

@@ -38,3 +38,6 @@ export type TunInfo = { kind: 'tun' } & ViewOf<typeof tunAttrs>;
 export function tunInfo(data: TunAttrs): TunInfo {
   return { kind: 'tun', ...readView(tunAttrs, data) } as TunInfo;
 }
+
+/** The order `ip -d link show` prints these rows in (iproute2's iptuntap.c tun_print_opt). */
+export const TUN_IP_ORDER: readonly (keyof typeof tunAttrs.specs)[] = ['type', 'pi', 'vnetHdr', 'multiQueue', 'numQueues', 'numDisabledQueues', 'persist', 'owner', 'group'];

@@ -93,3 +93,10 @@ export type VxlanInfo = { kind: 'vxlan' } & ViewOf<typeof vxlanAttrs>;
 export function vxlanInfo(data: VxlanAttrs): VxlanInfo {
   return { kind: 'vxlan', ...readView(vxlanAttrs, data) } as VxlanInfo;
 }
+
+/** The order `ip -d link show` prints these rows in (iproute2's iplink_vxlan.c vxlan_print_opt). */
+export const VXLAN_IP_ORDER: readonly (keyof typeof vxlanAttrs.specs)[] = [
+  'id', 'group', 'group6', 'local', 'local6', 'link', 'portRange', 'port', 'tos', 'ttl', 'ttlInherit', 'df', 'label',
+  'ageing', 'limit', 'reservedBits', 'gbp', 'gpe', 'collectMetadata', 'vnifilter', 'learning', 'proxy', 'rsc', 'l2miss',
+  'l3miss', 'udpCsum', 'udpZeroCsum6Tx', 'udpZeroCsum6Rx', 'remcsumTx', 'remcsumRx', 'localbypass', 'mcRoute',
+];

@@ -1,0 +1,43 @@
+/**
+ * One create call per link kind, each `createKindLink` with its kind's
+ * options typed: the common ones (name, lower device, target namespace,
+ * MTU, address, master, up …) and the writable views of the kind's table.
+ * Every call returns the new link and, when it has one, its lower device.
+ */
+import { ValidationError } from '../../netlink/errors.js';
+import { formatValue } from '../../netlink/format-value.js';
+import type { VlanOptions } from '../../rtnetlink/link/index.js';
+import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
+import type { LinkRef } from './lookup.js';
+
+export type { CreateLinkCommon, CreatedLink } from './create.js';
+
+/**
+ * Creates a link of any kind the library models (`Link.info` kinds), with
+ * that kind's options — for kinds without a dedicated call, or when the
+ * kind is chosen at run time.
+ */
+export function createLink(kind: string, opts: CreateLinkCommon & Record<string, unknown>): Promise<CreatedLink> {
+  return createKindLink(kind, opts, { operation: `createLink(${JSON.stringify(kind)})` });
+}
+
+/** A dummy device (kind "dummy"): a link that drops what it is sent, for addresses and routes that need a device. */
+export function createDummy(name: string, opts: Omit<CreateLinkCommon, 'name' | 'link'> = {}): Promise<CreatedLink> {
+  return createKindLink('dummy', { ...opts, name }, { operation: 'createDummy' });
+}
+
+export interface CreateVlanOptions extends CreateLinkCommon, VlanOptions {
+  /** The lower device the vlan tags on. */
+  link: LinkRef;
+  /** The VLAN id, 0–4094. */
+  id: number;
+}
+
+/** An 802.1Q (or, with `protocol: '802.1ad'`, QinQ) VLAN device on `link`. */
+export async function createVlan(opts: CreateVlanOptions): Promise<CreatedLink> {
+  // VLAN ids are 12 bits; 4095 is reserved (vlan_validate: "Invalid VLAN id").
+  if (!opts || typeof opts.id !== 'number' || !Number.isInteger(opts.id) || opts.id < 0 || opts.id > 4094) {
+    throw new ValidationError('id', `expected a VLAN id 0..4094, got ${formatValue(opts?.id)}`);
+  }
+  return createKindLink('vlan', opts as CreateVlanOptions & Record<string, unknown>, { operation: 'createVlan', requireLink: true });
+}

@@ -1,0 +1,15 @@
+/**
+ * Dummy links: kind "dummy". The driver has no netlink attributes of its
+ * own (no policy, no fill_info); the empty set gives any bytes a future
+ * kernel sends a lossless home.
+ */
+import { attrSet, type Decoded } from '../../../netlink/schema.js';
+
+export const dummyAttrs = attrSet('dummy', {});
+
+export type DummyAttrs = Decoded<typeof dummyAttrs>;
+
+/** The friendly view of a dummy device: nothing beyond its kind. */
+export interface DummyInfo {
+  kind: 'dummy';
+}
