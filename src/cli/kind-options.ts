@@ -10,12 +10,13 @@ import { type AttrSet, type ViewDef, readOne } from '../wire.js';
 import { UsageError } from './errors.js';
 
 /** Option name → the writable view it sets (and, for a flag-set member, which member). */
-export function kindOptions(set: AttrSet): Map<string, { view: ViewDef; member?: string }> {
-  const out = new Map<string, { view: ViewDef; member?: string }>();
+export function kindOptions(set: AttrSet): Map<string, { view: ViewDef; member?: string; bare?: boolean }> {
+  const out = new Map<string, { view: ViewDef; member?: string; bare?: boolean }>();
   for (const v of set.views) {
     const ip = v.def.ip;
     if (!v.writable || !ip) continue;
     for (const [option, member] of Object.entries(ip.flagOptions ?? {})) if (!out.has(option)) out.set(option, { view: v, member });
+    for (const [option, member] of Object.entries(ip.bareFlags ?? {})) if (!out.has(option)) out.set(option, { view: v, member, bare: true });
     if (ip.option === false) continue;
     const name = ip.option ?? ip.label;
     if (!out.has(name)) out.set(name, { view: v });
@@ -37,6 +38,7 @@ export function parseKindOption(set: AttrSet, name: string, text: string, into: 
   if (!found) throw new UsageError(`Error: ${set.name} option "${name}" is not supported.`);
   const bad = () => new UsageError(`Error: argument "${text}" is wrong: invalid ${name}`);
   const { view, member } = found;
+  if (found.bare) return [view.name, { ...((into[view.name] as object | undefined) ?? {}), [member as string]: true }];
   if (member !== undefined) {
     const on = onOff(text);
     if (on === undefined) throw bad();
@@ -56,4 +58,9 @@ export function parseKindOption(set: AttrSet, name: string, text: string, into: 
     wire = view.def.codec.kind === 'u64' ? BigInt(text) : Number(text);
   }
   return [view.name, readOne(conv, wire)];
+}
+
+/** Whether ip's option `name` takes a value (bare keywords such as macvlan's `nopromisc` do not). */
+export function optionTakesValue(set: AttrSet, name: string): boolean {
+  return kindOptions(set).get(name)?.bare !== true;
 }

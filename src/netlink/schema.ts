@@ -114,6 +114,8 @@ export interface IpSpelling {
    * member, each taking on/off (`reorder_hdr on` → `{ reorderHdr: true }`).
    */
   readonly flagOptions?: Readonly<Record<string, string>>;
+  /** Like flagOptions, for ip's bare keywords that switch a member on (`nopromisc` → `{ nopromisc: true }`). */
+  readonly bareFlags?: Readonly<Record<string, string>>;
   readonly option?: string | false;
 }
 

@@ -10,7 +10,7 @@ import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
 import { type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { KIND_DEFS, bridgeAttrs, bridgePortAttrs } from '../../wire.js';
-import { parseKindOption } from '../kind-options.js';
+import { optionTakesValue, parseKindOption } from '../kind-options.js';
 import { type BridgeIntent, type LinkCommon, type SetIntent, type VethIntent, addBridge, addKindLink, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
 import { linkShow } from './link-show.js';
 
@@ -119,7 +119,7 @@ async function add(ctx: Context, args: Args): Promise<number> {
     const options: Record<string, unknown> = {};
     while (!args.done) {
       const a = args.next() as string;
-      const [field, value] = parseKindOption(def.data, a, args.value(a), options);
+      const [field, value] = parseKindOption(def.data, a, optionTakesValue(def.data, a) ? args.value(a) : '', options);
       options[field] = value;
     }
     await addKindLink(ctx, type, { ...link, name }, options);

@@ -130,6 +130,24 @@ const SHAPES: Record<string, ShapePrinter> = {
     o.array(ip.key, m);
     o.put(`\n      ${ip.label} { ${m.map((e) => `${e.from}:${e.to} `).join('')}} `);
   },
+  // ------------------------------------------------------------ macvlan
+  /** A flag word: each set bit as its own `NAME: true` key, text `NAME ` (macvlan's nopromisc, nodst). */
+  'flag-keys': (o, ip, v) => {
+    (ip.names ?? []).forEach((name, bit) => {
+      if (num(v) & (1 << bit)) o.field(name, true, `${name} `);
+    });
+  },
+  /** The source list's size, in source mode only (the kernel sends the count, 0, in every mode): JSON number, text `remotes (N) `. */
+  'macvlan-count': (o, ip, v, d) => {
+    if (d.mode === 16) o.field(ip.key, num(v), `${ip.label} (${num(v)}) `);
+  },
+  /** The source list, in source mode: JSON array, text each address followed by a space. */
+  'macvlan-sources': (o, ip, v, d) => {
+    if (d.mode !== 16) return;
+    const macs = (v as { macaddr?: string[] }).macaddr ?? [];
+    o.array(ip.key, macs);
+    o.put(macs.map((m) => `${m} `).join(''));
+  },
   // ------------------------------------------------------------ tun
   'tun-type': (o, ip, v) => {
     const t = num(v) === 1 ? 'tun' : num(v) === 2 ? 'tap' : `UNKNOWN:${num(v)}`;

@@ -57,7 +57,7 @@ const COMMON_KEYS = [...OPERATION_KEYS, 'name', 'link', 'targetNetns', 'mtu', 'a
 export async function createKindLink(
   kind: string,
   opts: CreateLinkCommon & Record<string, unknown>,
-  { operation, requireLink = false }: { operation: string; requireLink?: boolean },
+  { operation, requireLink = false, adjust }: { operation: string; requireLink?: boolean; adjust?: (data: Record<string, unknown>) => void },
 ): Promise<CreatedLink> {
   if (!opts || typeof opts !== 'object') throw new ValidationError('options', 'expected an options object');
   const def = kindDef(kind);
@@ -66,6 +66,7 @@ export async function createKindLink(
   for (const [k, v] of Object.entries(opts)) if (!(COMMON_KEYS as readonly string[]).includes(k)) kindOpts[k] = v;
   // Unknown keys are caught by the kind's table (writeView) with its field names.
   const data = writeView(def.data, kindOpts, '');
+  adjust?.(data);
   const attrs = endAttrs({ ...pick(opts, ['mtu', 'address', 'group', 'txQueueLen']), name: opts.name }, '');
   if (requireLink && opts.link === undefined) throw new ValidationError('link', `a ${kind} link needs its lower device (link)`);
   if (opts.link !== undefined) validateLinkRef(opts.link, 'link');

@@ -20,6 +20,9 @@ export type {
   VlanOptions,
   VlanQosMap,
   DummyInfo,
+  MacvlanInfo,
+  MacvlanOptions,
+  MacvlanMode,
   IfbInfo,
   OperState,
   LinkMode,
@@ -33,4 +36,4 @@ export { createVethPair, type CreateVethPairOptions, type VethPeerOptions } from
 export { createBridge, type CreateBridgeOptions } from './bridge.js';
 export { setLink, type SetLinkOptions } from './set.js';
 export { deleteLink, deleteLinks } from './delete.js';
-export { createLink, createDummy, createVlan, type CreateLinkCommon, type CreatedLink, type CreateVlanOptions } from './kinds.js';
+export { createLink, createDummy, createVlan, createMacvlan, createMacvtap, type CreateLinkCommon, type CreatedLink, type CreateVlanOptions, type CreateMacvlanOptions } from './kinds.js';

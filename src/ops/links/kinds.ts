@@ -6,7 +6,7 @@
  */
 import { ValidationError } from '../../netlink/errors.js';
 import { formatValue } from '../../netlink/format-value.js';
-import type { VlanOptions } from '../../rtnetlink/link/index.js';
+import { MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions } from '../../rtnetlink/link/index.js';
 import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
 import type { LinkRef } from './lookup.js';
 
@@ -40,4 +40,29 @@ export async function createVlan(opts: CreateVlanOptions): Promise<CreatedLink> 
     throw new ValidationError('id', `expected a VLAN id 0..4094, got ${formatValue(opts?.id)}`);
   }
   return createKindLink('vlan', opts as CreateVlanOptions & Record<string, unknown>, { operation: 'createVlan', requireLink: true });
+}
+
+export interface CreateMacvlanOptions extends CreateLinkCommon, MacvlanOptions {
+  /** The lower device. */
+  link: LinkRef;
+}
+
+/** `sourceMacs` travels with IFLA_MACVLAN_MACADDR_MODE = set (macvlan_changelink_sources replaces the list). */
+const withSourceList = (data: Record<string, unknown>) => {
+  if (data['macaddrData'] !== undefined) data['macaddrMode'] = MACVLAN_SET_SOURCES;
+};
+
+/**
+ * A macvlan on `link`: its own MAC address on the lower device, in `mode`
+ * private, vepa, bridge (the usual), passthru or source (then `sourceMacs`
+ * lists the senders it receives from). With `targetNetns` it is born inside
+ * another namespace, as the CNI macvlan plugin makes it.
+ */
+export function createMacvlan(opts: CreateMacvlanOptions): Promise<CreatedLink> {
+  return createKindLink('macvlan', opts as CreateMacvlanOptions & Record<string, unknown>, { operation: 'createMacvlan', requireLink: true, adjust: withSourceList });
+}
+
+/** A macvtap: a macvlan with a character device (/dev/tapN) for a VM's NIC. */
+export function createMacvtap(opts: CreateMacvlanOptions): Promise<CreatedLink> {
+  return createKindLink('macvtap', opts as CreateMacvlanOptions & Record<string, unknown>, { operation: 'createMacvtap', requireLink: true, adjust: withSourceList });
 }

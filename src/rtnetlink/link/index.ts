@@ -25,3 +25,4 @@ export * from './kinds/index.js';
 export * from './kinds/vlan.js';
 export * from './kinds/convs.js';
 export * from './kinds/dummy.js';
+export * from './kinds/macvlan.js';

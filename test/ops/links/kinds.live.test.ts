@@ -7,7 +7,7 @@
  * requires them.
  */
 import { describe, expect, it } from 'vitest';
-import { createDummy, createLink, createVlan, deleteLink, getLink } from '../../../src/ops/links/index.js';
+import { createDummy, createLink, createMacvlan, createMacvtap, createVethPair, createVlan, deleteLink, getLink } from '../../../src/ops/links/index.js';
 import { compareLinks } from '../../cli/_compare.js';
 import { rtnlOk, useCli } from '../../cli/_cli.js';
 import { kernelLacks } from '../../helpers/kernel.js';
@@ -94,6 +94,43 @@ describe.skipIf(vlanLacks !== undefined)(`vlan${vlanLacks ? ` — skipped: ${vla
     rtnlOk(['-n', ns.name, 'link', 'add', 'link', 'vp0', 'name', 'vp0.9', 'type', 'vlan', 'id', '9', 'protocol', '802.1q', 'reorder_hdr', 'off', 'mvrp', 'on']);
     expect(ipLink('vp0.9').linkinfo?.info_data).toMatchObject({ protocol: '802.1Q', id: 9, flags: ['MVRP'] });
     ip(['link', 'add', 'link', 'vp0', 'name', 'vp0.10', 'type', 'vlan', 'id', '10', 'ingress-qos-map', '0:1', '2:3', 'egress-qos-map', '4:5'], ns.name);
+    expectSameAsIp(ns.name);
+  });
+});
+
+const macvlanLacks = kernelLacks('macvlan');
+describe.skipIf(macvlanLacks !== undefined)(`macvlan and macvtap${macvlanLacks ? ` — skipped: ${macvlanLacks}` : ''}`, () => {
+  it('createMacvlan in bridge mode on a veth end, born inside a container namespace, with its parent returned', async () => {
+    await createVethPair({ netns: ns.name, name: 'mvp0', peer: { name: 'mvp1' } });
+    const { link, parent } = await createMacvlan({ netns: ns.name, name: 'eth0', link: 'mvp0', mode: 'bridge', targetNetns: far.name, address: '02:00:00:00:00:a1' });
+    expect(parent?.name).toBe('mvp0');
+    expect(link).toMatchObject({ name: 'eth0', kind: 'macvlan', address: '02:00:00:00:00:a1', info: { kind: 'macvlan', mode: 'bridge', flags: { nopromisc: false, nodst: false } } });
+    expect(ipLink('eth0', far.name).linkinfo?.info_data).toMatchObject({ mode: 'bridge' });
+    expect(ipJson<IpLink[]>(['link', 'show'], ns.name).map((l) => l.ifname)).not.toContain('eth0');
+  });
+
+  it('source mode: the source list is set with the link and read back', async () => {
+    const { link } = await createMacvlan({ netns: ns.name, name: 'mvs0', link: 'mvp0', mode: 'source', sourceMacs: ['02:00:00:00:00:e1', '02:00:00:00:00:e2'], bcQueueLen: 64 });
+    // The kernel keeps the list in a hash table: it reports it in hash order.
+    expect(link.info).toMatchObject({ kind: 'macvlan', mode: 'source', sourceMacCount: 2 });
+    expect([...((link.info as { sourceMacs?: string[] }).sourceMacs ?? [])].sort()).toEqual(['02:00:00:00:00:e1', '02:00:00:00:00:e2']);
+    const d = ipLink('mvs0').linkinfo?.info_data as { mode: string; macaddr_count: number; macaddr_data: string[] };
+    expect(d).toMatchObject({ mode: 'source', macaddr_count: 2 });
+    expect([...d.macaddr_data].sort()).toEqual(['02:00:00:00:00:e1', '02:00:00:00:00:e2']);
+  });
+
+  it('macvtap in passthru mode with nopromisc; bad modes refused before any system call', async () => {
+    const { link } = await createMacvtap({ netns: ns.name, name: 'mvt0', link: 'mvp1', mode: 'passthru', flags: { nopromisc: true } });
+    expect(link).toMatchObject({ kind: 'macvtap', info: { kind: 'macvtap', mode: 'passthru', flags: { nopromisc: true, nodst: false } } });
+    await expect(createMacvlan({ netns: ns.name, name: 'mvx', link: 'mvp0', mode: 'bridged' as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'mode' });
+    await expect(createMacvlan({ netns: ns.name, name: 'mvx' } as never)).rejects.toMatchObject({ name: 'ValidationError', field: 'link' });
+  });
+
+  it('the command adds them as ip does (mode, nopromisc, bcqueuelen) and prints what ip prints', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'link', 'mvp0', 'name', 'mvc0', 'type', 'macvlan', 'mode', 'private', 'bcqueuelen', '128']);
+    expect(ipLink('mvc0').linkinfo?.info_data).toMatchObject({ mode: 'private', bcqueuelen: 128 });
+    ip(['link', 'add', 'link', 'mvp0', 'name', 'mvc1', 'type', 'macvlan', 'mode', 'vepa'], ns.name);
+    ip(['link', 'add', 'link', 'mvp0', 'name', 'mvc2', 'type', 'macvlan', 'mode', 'source', 'macaddr', 'add', '02:00:00:00:00:f1'], ns.name);
     expectSameAsIp(ns.name);
   });
 });

@@ -27,6 +27,9 @@ import {
   vethAttrs,
   vxlanAttrs,
   xdpAttrs,
+  vlanAttrs,
+  vlanQosAttrs,
+  macvlanAttrs,
 } from '../../../src/rtnetlink/link/index.js';
 import { readUapiEnum, uapiVersion, upperSnake } from './_spec.js';
 
@@ -37,7 +40,7 @@ const headers = uapiVersion();
 const exact = headers === '6.1';
 
 /** table, header, enumerator prefix, and the keys newer than the 6.1 header. */
-const CASES: [string, AttrSet, string, string, string[]][] = [
+const CASES: [string, AttrSet, string, string, string[], string?][] = [
   ['link', linkAttrs, 'if_link.h', 'IFLA_', ['devlinkPort', 'gsoIpv4MaxSize', 'groIpv4MaxSize', 'dpllPin', 'maxPacingOffloadHorizon', 'netnsImmutable', 'headroom', 'tailroom']],
   ['linkinfo', linkinfoTable, 'if_link.h', 'IFLA_INFO_', []],
   ['bridge', bridgeAttrs, 'if_link.h', 'IFLA_BR_', ['fdbNLearned', 'fdbMaxLearned', 'stpMode']],
@@ -51,13 +54,16 @@ const CASES: [string, AttrSet, string, string, string[]][] = [
   ['prop-list', propListAttrs, 'if_link.h', 'IFLA_', []],
   ['proto-down-reason', protoDownReasonAttrs, 'if_link.h', 'IFLA_PROTO_DOWN_REASON_', []],
   ['bridge-querier', bridgeQuerierAttrs, 'if_bridge.h', 'BRIDGE_QUERIER_', []],
+  ['vlan', vlanAttrs, 'if_link.h', 'IFLA_VLAN_', [], 'IFLA_VLAN_ID'],
+  ['vlan-qos', vlanQosAttrs, 'if_link.h', 'IFLA_VLAN_QOS_', []],
+  ['macvlan', macvlanAttrs, 'if_link.h', 'IFLA_MACVLAN_', []],
 ];
 
 
 describe('attribute numbers against the UAPI headers', () => {
-  for (const [label, table, header, prefix, newer] of CASES) {
-    // IFLA_* of the link enum only (IFLA_BR_*, IFLA_VF_* … live in other enums).
-    const uapi = readUapiEnum(header, prefix, prefix === 'IFLA_' ? 'IFLA_IFNAME' : undefined);
+  for (const [label, table, header, prefix, newer, anchor] of CASES) {
+    // One enum only where prefixes overlap (IFLA_* vs IFLA_BR_*, IFLA_VLAN_* vs IFLA_VLAN_QOS_*).
+    const uapi = readUapiEnum(header, prefix, anchor ?? (prefix === 'IFLA_' ? 'IFLA_IFNAME' : undefined));
     const title = `${label}: ${prefix}* in <linux/${header}> (${headers ? `headers of Linux ${headers}` : 'skipped: no UAPI headers in /usr/include/linux (package linux-libc-dev)'})`;
     it.skipIf(!uapi)(title, () => {
       const enums = uapi ?? new Map<string, number>();

@@ -14,6 +14,7 @@ import { dummyAttrs } from './dummy.js';
 import { ifbAttrs } from './ifb.js';
 import { TUN_IP_ORDER, tunAttrs, tunInfo } from './tun.js';
 import { makeVethAttrs, vethInfo } from './veth.js';
+import { MACVLAN_IP_ORDER, macvlanAttrs, macvlanInfo } from './macvlan.js';
 import { VLAN_IP_ORDER, vlanAttrs, vlanInfo } from './vlan.js';
 import { VXLAN_IP_ORDER, vxlanAttrs, vxlanInfo } from './vxlan.js';
 
@@ -63,6 +64,8 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       ifb: kind({ data: ifbAttrs, info: () => ({ kind: 'ifb' as const }), dataless: true }),
       dummy: kind({ data: dummyAttrs, info: () => ({ kind: 'dummy' as const }), dataless: true }),
       vlan: kind({ data: vlanAttrs, info: (d) => vlanInfo(d ?? {}), ipOrder: VLAN_IP_ORDER }),
+      macvlan: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvlan', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
+      macvtap: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvtap', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
     },
     slaveKinds: {
       bridge: slave({ data: bridgePortAttrs, ipOrder: BRIDGE_PORT_IP_ORDER }),

@@ -1,0 +1,103 @@
+/**
+ * macvlan and macvtap devices (IFLA_MACVLAN_* in <linux/if_link.h>; the
+ * kernel's macvlan.c). Both kinds share the table: a macvtap is a macvlan
+ * with a character device. A macvlan sits on a lower device (IFLA_LINK) with
+ * a MAC address of its own; the YNL spec has no macvlan set, so the rows
+ * were checked against the header and against what 6.1 sends.
+ *
+ * Wire facts from macvlan_fill_info(): MODE is u32, FLAGS u16; in source
+ * mode the kernel adds MACADDR_COUNT and, when there are addresses, the
+ * MACADDR_DATA nest of IFLA_MACVLAN_MACADDR entries. MACADDR_MODE and a
+ * single MACADDR appear only in requests (add / delete / flush / set the
+ * source list).
+ */
+import { attr, attrSet, nest, type Decoded, type OptionsOf, type ViewOf } from '../../../netlink/schema.js';
+import { hwaddr, u16, u32 } from '../../../netlink/codecs.js';
+import { readView } from '../../../netlink/fields.js';
+import { ValidationError } from '../../../netlink/errors.js';
+import { formatValue } from '../../../netlink/format-value.js';
+import { parseMac } from '../../../netlink/inet.js';
+import { flagSet } from './convs.js';
+
+/** enum macvlan_mode: a bit each. */
+export const MACVLAN_MODE = { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 } as const;
+export type MacvlanMode = keyof typeof MACVLAN_MODE;
+/** enum macvlan_macaddr_mode: what a request does to the source list. */
+export const MACVLAN_MACADDR = { add: 0, del: 1, flush: 2, set: 3 } as const;
+/** MACVLAN_FLAG_* (#defines in <linux/if_link.h>). */
+const MACVLAN_FLAG = { nopromisc: 1, nodst: 2 } as const;
+const macvlanFlags = flagSet(MACVLAN_FLAG);
+
+/** Words by value, as a sparse array for the `words` shape and the view. */
+const byValue = (m: Readonly<Record<string, number>>): string[] => {
+  const out: string[] = [];
+  for (const [name, v] of Object.entries(m)) out[v] = name;
+  return out;
+};
+const MODE_WORDS = byValue(MACVLAN_MODE);
+
+const mode = {
+  read: (v: number): MacvlanMode | number => (MODE_WORDS[v] as MacvlanMode | undefined) ?? v,
+  write(v: unknown, field: string): number {
+    if (typeof v === 'string' && Object.hasOwn(MACVLAN_MODE, v)) return MACVLAN_MODE[v as MacvlanMode];
+    throw new ValidationError(field, `expected one of ${Object.keys(MACVLAN_MODE).map((m) => JSON.stringify(m)).join(', ')}, got ${formatValue(v)}`);
+  },
+};
+
+/** IFLA_MACVLAN_MACADDR_DATA: a nest of IFLA_MACVLAN_MACADDR (4) entries. */
+export const macvlanMacaddrAttrs = attrSet('macvlan-macaddr', {
+  macaddr: attr(4, hwaddr, { multi: true }),
+});
+
+const macList = {
+  read: (n: { macaddr?: string[] }): string[] => [...(n.macaddr ?? [])],
+  write(v: unknown, field: string): { macaddr: string[] } {
+    if (!Array.isArray(v)) throw new ValidationError(field, `expected an array of MAC addresses, got ${formatValue(v)}`);
+    return {
+      macaddr: v.map((m: unknown, i) => {
+        const b = parseMac(m);
+        if (!b || b.length !== 6) throw new ValidationError(`${field}[${i}]`, `expected a MAC address, got ${formatValue(m)}`);
+        return (m as string).toLowerCase();
+      }),
+    };
+  },
+};
+
+/** IFLA_MACVLAN_*: number and codec, the friendly field of `Link.info` and of createMacvlan's options, iproute2's spelling. */
+export const macvlanAttrs = attrSet('macvlan', {
+  mode: attr(1, u32).view('mode', mode, { writable: true }).spelled('mode', { shape: 'words', names: MODE_WORDS }),
+  /** nopromisc: do not put the lower device in promiscuous mode (passthru); nodst: skip a destination macvlan that matches the source. */
+  flags: attr(2, u16).view('flags', macvlanFlags.word, { writable: true }).spelled('flags', {
+    shape: 'flag-keys',
+    names: ['nopromisc', 'nodst'],
+    option: false,
+    bareFlags: { nopromisc: 'nopromisc', nodst: 'nodst' },
+  }),
+  /** Request only: what to do with the source list (add, del, flush, set). */
+  macaddrMode: attr(3, u32),
+  /** Request only: one source address to add or delete. */
+  macaddr: attr(4, hwaddr),
+  /** Source mode: the MAC addresses whose frames this macvlan receives (reported in the kernel's hash order). */
+  macaddrData: attr(5, nest(macvlanMacaddrAttrs)).view('sourceMacs', macList, { writable: true }).spelled('macaddr_data', { shape: 'macvlan-sources', option: false }),
+  macaddrCount: attr(6, u32).view('sourceMacCount', 'num').spelled('macaddr_count', { label: 'remotes', shape: 'macvlan-count' }),
+  /** Length of the queue of broadcasts delivered to the macvlans of one lower device. */
+  bcQueueLen: attr(7, u32).view('bcQueueLen', 'num', { writable: true }).spelled('bcqueuelen'),
+  bcQueueLenUsed: attr(8, u32).view('bcQueueLenUsed', 'num').spelled('usedbcqueuelen'),
+});
+
+export type MacvlanAttrs = Decoded<typeof macvlanAttrs>;
+
+/** The friendly view of a macvlan or macvtap (`Link.info` when kind is one of them). */
+export type MacvlanInfo = { kind: 'macvlan' | 'macvtap' } & ViewOf<typeof macvlanAttrs>;
+/** createMacvlan's / createMacvtap's options. */
+export type MacvlanOptions = OptionsOf<typeof macvlanAttrs>;
+
+export function macvlanInfo(kind: 'macvlan' | 'macvtap', data: MacvlanAttrs): MacvlanInfo {
+  return { kind, ...readView(macvlanAttrs, data) } as MacvlanInfo;
+}
+
+/** The order `ip -d link show` prints these rows in (iproute2's iplink_macvlan.c macvlan_print_opt). */
+export const MACVLAN_IP_ORDER: readonly (keyof typeof macvlanAttrs.specs)[] = ['mode', 'flags', 'bcQueueLen', 'bcQueueLenUsed', 'macaddrCount', 'macaddrData'];
+
+/** A source-list request (MACADDR_MODE set): the mode that goes with `sourceMacs`. */
+export const MACVLAN_SET_SOURCES = MACVLAN_MACADDR.set;
