@@ -8,6 +8,7 @@ export type { NetnsRef } from './netlink/netns.js';
 export type { OperationOptions } from './ops/options.js';
 export { getShim, ShimUnavailableError, type Shim, type BackendName } from './shim/index.js';
 export * from './ops/links/index.js';
+export * from './ops/bridge/vlans.js';
 export * from './ops/tap/index.js';
 export * from './ops/netns/index.js';
 export * from './ops/addresses/index.js';

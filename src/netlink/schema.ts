@@ -165,7 +165,8 @@ export class Attr<T, M extends boolean, V extends ViewType = never> implements A
 export function attr<T>(type: number, codec: Codec<T>): Attr<T, false>;
 export function attr<T>(type: number, codec: Codec<T>, opts: { multi: true }): Attr<T, true>;
 export function attr<T>(type: number, codec: Codec<T>, opts?: { multi: boolean }): Attr<T, boolean> {
-  if (!Number.isInteger(type) || type <= 0 || type > NLA_TYPE_MASK) throw new RangeError(`bad attribute type ${type}`);
+  // 0 is a real type in a few sets whose enum starts there (IFLA_BRIDGE_FLAGS in <linux/if_bridge.h>).
+  if (!Number.isInteger(type) || type < 0 || type > NLA_TYPE_MASK) throw new RangeError(`bad attribute type ${type}`);
   return new Attr(type, codec, opts?.multi ?? false);
 }
 

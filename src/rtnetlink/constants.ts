@@ -20,6 +20,9 @@ export const RTM = {
   NEWNSID: 88,
   DELNSID: 89,
   GETNSID: 90,
+  NEWVLAN: 112,
+  DELVLAN: 113,
+  GETVLAN: 114,
 } as const;
 
 /** Address families. Source: <sys/socket.h>. */
@@ -49,4 +52,5 @@ export const RTNLGRP = {
   IPV6_RULE: 19,
   ND_USEROPT: 20,
   NSID: 28,
+  BRVLAN: 33,
 } as const;

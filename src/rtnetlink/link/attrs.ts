@@ -8,13 +8,14 @@
  * one table per family, identical except for those rows:
  * - IFLA_PROTINFO: raw for AF_UNSPEC, bridge port attributes for AF_BRIDGE,
  *   IPv6 attributes for AF_INET6;
- * - IFLA_AF_SPEC: one nest per address family for AF_UNSPEC, bridge
- *   attributes (IFLA_BRIDGE_*, whose first type is 0) kept raw for AF_BRIDGE.
+ * - IFLA_AF_SPEC: one nest per address family for AF_UNSPEC, bridge VLAN
+ *   attributes (IFLA_BRIDGE_*, af-bridge.ts) for AF_BRIDGE.
  * `linkMessage` (index.ts) picks the table from the header.
  */
 import { type Codec, attr, attrSet, nest, type Decoded } from '../../netlink/schema.js';
 import { bytes, hwaddr, s32, string, u16, u32, u8, uint } from '../../netlink/codecs.js';
 import { type AfSpec, type Inet6AfAttrs, afSpecAttrs, inet6AfAttrs } from './af-spec.js';
+import { type BridgeAfSpec, bridgeAfSpecAttrs } from './af-bridge.js';
 import { orRaw } from './codecs.js';
 import { linkInfoCodec } from './linkinfo.js';
 import { type BridgePortAttrs, bridgePortAttrs } from './kinds/bridge-port.js';
@@ -163,8 +164,18 @@ function linkSpecs(protinfo: Codec<ProtInfo>, afSpec: Codec<AfSpecValue>) {
 /** Link attributes of AF_UNSPEC messages (the usual ones). */
 export const linkAttrs = attrSet('link', linkSpecs(raw as Codec<ProtInfo>, orRaw(nest(afSpecAttrs))));
 
-/** Link attributes of AF_BRIDGE messages (`bridge link`): IFLA_PROTINFO holds bridge port attributes. */
-export const bridgeLinkAttrs = attrSet('link', linkSpecs(orRaw(nest(bridgePortAttrs)), raw));
+/**
+ * Link attributes of AF_BRIDGE messages (`bridge link`, `bridge vlan`): IFLA_PROTINFO holds bridge port
+ * attributes and IFLA_AF_SPEC the bridge's VLAN attributes (af-bridge.ts). The shared LinkAttrs type names
+ * the AF_UNSPEC shape of afSpec; `bridgeAfSpecOf` reads the AF_BRIDGE one.
+ */
+export const bridgeLinkAttrs = attrSet('link', linkSpecs(orRaw(nest(bridgePortAttrs)), orRaw(nest(bridgeAfSpecAttrs)) as unknown as Codec<AfSpecValue>));
+
+/** IFLA_AF_SPEC of a decoded AF_BRIDGE link message, typed (undefined when absent or kept raw). */
+export function bridgeAfSpecOf(attrs: { afSpec?: AfSpecValue | undefined }): BridgeAfSpec | undefined {
+  const a = attrs.afSpec as unknown;
+  return a === undefined || a instanceof Uint8Array ? undefined : (a as BridgeAfSpec);
+}
 
 /** Link attributes of AF_INET6 messages: IFLA_PROTINFO holds IFLA_INET6_* attributes. */
 export const inet6LinkAttrs = attrSet('link', linkSpecs(orRaw(nest(inet6AfAttrs)), raw));

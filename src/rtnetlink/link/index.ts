@@ -26,3 +26,4 @@ export * from './kinds/vlan.js';
 export * from './kinds/convs.js';
 export * from './kinds/dummy.js';
 export * from './kinds/macvlan.js';
+export * from './af-bridge.js';
