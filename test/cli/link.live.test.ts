@@ -185,7 +185,7 @@ describe('help and usage errors (no privileges needed)', () => {
   });
 
   it('unknown objects, verbs and options exit 255 with a hint, like ip', () => {
-    for (const args of [['frobnicate'], ['link', 'frob'], ['-x', 'link'], ['route', 'flap'], ['link', 'add', 'x0', 'type', 'dummy']]) {
+    for (const args of [['frobnicate'], ['link', 'frob'], ['-x', 'link'], ['route', 'flap'], ['link', 'add', 'x0', 'type', 'frobnic']]) {
       const r = rtnl(args);
       expect(r.status, args.join(' ')).toBe(255);
       expect(r.stderr.length).toBeGreaterThan(0);

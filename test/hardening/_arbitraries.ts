@@ -11,12 +11,7 @@
 import fc from 'fast-check';
 import { formatIp, formatMac } from '../../src/netlink/inet.js';
 import { type AttrSet, type Codec, decodeCtx } from '../../src/netlink/schema.js';
-import { bridgeAttrs } from '../../src/rtnetlink/link/kinds/bridge.js';
-import { bridgePortAttrs } from '../../src/rtnetlink/link/kinds/bridge-port.js';
-import { ifbAttrs } from '../../src/rtnetlink/link/kinds/ifb.js';
-import { tunAttrs } from '../../src/rtnetlink/link/kinds/tun.js';
-import { vxlanAttrs } from '../../src/rtnetlink/link/kinds/vxlan.js';
-import { linkAttrs, vethAttrs } from '../../src/rtnetlink/link/attrs.js';
+import { KIND_DEFS, SLAVE_KIND_DEFS, linkAttrs } from '../../src/rtnetlink/link/attrs.js';
 import { ifinfomsg } from '../../src/rtnetlink/link/header.js';
 import { nexthopAttrs } from '../../src/rtnetlink/route/attrs.js';
 
@@ -50,6 +45,7 @@ const BY_KIND: Record<string, () => fc.Arbitrary<unknown>> = {
   'u64[]': () => fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { maxLength: 8 }),
   ifla_bridge_id: () =>
     fc.tuple(u(16), fc.uint8Array({ minLength: 6, maxLength: 6 })).map(([p, mac]) => `${p.toString(16).padStart(4, '0')}.${formatMac(mac)}`),
+  bridge_vlan_info: () => fc.record({ flags: u(16), vid: u(16) }),
   rtvia: () =>
     fc.oneof(
       fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => ({ family: 2, address: formatIp(b) })),
@@ -127,21 +123,23 @@ export function codecArbitrary(codec: Codec<unknown>, cov: Coverage, depth = 0):
 
 /** IFLA_LINKINFO: data laid out by the kind, slave data by the master's kind (see linkinfo.ts). */
 function linkInfoArbitrary(cov: Coverage, depth: number): fc.Arbitrary<unknown> {
-  const kinds: [string, AttrSet][] = [
-    ['veth', vethAttrs],
-    ['bridge', bridgeAttrs],
-    ['tun', tunAttrs],
-    ['vxlan', vxlanAttrs],
-    ['ifb', ifbAttrs],
-  ];
+  // Every registered kind with its own table, so a kind added to the registry is generated for at once;
+  // kinds without a table here carry raw bytes, kept as they are.
+  const unregistered = (names: string[], registry: object) => names.filter((n) => !Object.hasOwn(registry, n));
+  const rawKinds = unregistered(['bond', 'wireguard', 'geneve', 'gretap', 'xfrm', 'rmnet0'], KIND_DEFS);
+  const rawSlaveKinds = unregistered(['bond', 'team', 'vrf', 'ovs'], SLAVE_KIND_DEFS);
   const data = fc.oneof(
-    ...kinds.map(([kind, set]) => fc.record({ kind: fc.constant(kind), data: setArbitrary(set, cov, depth + 1) }, { requiredKeys: ['kind'] })),
-    fc.record({ kind: fc.constantFrom('dummy', 'macvlan', 'wireguard'), data: fc.uint8Array({ maxLength: 24 }) }, { requiredKeys: ['kind'] }),
+    ...Object.entries(KIND_DEFS).map(([kind, def]) =>
+      fc.record({ kind: fc.constant(kind), data: setArbitrary(def.data, cov, depth + 1) }, { requiredKeys: ['kind'] }),
+    ),
+    fc.record({ kind: fc.constantFrom(...rawKinds), data: fc.uint8Array({ maxLength: 24 }) }, { requiredKeys: ['kind'] }),
   );
   const slave = fc.option(
     fc.oneof(
-      fc.record({ slaveKind: fc.constant('bridge'), slaveData: setArbitrary(bridgePortAttrs, cov, depth + 1) }, { requiredKeys: ['slaveKind'] }),
-      fc.record({ slaveKind: fc.constant('bond'), slaveData: fc.uint8Array({ maxLength: 16 }) }, { requiredKeys: ['slaveKind'] }),
+      ...Object.entries(SLAVE_KIND_DEFS).map(([kind, def]) =>
+        fc.record({ slaveKind: fc.constant(kind), slaveData: setArbitrary(def.data, cov, depth + 1) }, { requiredKeys: ['slaveKind'] }),
+      ),
+      fc.record({ slaveKind: fc.constantFrom(...rawSlaveKinds), slaveData: fc.uint8Array({ maxLength: 16 }) }, { requiredKeys: ['slaveKind'] }),
     ),
     { nil: undefined },
   );
