@@ -21,6 +21,8 @@ export interface GlobalOptions {
   stats: boolean;
   /** `-4` / `-6`. */
   family?: 'inet' | 'inet6';
+  /** `-compressvlans`: bridge's option, VLAN ranges on one row (`bridge vlan show`). */
+  compressVlans?: boolean;
 }
 
 export interface Context extends GlobalOptions {

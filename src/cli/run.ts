@@ -9,6 +9,7 @@ import { Args, isHelp, matches } from './args.js';
 import type { Context, GlobalOptions } from './context.js';
 import { UsageError, report } from './errors.js';
 import { addrCommand, ADDR_HELP } from './commands/addr.js';
+import { bridgeCommand, BRIDGE_HELP } from './commands/bridge.js';
 import { linkCommand, LINK_HELP } from './commands/link.js';
 import { monitorCommand, MONITOR_HELP } from './commands/monitor.js';
 import { neighCommand, NEIGH_HELP } from './commands/neigh.js';
@@ -19,15 +20,17 @@ import { tuntapCommand, TUNTAP_HELP } from './commands/tuntap.js';
 import { VERSION } from './version.js';
 
 export const MAIN_HELP = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs }
+where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge }
        OPTIONS := { -n[etns] NAME | -d[etails] | -j[son] | -p[retty] |
-                    -br[ief] | -s[tatistics] | -4 | -6 | -V[ersion] | -h[elp] }
+                    -br[ief] | -s[tatistics] | -4 | -6 | -com[pressvlans] |
+                    -V[ersion] | -h[elp] }
 
 rtnl speaks rtnetlink directly (no iproute2); its output follows "ip":
 "-j" prints the field names and shapes of "ip -j", "-d" the details of "ip -d".
 "-n NAME" acts inside the network namespace /run/netns/NAME without moving
-the process. "rtnl ovs" configures Open vSwitch bridges and ports through
-ovsdb-server, as ovs-vsctl does. "rtnl OBJECT help" shows each object's commands.
+the process. "rtnl bridge vlan" does what "bridge vlan" does; "rtnl ovs"
+configures Open vSwitch bridges and ports through ovsdb-server, as ovs-vsctl
+does. "rtnl OBJECT help" shows each object's commands.
 `;
 
 interface ObjectDef {
@@ -48,6 +51,8 @@ const OBJECTS: ObjectDef[] = [
   { name: 'monitor', run: monitorCommand, help: MONITOR_HELP },
   { name: 'netns', run: netnsCommand, help: NETNS_HELP },
   { name: 'ovs', run: ovsCommand, help: OVS_HELP },
+  // The `bridge` tool's objects, under one name here.
+  { name: 'bridge', run: bridgeCommand, help: BRIDGE_HELP },
 ];
 
 export interface RunIo {
@@ -79,6 +84,8 @@ export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; re
     } else if (matches(a, '-json')) opts.json = true;
     else if (matches(a, '-pretty')) opts.pretty = true;
     else if (matches(a, '-brief')) opts.brief = true;
+    // bridge and ip read a bare -c as -color: the long spelling only.
+    else if (a.length >= 4 && matches(a, '-compressvlans')) opts.compressVlans = true;
     else throw new UsageError(`Option "${argv[i]}" is unknown, try "rtnl -help".`);
   }
   return { opts, rest: argv.slice(i), version, help };

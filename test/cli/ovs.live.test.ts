@@ -148,6 +148,6 @@ describe.skipIf(ovsSkipReason !== undefined)(title, () => {
     const help = rtnl(['ovs', 'help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/add-br BRIDGE/);
-    expect(rtnlOk(['help'])).toMatch(/\| ovs \}/);
+    expect(rtnlOk(['help'])).toMatch(/\| ovs \|/);
   });
 });

@@ -10,10 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { addBridgeVlan, addBridgeVlanTunnel, deleteBridgeVlan, deleteBridgeVlanTunnel, listBridgeVlans } from '../../../src/ops/bridge/vlans.js';
 import { createBridge, createVethPair, setLink } from '../../../src/ops/links/index.js';
+import { rtnl, rtnlOk, useCli } from '../../cli/_cli.js';
 import { kernelLacks } from '../../helpers/kernel.js';
 import { ip, useNetns } from '../../helpers/live.js';
 
 const ns = useNetns('rtnlbrvlan');
+useCli();
 const lacks = kernelLacks('bridge-vlan-filtering', 'vxlan');
 
 interface BridgeVlanJson {
@@ -96,5 +98,23 @@ describe.skipIf(lacks !== undefined)(`bridge VLAN filtering${lacks ? ` — skipp
     expect(vx?.tunnels).toEqual(expanded);
     await deleteBridgeVlanTunnel('vx0', { vid: 100, tunnelId: 5100 }, { netns: ns.name });
     expect((await listBridgeVlans({ netns: ns.name, link: 'vx0' }))[0]?.tunnels.map((t) => t.vid)).toEqual([200, 201, 202]);
+  });
+
+  it('the command: rtnl bridge vlan add/del/show/tunnelshow print what bridge prints, text and JSON, per VLAN and with -compressvlans per range', () => {
+    const bridgeOut = (args: string[]) => execFileSync('bridge', ['-n', ns.name, ...args], { encoding: 'utf8' });
+    rtnlOk(['-n', ns.name, 'bridge', 'vlan', 'add', 'vid', '30-33', 'dev', 'vp0']);
+    rtnlOk(['-n', ns.name, 'bridge', 'vlan', 'add', 'vid', '40', 'dev', 'vp0', 'pvid', 'untagged']);
+    rtnlOk(['-n', ns.name, 'bridge', 'vlan', 'add', 'vid', '300', 'dev', 'vx0']);
+    rtnlOk(['-n', ns.name, 'bridge', 'vlan', 'add', 'vid', '300', 'dev', 'vx0', 'tunnel_info', 'id', '9300']);
+    rtnlOk(['-n', ns.name, 'bridge', 'vlan', 'del', 'vid', '31', 'dev', 'vp0']);
+    for (const global of [[], ['-compressvlans']]) {
+      for (const show of [['vlan', 'show'], ['vlan', 'tunnelshow'], ['vlan', 'show', 'dev', 'vp0'], ['vlan', 'show', 'vid', '32']]) {
+        expect(rtnlOk(['-n', ns.name, ...global, 'bridge', ...show]), `bridge ${[...global, ...show].join(' ')}`).toBe(bridgeOut([...global, ...show]));
+        expect(JSON.parse(rtnlOk(['-n', ns.name, '-j', ...global, 'bridge', ...show]))).toEqual(JSON.parse(bridgeOut(['-j', ...global, ...show])));
+      }
+    }
+    const bad = rtnl(['-n', ns.name, 'bridge', 'vlan', 'add', 'vid', '0', 'dev', 'vp0']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/vid/);
   });
 });
