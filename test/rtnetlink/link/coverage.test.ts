@@ -17,6 +17,7 @@ import {
   linkAttrs,
   propListAttrs,
   tunAttrs,
+  vlanAttrs,
   xdpAttrs,
 } from '../../../src/rtnetlink/link/index.js';
 import { SPEC_PATH, type SpecAttr, kebab, readSpecSets } from './_spec.js';
@@ -31,6 +32,8 @@ const TABLES: [string, AttrSet][] = [
   ['linkinfo-bridge-attrs', bridgeAttrs],
   ['linkinfo-brport-attrs', bridgePortAttrs],
   ['linkinfo-tun-attrs', tunAttrs],
+  ['linkinfo-vlan-attrs', vlanAttrs],
+  ['ifla-vlan-qos', vlanAttrs.byKey.egressQos!.codec.set!],
   ['prop-list-link-attrs', propListAttrs],
   ['af-spec-attrs', afSpecAttrs],
   ['xdp-attrs', xdpAttrs],
