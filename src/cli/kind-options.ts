@@ -10,13 +10,23 @@ import { type AttrSet, type ViewDef, readOne } from '../wire.js';
 import { UsageError } from './errors.js';
 
 /** Option name → the writable view it sets (and, for a flag-set member, which member). */
-export function kindOptions(set: AttrSet): Map<string, { view: ViewDef; member?: string; bare?: boolean }> {
-  const out = new Map<string, { view: ViewDef; member?: string; bare?: boolean }>();
+interface KindOption {
+  view: ViewDef;
+  /** The flag-set member the option sets. */
+  member?: string;
+  /** A bare keyword: sets `member` to true, or the view to `word`. */
+  bare?: boolean;
+  word?: unknown;
+}
+
+export function kindOptions(set: AttrSet): Map<string, KindOption> {
+  const out = new Map<string, KindOption>();
   for (const v of set.views) {
     const ip = v.def.ip;
     if (!v.writable || !ip) continue;
     for (const [option, member] of Object.entries(ip.flagOptions ?? {})) if (!out.has(option)) out.set(option, { view: v, member });
     for (const [option, member] of Object.entries(ip.bareFlags ?? {})) if (!out.has(option)) out.set(option, { view: v, member, bare: true });
+    for (const [option, word] of Object.entries(ip.bareWords ?? {})) if (!out.has(option)) out.set(option, { view: v, word, bare: true });
     if (ip.option === false) continue;
     const name = ip.option ?? ip.label;
     if (!out.has(name)) out.set(name, { view: v });
@@ -38,6 +48,7 @@ export function parseKindOption(set: AttrSet, name: string, text: string, into: 
   if (!found) throw new UsageError(`Error: ${set.name} option "${name}" is not supported.`);
   const bad = () => new UsageError(`Error: argument "${text}" is wrong: invalid ${name}`);
   const { view, member } = found;
+  if (found.bare && found.word !== undefined) return [view.name, found.word];
   if (found.bare) return [view.name, { ...((into[view.name] as object | undefined) ?? {}), [member as string]: true }];
   if (member !== undefined) {
     const on = onOff(text);

@@ -116,6 +116,8 @@ export interface IpSpelling {
   readonly flagOptions?: Readonly<Record<string, string>>;
   /** Like flagOptions, for ip's bare keywords that switch a member on (`nopromisc` → `{ nopromisc: true }`). */
   readonly bareFlags?: Readonly<Record<string, string>>;
+  /** ip's bare keywords that set the view to a value (ipvlan's `private` → `isolation: 'private'`). */
+  readonly bareWords?: Readonly<Record<string, unknown>>;
   readonly option?: string | false;
 }
 

@@ -148,6 +148,12 @@ const SHAPES: Record<string, ShapePrinter> = {
     o.array(ip.key, macs);
     o.put(macs.map((m) => `${m} `).join(''));
   },
+  // ------------------------------------------------------------ ipvlan
+  /** IFLA_IPVLAN_FLAGS: ip prints one of `private`, `vepa`, `bridge` as a JSON true (PRIVATE wins if both bits are set). */
+  'ipvlan-isolation': (o, _ip, v) => {
+    const w = num(v) & 1 ? 'private' : num(v) & 2 ? 'vepa' : 'bridge';
+    o.field(w, true, `${w} `);
+  },
   // ------------------------------------------------------------ tun
   'tun-type': (o, ip, v) => {
     const t = num(v) === 1 ? 'tun' : num(v) === 2 ? 'tap' : `UNKNOWN:${num(v)}`;

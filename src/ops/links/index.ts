@@ -23,6 +23,13 @@ export type {
   MacvlanInfo,
   MacvlanOptions,
   MacvlanMode,
+  IpvlanInfo,
+  IpvlanOptions,
+  IpvlanMode,
+  IpvlanIsolation,
+  VrfInfo,
+  VrfOptions,
+  WireguardInfo,
   IfbInfo,
   OperState,
   LinkMode,
@@ -36,4 +43,20 @@ export { createVethPair, type CreateVethPairOptions, type VethPeerOptions } from
 export { createBridge, type CreateBridgeOptions } from './bridge.js';
 export { setLink, type SetLinkOptions } from './set.js';
 export { deleteLink, deleteLinks } from './delete.js';
-export { createLink, createDummy, createVlan, createMacvlan, createMacvtap, type CreateLinkCommon, type CreatedLink, type CreateVlanOptions, type CreateMacvlanOptions } from './kinds.js';
+export {
+  createLink,
+  createDummy,
+  createVlan,
+  createMacvlan,
+  createMacvtap,
+  createIpvlan,
+  createIpvtap,
+  createVrf,
+  createWireguard,
+  type CreateLinkCommon,
+  type CreatedLink,
+  type CreateVlanOptions,
+  type CreateMacvlanOptions,
+  type CreateIpvlanOptions,
+  type CreateVrfOptions,
+} from './kinds.js';

@@ -6,7 +6,7 @@
  */
 import { ValidationError } from '../../netlink/errors.js';
 import { formatValue } from '../../netlink/format-value.js';
-import { MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions } from '../../rtnetlink/link/index.js';
+import { type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
 import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
 import type { LinkRef } from './lookup.js';
 
@@ -65,4 +65,46 @@ export function createMacvlan(opts: CreateMacvlanOptions): Promise<CreatedLink> 
 /** A macvtap: a macvlan with a character device (/dev/tapN) for a VM's NIC. */
 export function createMacvtap(opts: CreateMacvlanOptions): Promise<CreatedLink> {
   return createKindLink('macvtap', opts as CreateMacvlanOptions & Record<string, unknown>, { operation: 'createMacvtap', requireLink: true, adjust: withSourceList });
+}
+
+export interface CreateIpvlanOptions extends CreateLinkCommon, IpvlanOptions {
+  /** The lower device, whose MAC address the ipvlan shares. */
+  link: LinkRef;
+}
+
+/**
+ * An ipvlan on `link`: the lower device's MAC address, its own IP
+ * addresses; `mode` l3 (the kernel's default), l3s or l2, `isolation`
+ * bridge (default), private or vepa. With `targetNetns` it is born inside
+ * another namespace, as the CNI ipvlan plugin makes it.
+ */
+export function createIpvlan(opts: CreateIpvlanOptions): Promise<CreatedLink> {
+  return createKindLink('ipvlan', opts as CreateIpvlanOptions & Record<string, unknown>, { operation: 'createIpvlan', requireLink: true });
+}
+
+/** An ipvtap: an ipvlan with a character device (/dev/tapN) for a VM's NIC. */
+export function createIpvtap(opts: CreateIpvlanOptions): Promise<CreatedLink> {
+  return createKindLink('ipvtap', opts as CreateIpvlanOptions & Record<string, unknown>, { operation: 'createIpvtap', requireLink: true });
+}
+
+export interface CreateVrfOptions extends Omit<CreateLinkCommon, 'link'>, VrfOptions {
+  /** The routing table the VRF's ports route through; required, and fixed once the VRF exists. */
+  table: number;
+}
+
+/** A VRF device bound to routing table `table`; enslave links to it with `setLink(…, { master })`. */
+export async function createVrf(opts: CreateVrfOptions): Promise<CreatedLink> {
+  // vrf_newlink refuses a missing table ("Routing table not specified"); say so before asking.
+  if (!opts || typeof opts.table !== 'number' || !Number.isInteger(opts.table) || opts.table < 1 || opts.table > 0xffffffff) {
+    throw new ValidationError('table', `expected a routing table id 1..4294967295, got ${formatValue(opts?.table)}`);
+  }
+  return createKindLink('vrf', opts as CreateVrfOptions & Record<string, unknown>, { operation: 'createVrf' });
+}
+
+/**
+ * A WireGuard device. rtnetlink only makes the link: its keys, listen port
+ * and peers are set over generic netlink (the "wireguard" family).
+ */
+export function createWireguard(name: string, opts: Omit<CreateLinkCommon, 'name' | 'link'> = {}): Promise<CreatedLink> {
+  return createKindLink('wireguard', { ...opts, name }, { operation: 'createWireguard' });
 }

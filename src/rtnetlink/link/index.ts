@@ -26,4 +26,7 @@ export * from './kinds/vlan.js';
 export * from './kinds/convs.js';
 export * from './kinds/dummy.js';
 export * from './kinds/macvlan.js';
+export * from './kinds/ipvlan.js';
+export * from './kinds/vrf.js';
+export * from './kinds/wireguard.js';
 export * from './af-bridge.js';

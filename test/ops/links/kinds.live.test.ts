@@ -7,7 +7,21 @@
  * requires them.
  */
 import { describe, expect, it } from 'vitest';
-import { createDummy, createLink, createMacvlan, createMacvtap, createVethPair, createVlan, deleteLink, getLink } from '../../../src/ops/links/index.js';
+import {
+  createDummy,
+  createIpvlan,
+  createIpvtap,
+  createLink,
+  createMacvlan,
+  createMacvtap,
+  createVethPair,
+  createVlan,
+  createVrf,
+  createWireguard,
+  deleteLink,
+  getLink,
+  setLink,
+} from '../../../src/ops/links/index.js';
 import { compareLinks } from '../../cli/_compare.js';
 import { rtnlOk, useCli } from '../../cli/_cli.js';
 import { kernelLacks } from '../../helpers/kernel.js';
@@ -23,7 +37,7 @@ interface IpLink {
   ifname: string;
   link?: string;
   link_index?: number;
-  linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> };
+  linkinfo?: { info_kind?: string; info_data?: Record<string, unknown>; info_slave_kind?: string; info_slave_data?: Record<string, unknown> };
 }
 const ipLink = (name: string, netns = ns.name) => ipJson<IpLink[]>(['-d', 'link', 'show', 'dev', name], netns)[0] as IpLink;
 
@@ -132,5 +146,72 @@ describe.skipIf(macvlanLacks !== undefined)(`macvlan and macvtap${macvlanLacks ?
     ip(['link', 'add', 'link', 'mvp0', 'name', 'mvc1', 'type', 'macvlan', 'mode', 'vepa'], ns.name);
     ip(['link', 'add', 'link', 'mvp0', 'name', 'mvc2', 'type', 'macvlan', 'mode', 'source', 'macaddr', 'add', '02:00:00:00:00:f1'], ns.name);
     expectSameAsIp(ns.name);
+  });
+});
+
+const ipvlanLacks = kernelLacks('dummy', 'ipvlan', 'ipvtap');
+describe.skipIf(ipvlanLacks !== undefined)(`ipvlan and ipvtap${ipvlanLacks ? ` — skipped: ${ipvlanLacks}` : ''}`, () => {
+  it('createIpvlan in l2 mode, born inside a container namespace on a parent here, as the CNI ipvlan plugin makes it', async () => {
+    const { link: parentDev } = await createDummy('ivp0', { netns: ns.name, address: '02:00:00:00:01:01' });
+    const { link, parent } = await createIpvlan({ netns: ns.name, name: 'ieth0', link: 'ivp0', mode: 'l2', targetNetns: far.name });
+    expect(parent?.index).toBe(parentDev.index);
+    // An ipvlan shares its lower device's MAC address.
+    expect(link).toMatchObject({ name: 'ieth0', kind: 'ipvlan', address: '02:00:00:00:01:01', info: { kind: 'ipvlan', mode: 'l2', isolation: 'bridge' } });
+    expect(ipLink('ieth0', far.name).linkinfo?.info_data).toEqual({ mode: 'l2', bridge: true });
+  });
+
+  it('the kernel default mode is l3; ipvtap with vepa; private and vepa as ip shows them; bad words refused before any system call', async () => {
+    const { link } = await createIpvlan({ netns: ns.name, name: 'iv3', link: 'ivp0' });
+    expect(link.info).toEqual({ kind: 'ipvlan', mode: 'l3', isolation: 'bridge' });
+    const tap = await createIpvtap({ netns: ns.name, name: 'ivt0', link: 'ivp0', mode: 'l3s', isolation: 'vepa' });
+    expect(tap.link.info).toEqual({ kind: 'ipvtap', mode: 'l3s', isolation: 'vepa' });
+    expect(ipLink('ivt0').linkinfo?.info_data).toEqual({ mode: 'l3s', vepa: true });
+    await expect(createIpvlan({ netns: ns.name, name: 'ivx', link: 'ivp0', isolation: 'isolated' as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'isolation' });
+    await expect(createIpvlan({ netns: ns.name, name: 'ivx' } as never)).rejects.toMatchObject({ name: 'ValidationError', field: 'link' });
+  });
+
+  it('the command adds them as ip does (mode, private) and prints what ip prints', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'link', 'ivp0', 'name', 'ivc0', 'type', 'ipvlan', 'mode', 'l2', 'private']);
+    expect(ipLink('ivc0').linkinfo?.info_data).toEqual({ mode: 'l2', private: true });
+    ip(['link', 'add', 'link', 'ivp0', 'name', 'ivc1', 'type', 'ipvtap', 'mode', 'l3', 'vepa'], ns.name);
+    expectSameAsIp(ns.name);
+  });
+});
+
+const vrfLacks = kernelLacks('dummy', 'vrf');
+describe.skipIf(vrfLacks !== undefined)(`vrf${vrfLacks ? ` — skipped: ${vrfLacks}` : ''}`, () => {
+  it('createVrf with a table; a port enslaved to it reports the table as vrf slave data', async () => {
+    const { link } = await createVrf({ netns: ns.name, name: 'vrf-blue', table: 1001, up: true });
+    expect(link).toMatchObject({ kind: 'vrf', up: true, info: { kind: 'vrf', table: 1001 } });
+    await createDummy('vrfp0', { netns: ns.name });
+    const port = await setLink('vrfp0', { netns: ns.name, master: 'vrf-blue' });
+    expect(port).toMatchObject({ master: link.index, slaveKind: 'vrf' });
+    expect(port.attrs.linkinfo?.slaveData).toEqual({ table: 1001 });
+    expect(ipLink('vrfp0').linkinfo).toMatchObject({ info_slave_kind: 'vrf', info_slave_data: { table: 1001 } });
+  });
+
+  it('refuses a missing table before any system call (the kernel requires one)', async () => {
+    await expect(createVrf({ netns: ns.name, name: 'vrf-x' } as never)).rejects.toMatchObject({ name: 'ValidationError', field: 'table' });
+    await expect(createVrf({ netns: ns.name, name: 'vrf-x', table: 0 })).rejects.toMatchObject({ name: 'ValidationError', field: 'table' });
+  });
+
+  it('the command adds a vrf as ip does and prints the vrf and its ports as ip prints them', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'vrf-red', 'type', 'vrf', 'table', '1002']);
+    expect(ipLink('vrf-red').linkinfo?.info_data).toEqual({ table: 1002 });
+    ip(['link', 'add', 'vrfp1', 'type', 'dummy'], ns.name);
+    ip(['link', 'set', 'vrfp1', 'master', 'vrf-red'], ns.name);
+    expectSameAsIp(ns.name);
+  });
+});
+
+const wgLacks = kernelLacks('wireguard');
+describe.skipIf(wgLacks !== undefined)(`wireguard${wgLacks ? ` — skipped: ${wgLacks}` : ''}`, () => {
+  it('createWireguard makes the link (keys and peers are generic netlink\'s); ip sees kind wireguard', async () => {
+    const { link } = await createWireguard('wg0', { netns: ns.name, mtu: 1420 });
+    expect(link).toMatchObject({ name: 'wg0', kind: 'wireguard', mtu: 1420, info: { kind: 'wireguard' } });
+    expect(ipLink('wg0').linkinfo?.info_kind).toBe('wireguard');
+    rtnlOk(['-n', ns.name, 'link', 'add', 'wg1', 'type', 'wireguard']);
+    expectSameAsIp(ns.name);
+    await deleteLink('wg0', { netns: ns.name });
   });
 });

@@ -49,11 +49,11 @@ describe('IFLA_LINKINFO: context-dependent decoding', () => {
   it('decodes the same IFLA_INFO_DATA by the kind it travels with', () => {
     expect(decode(withKind('tun'))).toEqual({ kind: 'tun', data: { type: 2, persist: 1 } });
     // A kind we do not model keeps its data as raw bytes…
-    const other = decode(withKind('wireguard'));
-    expect(other).toEqual({ kind: 'wireguard', data: DATA });
+    const other = decode(withKind('hsr'));
+    expect(other).toEqual({ kind: 'hsr', data: DATA });
     // …and both re-encode to the kernel's bytes exactly (NLA_F_NESTED left as it came).
     expect(encode(decode(withKind('tun')))).toEqual(withKind('tun'));
-    expect(encode(other)).toEqual(withKind('wireguard'));
+    expect(encode(other)).toEqual(withKind('hsr'));
   });
 
   it('decodes IFLA_INFO_SLAVE_DATA by IFLA_INFO_SLAVE_KIND, in any attribute order', () => {
@@ -96,8 +96,8 @@ describe('IFLA_LINKINFO: context-dependent decoding', () => {
   });
 
   it('toLink leaves `info` out for kinds it does not model; the data stays in attrs', () => {
-    const l = toLink({ header: { family: 0, type: 1, index: 9, flags: 0, change: 0 }, attrs: { ifname: 'wg0', linkinfo: { kind: 'wireguard', data: DATA } } });
-    expect(l.kind).toBe('wireguard');
+    const l = toLink({ header: { family: 0, type: 1, index: 9, flags: 0, change: 0 }, attrs: { ifname: 'wg0', linkinfo: { kind: 'hsr', data: DATA } } });
+    expect(l.kind).toBe('hsr');
     expect(l.info).toBeUndefined();
     expect(l.attrs.linkinfo?.data).toEqual(DATA);
   });

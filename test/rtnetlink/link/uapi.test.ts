@@ -30,6 +30,11 @@ import {
   vlanAttrs,
   vlanQosAttrs,
   macvlanAttrs,
+  ipvlanAttrs,
+  vrfAttrs,
+  vrfPortAttrs,
+  IPVLAN_MODE,
+  MACVLAN_MODE,
 } from '../../../src/rtnetlink/link/index.js';
 import { readUapiEnum, uapiVersion, upperSnake } from './_spec.js';
 
@@ -57,6 +62,9 @@ const CASES: [string, AttrSet, string, string, string[], string?][] = [
   ['vlan', vlanAttrs, 'if_link.h', 'IFLA_VLAN_', [], 'IFLA_VLAN_ID'],
   ['vlan-qos', vlanQosAttrs, 'if_link.h', 'IFLA_VLAN_QOS_', []],
   ['macvlan', macvlanAttrs, 'if_link.h', 'IFLA_MACVLAN_', []],
+  ['ipvlan', ipvlanAttrs, 'if_link.h', 'IFLA_IPVLAN_', []],
+  ['vrf', vrfAttrs, 'if_link.h', 'IFLA_VRF_', [], 'IFLA_VRF_TABLE'],
+  ['vrf-port', vrfPortAttrs, 'if_link.h', 'IFLA_VRF_PORT_', []],
 ];
 
 
@@ -96,6 +104,19 @@ describe('attribute numbers against the UAPI headers', () => {
         expect(table.byType[value]?.key, `${name} = ${value}`).toBeDefined();
       }
       if (unmodelled.length) console.warn(`uapi: <linux/${header}> (Linux ${headers}) is newer than the ${label} table: ${unmodelled.join(', ')} have no row yet`);
+    });
+  }
+});
+
+describe('kind enums against the UAPI headers', () => {
+  const ENUMS: [string, Readonly<Record<string, number>>][] = [
+    ['MACVLAN_MODE_', MACVLAN_MODE],
+    ['IPVLAN_MODE_', IPVLAN_MODE],
+  ];
+  for (const [prefix, values] of ENUMS) {
+    const uapi = readUapiEnum('if_link.h', prefix);
+    it.skipIf(!uapi)(`${prefix}* in <linux/if_link.h> have the values the tables use`, () => {
+      for (const [word, value] of Object.entries(values)) expect(uapi?.get(`${prefix}${word.toUpperCase()}`), `${prefix}${word.toUpperCase()}`).toBe(value);
     });
   }
 });

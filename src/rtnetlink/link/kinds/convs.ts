@@ -50,3 +50,25 @@ export function flagSet<const N extends string>(bits: Readonly<Record<N, number>
     word: { read, write: (v: unknown, field: string) => parse(v, field).flags },
   };
 }
+
+/**
+ * An enum by name: `{ word: value }` (the kernel's enum, named as iproute2
+ * names it). Read: the name, or the number for a value this table does not
+ * know (a newer kernel's). Write: a known name only. `words` is the same
+ * enum as a sparse array by value, for the command's `words` shape.
+ */
+export function enumWords<const W extends string>(values: Readonly<Record<W, number>>) {
+  const words: string[] = [];
+  for (const [name, v] of Object.entries(values) as [W, number][]) words[v] = name;
+  const names = Object.keys(values).map((m) => JSON.stringify(m)).join(', ');
+  return {
+    words,
+    conv: {
+      read: (v: number): W | number => (words[v] as W | undefined) ?? v,
+      write(v: unknown, field: string): number {
+        if (typeof v === 'string' && Object.hasOwn(values, v)) return values[v as W];
+        throw new ValidationError(field, `expected one of ${names}, got ${formatValue(v)}`);
+      },
+    },
+  };
+}

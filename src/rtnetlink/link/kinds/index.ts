@@ -14,9 +14,12 @@ import { dummyAttrs } from './dummy.js';
 import { ifbAttrs } from './ifb.js';
 import { TUN_IP_ORDER, tunAttrs, tunInfo } from './tun.js';
 import { makeVethAttrs, vethInfo } from './veth.js';
+import { IPVLAN_IP_ORDER, ipvlanAttrs, ipvlanInfo } from './ipvlan.js';
 import { MACVLAN_IP_ORDER, macvlanAttrs, macvlanInfo } from './macvlan.js';
 import { VLAN_IP_ORDER, vlanAttrs, vlanInfo } from './vlan.js';
+import { VRF_IP_ORDER, VRF_PORT_IP_ORDER, vrfAttrs, vrfInfo, vrfPortAttrs } from './vrf.js';
 import { VXLAN_IP_ORDER, vxlanAttrs, vxlanInfo } from './vxlan.js';
+import { wireguardAttrs } from './wireguard.js';
 
 /** What a kind's view may read besides its data: the link's own IFLA_LINK and IFLA_LINK_NETNSID (a veth's peer). */
 export interface KindLinkFacts {
@@ -66,9 +69,14 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       vlan: kind({ data: vlanAttrs, info: (d) => vlanInfo(d ?? {}), ipOrder: VLAN_IP_ORDER }),
       macvlan: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvlan', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
       macvtap: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvtap', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
+      ipvlan: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvlan', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
+      ipvtap: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvtap', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
+      vrf: kind({ data: vrfAttrs, info: (d) => vrfInfo(d ?? {}), ipOrder: VRF_IP_ORDER }),
+      wireguard: kind({ data: wireguardAttrs, info: () => ({ kind: 'wireguard' as const }), dataless: true }),
     },
     slaveKinds: {
       bridge: slave({ data: bridgePortAttrs, ipOrder: BRIDGE_PORT_IP_ORDER }),
+      vrf: slave({ data: vrfPortAttrs, ipOrder: VRF_PORT_IP_ORDER }),
     },
   };
 }

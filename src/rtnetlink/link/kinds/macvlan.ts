@@ -17,7 +17,7 @@ import { readView } from '../../../netlink/fields.js';
 import { ValidationError } from '../../../netlink/errors.js';
 import { formatValue } from '../../../netlink/format-value.js';
 import { parseMac } from '../../../netlink/inet.js';
-import { flagSet } from './convs.js';
+import { enumWords, flagSet } from './convs.js';
 
 /** enum macvlan_mode: a bit each. */
 export const MACVLAN_MODE = { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 } as const;
@@ -28,21 +28,7 @@ export const MACVLAN_MACADDR = { add: 0, del: 1, flush: 2, set: 3 } as const;
 const MACVLAN_FLAG = { nopromisc: 1, nodst: 2 } as const;
 const macvlanFlags = flagSet(MACVLAN_FLAG);
 
-/** Words by value, as a sparse array for the `words` shape and the view. */
-const byValue = (m: Readonly<Record<string, number>>): string[] => {
-  const out: string[] = [];
-  for (const [name, v] of Object.entries(m)) out[v] = name;
-  return out;
-};
-const MODE_WORDS = byValue(MACVLAN_MODE);
-
-const mode = {
-  read: (v: number): MacvlanMode | number => (MODE_WORDS[v] as MacvlanMode | undefined) ?? v,
-  write(v: unknown, field: string): number {
-    if (typeof v === 'string' && Object.hasOwn(MACVLAN_MODE, v)) return MACVLAN_MODE[v as MacvlanMode];
-    throw new ValidationError(field, `expected one of ${Object.keys(MACVLAN_MODE).map((m) => JSON.stringify(m)).join(', ')}, got ${formatValue(v)}`);
-  },
-};
+const mode = enumWords(MACVLAN_MODE);
 
 /** IFLA_MACVLAN_MACADDR_DATA: a nest of IFLA_MACVLAN_MACADDR (4) entries. */
 export const macvlanMacaddrAttrs = attrSet('macvlan-macaddr', {
@@ -65,7 +51,7 @@ const macList = {
 
 /** IFLA_MACVLAN_*: number and codec, the friendly field of `Link.info` and of createMacvlan's options, iproute2's spelling. */
 export const macvlanAttrs = attrSet('macvlan', {
-  mode: attr(1, u32).view('mode', mode, { writable: true }).spelled('mode', { shape: 'words', names: MODE_WORDS }),
+  mode: attr(1, u32).view('mode', mode.conv, { writable: true }).spelled('mode', { shape: 'words', names: mode.words }),
   /** nopromisc: do not put the lower device in promiscuous mode (passthru); nodst: skip a destination macvlan that matches the source. */
   flags: attr(2, u16).view('flags', macvlanFlags.word, { writable: true }).spelled('flags', {
     shape: 'flag-keys',
