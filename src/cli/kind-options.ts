@@ -64,6 +64,9 @@ export function parseKindOption(set: AttrSet, name: string, text: string, into: 
     const on = onOff(text);
     if (on === undefined) throw bad();
     wire = on ? 1 : 0;
+  } else if (view.def.ip?.shape === 'words' && view.def.ip.names?.includes(text)) {
+    // A switch ip spells as words (bond's lacp_active on|off): the word's index is the wire value.
+    wire = view.def.ip.names.indexOf(text);
   } else {
     if (!INT.test(text)) throw bad();
     wire = view.def.codec.kind === 'u64' ? BigInt(text) : Number(text);

@@ -4,6 +4,7 @@
  * hardware and IP addresses, and C structs.
  */
 import { formatIp, formatMac, parseIp, parseMac } from './inet.js';
+import { NLA_HDRLEN, align4 } from './constants.js';
 import { type Codec, type DecodeCtx, decodeError } from './schema.js';
 
 function exact(ctx: DecodeCtx, len: number, want: number, kind: string): void {
@@ -287,5 +288,38 @@ export function struct<F extends Record<string, FieldType>>(
       }
       if (tail) w.bytes(tail.extra);
     },
+  };
+}
+
+/**
+ * The YNL `indexed-array`: a nest whose attributes are numbered 0, 1, 2 …
+ * by position, each holding one `item` (bond's IFLA_BOND_ARP_IP_TARGET and
+ * IFLA_BOND_NS_IP6_TARGET: bond_fill_info() puts target i as attribute i).
+ * Decodes to an array; a nest whose numbers are not 0..n-1 in order is not
+ * canonical, so the message keeps its raw bytes and round-trips exactly.
+ */
+export function indexed<T>(item: Codec<T>): Codec<T[]> & { readonly item: Codec<T> } {
+  const entries = (ctx: DecodeCtx, off: number, len: number) => {
+    const out: { type: number; off: number; len: number; size: number }[] = [];
+    const end = off + len;
+    while (off < end) {
+      if (end - off < NLA_HDRLEN) throw decodeError(ctx, `indexed array: ${end - off} trailing bytes`);
+      const size = ctx.view.getUint16(off, true);
+      if (size < NLA_HDRLEN || off + size > end) throw decodeError(ctx, `indexed array: entry length ${size} out of bounds`);
+      out.push({ type: ctx.view.getUint16(off + 2, true), off: off + NLA_HDRLEN, len: size - NLA_HDRLEN, size });
+      off += align4(size);
+    }
+    return out;
+  };
+  return {
+    kind: `indexed(${item.kind})`,
+    item,
+    decode: (ctx, off, len) => entries(ctx, off, len).map((e) => item.decode(ctx, e.off, e.len)),
+    encode(w, v) {
+      if (!Array.isArray(v)) return w.fail(`expected an array, got ${typeof v}`);
+      v.forEach((x, i) => w.attr(i, () => item.encode(w, x)));
+    },
+    canonical: (ctx, off, len) =>
+      entries(ctx, off, len).every((e, i) => e.type === i && (!item.canonical || item.canonical(ctx, e.off, e.len))),
   };
 }

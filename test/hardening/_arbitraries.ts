@@ -110,6 +110,7 @@ export function codecArbitrary(codec: Codec<unknown>, cov: Coverage, depth = 0):
     // A veth peer: its own ifinfomsg and link attributes (codec.set is the link table).
     return fc.record({ header: decodeDriven(ifinfomsg as Codec<unknown>), attrs: setArbitrary(codec.set as AttrSet, cov, depth + 1) });
   }
+  if (codec.kind.startsWith('indexed(')) return fc.array(codecArbitrary((codec as unknown as { item: Codec<unknown> }).item, cov, depth + 1), { maxLength: 4 });
   if (codec.kind === 'multipath') {
     return fc.array(
       fc.record({ flags: u(8), hops: u(8), ifindex: s(32), attrs: setArbitrary(nexthopAttrs, cov, depth + 1) }),

@@ -29,7 +29,8 @@ export interface KindContext {
 
 type Data = Record<string, unknown>;
 /** Prints one attribute of `data` (whose value `v` is defined) as ip does. */
-type ShapePrinter = (o: Out, ip: IpSpelling, v: unknown, data: Data, k: KindContext) => void;
+/** `row` is the attribute's row, for shapes that need its codec (a nest's set). */
+type ShapePrinter = (o: Out, ip: IpSpelling, v: unknown, data: Data, k: KindContext, row?: AttrSet['byKey'][string]) => void;
 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
 const zeroIp = (s: unknown) => s === undefined || s === '0.0.0.0' || s === '::';
@@ -154,6 +155,37 @@ const SHAPES: Record<string, ShapePrinter> = {
     const w = num(v) & 1 ? 'private' : num(v) & 2 ? 'vepa' : 'bridge';
     o.field(w, true, `${w} `);
   },
+  // ------------------------------------------------------------ bond
+  /** An address list (bond's ARP / NS targets): when not empty, JSON array, text `label a,b `. */
+  'address-list': (o, ip, v) => {
+    const list = v as string[];
+    if (!list.length) return;
+    o.array(ip.key, list);
+    o.put(`${ip.label} ${list.join(',')} `);
+  },
+  /** An enum by name whose 0 is JSON null (bond's arp_validate none): text `label none `. */
+  'words-null0': (o, ip, v) => {
+    const w = ip.names?.[num(v)] ?? 'UNKNOWN';
+    o.field(ip.key, num(v) === 0 ? null : w, `${ip.label} ${w} `);
+  },
+  /** A nest printed as a JSON object of its spelled rows (bond's ad_info). */
+  object: (o, ip, v, _d, k, row) => {
+    const inner = o.nest(ip.key);
+    if (row?.codec.set) printKind(inner, row.codec.set, v as Data, [], k);
+  },
+  /** An enum by name, or `key_index` with text `label N` for a value ip has no name for (bond port state, mii_status). */
+  'word-or-index': (o, ip, v) => {
+    const w = ip.names?.[num(v)];
+    if (w !== undefined) field(o, ip, w, w);
+    else o.field(`${ip.key}_index`, num(v), `${ip.label} ${num(v)} `);
+  },
+  /** An LACP port state: the number, then its bits by name as `label_str` (JSON array, text ` <a,b> `). */
+  'lacp-state': (o, ip, v) => {
+    field(o, ip, num(v), String(num(v)));
+    const names = ['active', 'short_timeout', 'aggregating', 'in_sync', 'collecting', 'distributing', 'defaulted', 'expired'].filter((_, bit) => num(v) & (1 << bit));
+    o.array(`${ip.key}_str`, names);
+    o.put(` <${names.join(',')}> `);
+  },
   // ------------------------------------------------------------ tun
   'tun-type': (o, ip, v) => {
     const t = num(v) === 1 ? 'tun' : num(v) === 2 ? 'tap' : `UNKNOWN:${num(v)}`;
@@ -250,7 +282,7 @@ export function printKind(o: Out, set: AttrSet, data: Data, order: readonly stri
     if (!ip || v === undefined) return;
     const print = SHAPES[shapeOf(set, key)];
     if (!print) throw new Error(`${set.name}.${key}: no printer for shape ${shapeOf(set, key)}`);
-    print(o, ip, v, data, k);
+    print(o, ip, v, data, k, set.byKey[key]);
   };
   for (const key of order) one(key);
   for (const key of Object.keys(set.byKey)) if (!done.has(key)) one(key);

@@ -4,11 +4,17 @@
  * MTU, address, master, up …) and the writable views of the kind's table.
  * Every call returns the new link and, when it has one, its lower device.
  */
-import { ValidationError } from '../../netlink/errors.js';
+import { ValidationError, explainError, withUndoFailures } from '../../netlink/errors.js';
 import { formatValue } from '../../netlink/format-value.js';
-import { type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
+import { type BondOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
 import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
+import { deleteLink } from './delete.js';
+import { getLink } from './list.js';
 import type { LinkRef } from './lookup.js';
+import { OPERATION_KEYS } from './request.js';
+import { undoStep } from './rollback.js';
+import { setLink } from './set.js';
+import { validateLinkRef } from '../../rtnetlink/link/index.js';
 
 export type { CreateLinkCommon, CreatedLink } from './create.js';
 
@@ -107,4 +113,45 @@ export async function createVrf(opts: CreateVrfOptions): Promise<CreatedLink> {
  */
 export function createWireguard(name: string, opts: Omit<CreateLinkCommon, 'name' | 'link'> = {}): Promise<CreatedLink> {
   return createKindLink('wireguard', { ...opts, name }, { operation: 'createWireguard' });
+}
+
+export interface CreateBondOptions extends Omit<CreateLinkCommon, 'link' | 'targetNetns'>, BondOptions {
+  /** Ports to enslave once the bond exists, in this order (names or ifindexes in the call's namespace). */
+  ports?: LinkRef[];
+}
+
+/** What createBond returns: the bond as it is once its ports are enslaved, and the ports. */
+export interface CreatedBond extends CreatedLink {
+  ports: Awaited<ReturnType<typeof setLink>>[];
+}
+
+/**
+ * A bonding device in `mode` (balance-rr, the kernel's default,
+ * active-backup, balance-xor, broadcast, 802.3ad, balance-tlb,
+ * balance-alb) with its options, and `ports` enslaved to it one by one (an
+ * RTM_SETLINK with IFLA_MASTER each: the kernel has no way to create a
+ * bond with its ports in one request). If a port cannot be enslaved the
+ * bond is deleted — which releases the ports already in it — and the
+ * error says which port failed, its cause the kernel's.
+ */
+export async function createBond(opts: CreateBondOptions): Promise<CreatedBond> {
+  const { ports = [], ...rest } = opts ?? ({} as CreateBondOptions);
+  if (!Array.isArray(ports)) throw new ValidationError('ports', `expected an array of links, got ${formatValue(ports)}`);
+  ports.forEach((p, i) => validateLinkRef(p, `ports[${i}]`));
+  const created = await createKindLink('bond', rest as CreateBondOptions & Record<string, unknown>, { operation: 'createBond' });
+  const at = Object.fromEntries(Object.entries(opts).filter(([k]) => (OPERATION_KEYS as readonly string[]).includes(k)));
+  const out: CreatedBond = { ...created, ports: [] };
+  for (const [i, port] of ports.entries()) {
+    try {
+      out.ports.push(await setLink(port, { ...at, master: created.link.index }));
+    } catch (e) {
+      const failures: unknown[] = [];
+      await undoStep(failures, () => deleteLink(created.link.index, at));
+      throw withUndoFailures(explainError(e, `ports[${i}]`, `${formatValue(port)} could not be enslaved to ${created.link.name}, which was deleted again`), failures);
+    }
+  }
+  if (ports.length) {
+    out.link = await getLink(created.link.index, at);
+  }
+  return out;
 }

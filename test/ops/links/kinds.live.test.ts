@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  createBond,
   createDummy,
   createIpvlan,
   createIpvtap,
@@ -213,5 +214,49 @@ describe.skipIf(wgLacks !== undefined)(`wireguard${wgLacks ? ` — skipped: ${wg
     rtnlOk(['-n', ns.name, 'link', 'add', 'wg1', 'type', 'wireguard']);
     expectSameAsIp(ns.name);
     await deleteLink('wg0', { netns: ns.name });
+  });
+});
+
+const bondLacks = kernelLacks('dummy', 'bond');
+describe.skipIf(bondLacks !== undefined)(`bond${bondLacks ? ` — skipped: ${bondLacks}` : ''}`, () => {
+  it('createBond in 802.3ad mode with two ports: options by name, the ports enslaved and reported as bond ports', async () => {
+    await createDummy('bp0', { netns: ns.name });
+    await createDummy('bp1', { netns: ns.name });
+    const { link, ports } = await createBond({ netns: ns.name, name: 'bond0', mode: '802.3ad', miimon: 100, lacpRate: 'fast', xmitHashPolicy: 'layer3+4', minLinks: 1, ports: ['bp0', 'bp1'], up: true });
+    expect(link).toMatchObject({ name: 'bond0', kind: 'bond', up: true, info: { kind: 'bond', mode: '802.3ad', miimon: 100, lacpRate: 'fast', xmitHashPolicy: 'layer3+4', minLinks: 1 } });
+    expect(ports.map((p) => [p.name, p.master, p.slaveKind])).toEqual([
+      ['bp0', link.index, 'bond'],
+      ['bp1', link.index, 'bond'],
+    ]);
+    expect(ports[0]?.attrs.linkinfo?.slaveData).toMatchObject({ miiStatus: expect.any(Number), permHwaddr: expect.any(String) });
+    const d = ipLink('bond0').linkinfo?.info_data as Record<string, unknown>;
+    expect(d).toMatchObject({ mode: '802.3ad', miimon: 100, ad_lacp_rate: 'fast', xmit_hash_policy: 'layer3+4', min_links: 1 });
+  });
+
+  it('active-backup with ARP and NS targets, as ip shows them', async () => {
+    const { link } = await createBond({ netns: ns.name, name: 'bond1', mode: 'active-backup', arpInterval: 200, arpValidate: 'active', arpIpTargets: ['10.0.0.1', '10.0.0.2'], nsIp6Targets: ['2001:db8::1'], primaryReselect: 'better' });
+    expect(link.info).toMatchObject({ mode: 'active-backup', arpInterval: 200, arpValidate: 'active', arpIpTargets: ['10.0.0.1', '10.0.0.2'], nsIp6Targets: ['2001:db8::1'], primaryReselect: 'better' });
+    expect(ipLink('bond1').linkinfo?.info_data).toMatchObject({ arp_ip_target: ['10.0.0.1', '10.0.0.2'], ns_ip6_target: ['2001:db8::1'], arp_validate: 'active' });
+  });
+
+  it('a port that cannot be enslaved deletes the bond again (the ports already in it are released), the error names the port', async () => {
+    await createDummy('bp2', { netns: ns.name });
+    const err = await createBond({ netns: ns.name, name: 'bond2', mode: 'balance-xor', ports: ['bp2', 'nosuch0'] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ENODEV' });
+    expect(ipJson<IpLink[]>(['link', 'show'], ns.name).map((l) => l.ifname)).not.toContain('bond2');
+    expect(ipLink('bp2')).not.toHaveProperty('master');
+    await expect(createBond({ netns: ns.name, name: 'bond3', mode: 'round-robin' as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'mode' });
+    await expect(createBond({ netns: ns.name, name: 'bond3', ports: [''] })).rejects.toMatchObject({ name: 'ValidationError', field: 'ports[0]' });
+    expect(ipJson<IpLink[]>(['link', 'show'], ns.name).map((l) => l.ifname)).not.toContain('bond3');
+  });
+
+  it('the command adds a bond as ip does and prints bonds and bond ports as ip prints them', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'bond4', 'type', 'bond', 'mode', '802.3ad', 'miimon', '50', 'lacp_active', 'off', 'num_grat_arp', '2']);
+    expect(ipLink('bond4').linkinfo?.info_data).toMatchObject({ mode: '802.3ad', miimon: 50, ad_lacp_active: 'off', num_peer_notif: 2 });
+    ip(['link', 'add', 'bond5', 'type', 'bond', 'mode', 'active-backup', 'arp_interval', '100', 'arp_ip_target', '10.1.0.1'], ns.name);
+    ip(['link', 'add', 'bp3', 'type', 'dummy'], ns.name);
+    ip(['link', 'set', 'bp3', 'master', 'bond5'], ns.name);
+    ip(['link', 'set', 'bond0', 'up'], ns.name);
+    expectSameAsIp(ns.name);
   });
 });

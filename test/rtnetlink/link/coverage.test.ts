@@ -16,8 +16,12 @@ import {
   inetAfAttrs,
   linkAttrs,
   propListAttrs,
+  bondAdInfoAttrs,
+  bondAttrs,
+  bondPortAttrs,
   tunAttrs,
   vlanAttrs,
+  vrfAttrs,
   xdpAttrs,
 } from '../../../src/rtnetlink/link/index.js';
 import { SPEC_PATH, type SpecAttr, kebab, readSpecSets } from './_spec.js';
@@ -33,6 +37,10 @@ const TABLES: [string, AttrSet][] = [
   ['linkinfo-brport-attrs', bridgePortAttrs],
   ['linkinfo-tun-attrs', tunAttrs],
   ['linkinfo-vlan-attrs', vlanAttrs],
+  ['linkinfo-bond-attrs', bondAttrs],
+  ['bond-ad-info-attrs', bondAdInfoAttrs],
+  ['bond-slave-attrs', bondPortAttrs],
+  ['linkinfo-vrf-attrs', vrfAttrs],
   ['ifla-vlan-qos', vlanAttrs.byKey.egressQos!.codec.set!],
   ['prop-list-link-attrs', propListAttrs],
   ['af-spec-attrs', afSpecAttrs],
@@ -52,6 +60,7 @@ const BRPORT_U8_FLAGS = [
 const DEVIATIONS: Record<string, string> = {
   ...Object.fromEntries(BRPORT_U8_FLAGS.map((n) => [`linkinfo-brport-attrs/${n}`, 'u8 0/1 on the wire (the golden bytes show it), not a flag'])),
   'linkinfo-brport-attrs/flush': 'write-only trigger; any payload is ignored, kept as bytes',
+  'bond-slave-attrs/prio': 's32: bond_fill_slave_info uses nla_put_s32 and the policy is NLA_S32 (iproute2 prints it with rta_getattr_s32)',
   'linkinfo-bridge-attrs/vlan-protocol': 'big-endian: the kernel uses nla_put_be16 / nla_get_be16',
   'linkinfo-bridge-attrs/mcast-querier-state': 'a nest of BRIDGE_QUERIER_* (nla_nest_start in br_multicast_dump_querier_state), typed as such',
   'link-attrs/cost': 'unused by the kernel: raw bytes',
@@ -81,7 +90,7 @@ function compatible(a: SpecAttr, codecKind: string): 'typed' | 'raw' | 'mismatch
       return codecKind === 'bytes' ? 'raw' : 'typed';
     case 'nest':
     case 'indexed-array':
-      return codecKind.startsWith('nest(') || codecKind === 'linkinfo' ? 'typed' : codecKind === 'bytes' ? 'raw' : 'mismatch';
+      return codecKind.startsWith('nest(') || codecKind.startsWith('indexed(') || codecKind === 'linkinfo' ? 'typed' : codecKind === 'bytes' ? 'raw' : 'mismatch';
     case 'sub-message':
       // IFLA_INFO_DATA / SLAVE_DATA: chosen by kind in linkinfo.ts.
       return 'typed';

@@ -33,6 +33,9 @@ import {
   ipvlanAttrs,
   vrfAttrs,
   vrfPortAttrs,
+  bondAttrs,
+  bondAdInfoAttrs,
+  bondPortAttrs,
   IPVLAN_MODE,
   MACVLAN_MODE,
 } from '../../../src/rtnetlink/link/index.js';
@@ -65,6 +68,9 @@ const CASES: [string, AttrSet, string, string, string[], string?][] = [
   ['ipvlan', ipvlanAttrs, 'if_link.h', 'IFLA_IPVLAN_', []],
   ['vrf', vrfAttrs, 'if_link.h', 'IFLA_VRF_', [], 'IFLA_VRF_TABLE'],
   ['vrf-port', vrfPortAttrs, 'if_link.h', 'IFLA_VRF_PORT_', []],
+  ['bond', bondAttrs, 'if_link.h', 'IFLA_BOND_', [], 'IFLA_BOND_MODE'],
+  ['bond-ad-info', bondAdInfoAttrs, 'if_link.h', 'IFLA_BOND_AD_INFO_', []],
+  ['bond-slave', bondPortAttrs, 'if_link.h', 'IFLA_BOND_SLAVE_', []],
 ];
 
 

@@ -8,6 +8,7 @@
  */
 import type { AttrSet, Decoded } from '../../../netlink/schema.js';
 import type { LinkInfoOf } from '../linkinfo.js';
+import { BOND_IP_ORDER, BOND_PORT_IP_ORDER, bondAttrs, bondInfo, bondPortAttrs } from './bond.js';
 import { BRIDGE_IP_ORDER, bridgeAttrs, bridgeInfo } from './bridge.js';
 import { BRIDGE_PORT_IP_ORDER, bridgePortAttrs } from './bridge-port.js';
 import { dummyAttrs } from './dummy.js';
@@ -71,11 +72,13 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       macvtap: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvtap', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
       ipvlan: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvlan', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
       ipvtap: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvtap', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
+      bond: kind({ data: bondAttrs, info: (d) => bondInfo(d ?? {}), ipOrder: BOND_IP_ORDER }),
       vrf: kind({ data: vrfAttrs, info: (d) => vrfInfo(d ?? {}), ipOrder: VRF_IP_ORDER }),
       wireguard: kind({ data: wireguardAttrs, info: () => ({ kind: 'wireguard' as const }), dataless: true }),
     },
     slaveKinds: {
       bridge: slave({ data: bridgePortAttrs, ipOrder: BRIDGE_PORT_IP_ORDER }),
+      bond: slave({ data: bondPortAttrs, ipOrder: BOND_PORT_IP_ORDER }),
       vrf: slave({ data: vrfPortAttrs, ipOrder: VRF_PORT_IP_ORDER }),
     },
   };
