@@ -76,8 +76,9 @@ const EPERM_HINT =
   'this needs CAP_NET_ADMIN in the user namespace that owns the network namespace: run as root, grant the capability ' +
   '(e.g. setcap cap_net_admin+ep on the program, or AmbientCapabilities=CAP_NET_ADMIN in a systemd unit), or work in a namespace you own';
 
-function defaultHint(errno: number): string | undefined {
-  return errno === 1 ? EPERM_HINT : undefined;
+/** Only a bare EPERM is the capability check: an EPERM with the kernel's own reason is about something else (geneve's "only one externally controlled device on a destination port"). */
+function defaultHint(errno: number, kernelMessage: string | undefined): string | undefined {
+  return errno === 1 && !kernelMessage ? EPERM_HINT : undefined;
 }
 
 /**
@@ -108,7 +109,7 @@ export class NetlinkError extends RtnlErrorBase {
     if (init.missingAttr) parts.push(`(missing attribute ${init.missingAttr})`);
     // Derived in the constructor, so an error rebuilt from another one's
     // fields (as operations do to add an explanation) keeps it.
-    const hint = init.hint ?? defaultHint(init.errno);
+    const hint = init.hint ?? defaultHint(init.errno, init.extack?.message);
     if (hint) parts.push(`— ${hint}`);
     super(init.detail ? `${parts.join(' ')}: ${init.detail}` : parts.join(' '), { cause: init.cause });
     this.hint = hint;

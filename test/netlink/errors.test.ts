@@ -38,3 +38,13 @@ describe('withUndoFailures', () => {
     expect((withUndoFailures(plain, [u1]) as { undoErrors?: unknown[] }).undoErrors).toEqual([u1]);
   });
 });
+
+describe('the EPERM hint', () => {
+  it('names the missing capability for a bare EPERM only; an EPERM with the kernel own reason keeps just that reason', () => {
+    const bare = new NetlinkError({ errno: 1, code: 'EPERM', operation: 'createBridge', extack: {} });
+    expect(bare.hint).toMatch(/CAP_NET_ADMIN/);
+    const reasoned = new NetlinkError({ errno: 1, code: 'EPERM', operation: 'createGeneve', extack: { message: 'There can be only one externally controlled device on a destination port' } });
+    expect(reasoned.hint).toBeUndefined();
+    expect(reasoned.message).toBe('createGeneve: EPERM There can be only one externally controlled device on a destination port');
+  });
+});

@@ -149,6 +149,26 @@ const SHAPES: Record<string, ShapePrinter> = {
     o.array(ip.key, macs);
     o.put(macs.map((m) => `${m} `).join(''));
   },
+  // ------------------------------------------------------------ geneve
+  /** A present flag ip prints as a JSON true (print_bool): geneve's `external`, `innerprotoinherit`. */
+  'present-true': (o, ip) => o.field(ip.key, true, `${ip.label} `),
+  /** An address printed only when not 0.0.0.0 / ::. */
+  'nonzero-ip': (o, ip, v) => {
+    if (!zeroIp(v)) o.field(ip.key, v as string, `${ip.label} ${v as string} `);
+  },
+  /** REMOTE6: only without an IPv4 REMOTE, and not when unspecified or multicast. */
+  'geneve-remote6': (o, ip, v, d) => {
+    const s = v as string;
+    if (d.remote !== undefined || zeroIp(s) || s.toLowerCase().startsWith('ff')) return;
+    o.field(ip.key, s, `${ip.label} ${s} `);
+  },
+  /** `ttl inherit` in text only (TTL_INHERIT on); else the TTL, `ttl auto` in text for 0. */
+  'geneve-ttl': (o, ip, v, d) => {
+    if (num(d.ttlInherit)) o.put('ttl inherit ');
+    else o.field(ip.key, num(v), num(v) ? `ttl ${num(v)} ` : 'ttl auto ');
+  },
+  /** A switch: JSON true/false, text `label` or `nolabel` (geneve's udpcsum …). */
+  'no-word': (o, ip, v) => o.field(ip.key, num(v) !== 0, `${num(v) ? '' : 'no'}${ip.label} `),
   // ------------------------------------------------------------ ipvlan
   /** IFLA_IPVLAN_FLAGS: ip prints one of `private`, `vepa`, `bridge` as a JSON true (PRIVATE wins if both bits are set). */
   'ipvlan-isolation': (o, _ip, v) => {

@@ -29,6 +29,8 @@ export type {
   IpvlanIsolation,
   VrfInfo,
   BondInfo,
+  GeneveInfo,
+  GeneveOptions,
   BondOptions,
   BondMode,
   BondPortInfo,
@@ -57,6 +59,7 @@ export {
   createIpvtap,
   createVrf,
   createBond,
+  createGeneve,
   createWireguard,
   type CreateLinkCommon,
   type CreatedLink,
@@ -65,4 +68,5 @@ export {
   type CreateIpvlanOptions,
   type CreateVrfOptions,
   type CreateBondOptions,
+  type CreateGeneveOptions,
 } from './kinds.js';

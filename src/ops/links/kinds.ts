@@ -6,7 +6,7 @@
  */
 import { ValidationError, explainError, withUndoFailures } from '../../netlink/errors.js';
 import { formatValue } from '../../netlink/format-value.js';
-import { type BondOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
+import { type BondOptions, type GeneveOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
 import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
 import { deleteLink } from './delete.js';
 import { getLink } from './list.js';
@@ -154,4 +154,19 @@ export async function createBond(opts: CreateBondOptions): Promise<CreatedBond> 
     out.link = await getLink(created.link.index, at);
   }
   return out;
+}
+
+export interface CreateGeneveOptions extends Omit<CreateLinkCommon, 'link'>, GeneveOptions {}
+
+/**
+ * A Geneve tunnel: `id` (the VNI, 0–2^24-1) to `remote` (IPv4) or
+ * `remote6`, UDP port `port` (6081), or `external: true` for a
+ * collect-metadata device (one per port and namespace).
+ */
+export async function createGeneve(opts: CreateGeneveOptions): Promise<CreatedLink> {
+  // geneve_nl2info takes the VNI as 24 bits; the kernel would keep the low ones silently.
+  if (opts?.id !== undefined && (typeof opts.id !== 'number' || !Number.isInteger(opts.id) || opts.id < 0 || opts.id > 0xffffff)) {
+    throw new ValidationError('id', `expected a VNI 0..16777215, got ${formatValue(opts.id)}`);
+  }
+  return createKindLink('geneve', opts as CreateGeneveOptions & Record<string, unknown>, { operation: 'createGeneve' });
 }

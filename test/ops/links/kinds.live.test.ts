@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createBond,
   createDummy,
+  createGeneve,
   createIpvlan,
   createIpvtap,
   createLink,
@@ -257,6 +258,37 @@ describe.skipIf(bondLacks !== undefined)(`bond${bondLacks ? ` — skipped: ${bon
     ip(['link', 'add', 'bp3', 'type', 'dummy'], ns.name);
     ip(['link', 'set', 'bp3', 'master', 'bond5'], ns.name);
     ip(['link', 'set', 'bond0', 'up'], ns.name);
+    expectSameAsIp(ns.name);
+  });
+});
+
+const geneveLacks = kernelLacks('geneve');
+describe.skipIf(geneveLacks !== undefined)(`geneve${geneveLacks ? ` — skipped: ${geneveLacks}` : ''}`, () => {
+  it('createGeneve to an IPv4 and an IPv6 remote, and an external one, as ip shows them', async () => {
+    const v4 = await createGeneve({ netns: ns.name, name: 'gnv0', id: 5001, remote: '192.0.2.7', ttl: 20, df: 'set', port: 6082 });
+    expect(v4.link.info).toMatchObject({ kind: 'geneve', id: 5001, remote: '192.0.2.7', ttl: 20, df: 'set', port: 6082, ttlInherit: false });
+    expect(ipLink('gnv0').linkinfo?.info_data).toMatchObject({ id: 5001, remote: '192.0.2.7', ttl: 20, df: 'set', port: 6082 });
+    const v6 = await createGeneve({ netns: ns.name, name: 'gnv1', id: 5002, remote6: '2001:db8::7', label: 0x34, ttlInherit: true });
+    expect(v6.link.info).toMatchObject({ remote6: '2001:db8::7', label: 0x34, ttlInherit: true });
+    const ext = await createGeneve({ netns: ns.name, name: 'gnv2', external: true, port: 6200 });
+    expect(ext.link.info).toMatchObject({ external: true, port: 6200 });
+    // An external device wants its port to itself: the kernel's EPERM carries its reason, and no capability hint.
+    const taken = await createGeneve({ netns: ns.name, name: 'gnv9', external: true, port: 6082 }).catch((e: unknown) => e);
+    expect(taken).toMatchObject({ code: 'EPERM', kernelMessage: expect.stringContaining('only one externally controlled device'), hint: undefined });
+    await expect(createGeneve({ netns: ns.name, name: 'gnvx', id: 1 << 24 })).rejects.toMatchObject({ name: 'ValidationError', field: 'id' });
+    await expect(createGeneve({ netns: ns.name, name: 'gnvx', id: 1, remote: '2001:db8::1' })).rejects.toMatchObject({ name: 'ValidationError', field: 'remote' });
+  });
+
+  it('the kernel refuses a flow label on an IPv4 device, with its reason and the attribute', async () => {
+    const err = await createGeneve({ netns: ns.name, name: 'gnvy', id: 9, remote: '192.0.2.8', label: 1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'NetlinkError', kernelMessage: expect.stringContaining('Label attribute only applies for IPv6') });
+  });
+
+  it('the command adds geneve devices as ip does and prints what ip prints', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'gnv3', 'type', 'geneve', 'id', '44', 'remote', '198.51.100.1', 'dstport', '6090', 'tos', '16']);
+    expect(ipLink('gnv3').linkinfo?.info_data).toMatchObject({ id: 44, remote: '198.51.100.1', port: 6090, tos: '0x10' });
+    ip(['link', 'add', 'gnv4', 'type', 'geneve', 'id', '45', 'remote', '2001:db8::45', 'ttl', 'inherit', 'udp6zerocsumtx'], ns.name);
+    ip(['link', 'add', 'gnv5', 'type', 'geneve', 'external', 'dstport', '6100', 'innerprotoinherit'], ns.name);
     expectSameAsIp(ns.name);
   });
 });

@@ -70,10 +70,14 @@ describe('IFLA_LINKINFO: context-dependent decoding', () => {
     const v = decode(port);
     expect(v).toEqual({ slaveKind: 'bridge', kind: 'veth', slaveData: { cost: 7, learning: 0 } });
     expect(encode(v)).toEqual(port);
-    // A bond port: slave data stays raw.
+    // A bond port: the bond table (IFLA_BOND_SLAVE_STATE 1: backup).
     const bond = hex('09 00 04 00 | 62 6f 6e 64 00 | 00 00 00', '0c 00 05 00', '05 00 01 00 | 01 | 00 00 00');
-    expect(decode(bond)).toEqual({ slaveKind: 'bond', slaveData: hex('05 00 01 00 | 01 | 00 00 00') });
+    expect(decode(bond)).toEqual({ slaveKind: 'bond', slaveData: { state: 1 } });
     expect(encode(decode(bond))).toEqual(bond);
+    // A port of a master kind nobody models (team): slave data stays raw.
+    const team = hex('09 00 04 00 | 74 65 61 6d 00 | 00 00 00', '0c 00 05 00', '05 00 01 00 | 01 | 00 00 00');
+    expect(decode(team)).toEqual({ slaveKind: 'team', slaveData: hex('05 00 01 00 | 01 | 00 00 00') });
+    expect(encode(decode(team))).toEqual(team);
   });
 
   it('encodes raw bytes given for a known kind verbatim', () => {

@@ -36,6 +36,7 @@ import {
   bondAttrs,
   bondAdInfoAttrs,
   bondPortAttrs,
+  geneveAttrs,
   IPVLAN_MODE,
   MACVLAN_MODE,
 } from '../../../src/rtnetlink/link/index.js';
@@ -71,6 +72,7 @@ const CASES: [string, AttrSet, string, string, string[], string?][] = [
   ['bond', bondAttrs, 'if_link.h', 'IFLA_BOND_', [], 'IFLA_BOND_MODE'],
   ['bond-ad-info', bondAdInfoAttrs, 'if_link.h', 'IFLA_BOND_AD_INFO_', []],
   ['bond-slave', bondPortAttrs, 'if_link.h', 'IFLA_BOND_SLAVE_', []],
+  ['geneve', geneveAttrs, 'if_link.h', 'IFLA_GENEVE_', ['portRange']],
 ];
 
 

@@ -15,6 +15,7 @@ import { dummyAttrs } from './dummy.js';
 import { ifbAttrs } from './ifb.js';
 import { TUN_IP_ORDER, tunAttrs, tunInfo } from './tun.js';
 import { makeVethAttrs, vethInfo } from './veth.js';
+import { GENEVE_IP_ORDER, geneveAttrs, geneveInfo } from './geneve.js';
 import { IPVLAN_IP_ORDER, ipvlanAttrs, ipvlanInfo } from './ipvlan.js';
 import { MACVLAN_IP_ORDER, macvlanAttrs, macvlanInfo } from './macvlan.js';
 import { VLAN_IP_ORDER, vlanAttrs, vlanInfo } from './vlan.js';
@@ -72,6 +73,7 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       macvtap: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvtap', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
       ipvlan: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvlan', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
       ipvtap: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvtap', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
+      geneve: kind({ data: geneveAttrs, info: (d) => geneveInfo(d ?? {}), ipOrder: GENEVE_IP_ORDER }),
       bond: kind({ data: bondAttrs, info: (d) => bondInfo(d ?? {}), ipOrder: BOND_IP_ORDER }),
       vrf: kind({ data: vrfAttrs, info: (d) => vrfInfo(d ?? {}), ipOrder: VRF_IP_ORDER }),
       wireguard: kind({ data: wireguardAttrs, info: () => ({ kind: 'wireguard' as const }), dataless: true }),
