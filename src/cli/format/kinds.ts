@@ -169,6 +169,57 @@ const SHAPES: Record<string, ShapePrinter> = {
   },
   /** A switch: JSON true/false, text `label` or `nolabel` (geneve's udpcsum …). */
   'no-word': (o, ip, v) => o.field(ip.key, num(v) !== 0, `${num(v) ? '' : 'no'}${ip.label} `),
+  // ------------------------------------------------------------ gre
+  /** Printed by another row's shape. */
+  hidden: () => undefined,
+  /** A tunnel endpoint: the address, or "any" for 0.0.0.0 / :: (tnl_print_endpoint). */
+  endpoint: (o, ip, v) => {
+    const s = zeroIp(v) ? 'any' : (v as string);
+    o.field(ip.key, s, `${ip.label} ${s} `);
+  },
+  /** JSON always the number; text `ttl inherit` for 0. */
+  'tunnel-ttl': (o, ip, v) => o.field(ip.key, num(v), num(v) ? `ttl ${num(v)} ` : 'ttl inherit '),
+  /** Path MTU discovery: JSON true/false, text `nopmtudisc` only when off. */
+  pmtudisc: (o, ip, v) => o.field(ip.key, num(v) !== 0, num(v) ? '' : 'nopmtudisc '),
+  /** A switch printed only when on: JSON true, text `label`. */
+  'true-only': (o, ip, v) => {
+    if (num(v)) o.field(ip.key, true, `${ip.label} `);
+  },
+  /** A GRE key as ip prints it (inet_ntop of the big-endian key), only when the direction's flags have GRE_KEY. */
+  'gre-key': (o, ip, v, d) => {
+    const flags = num(ip.key === 'ikey' ? d.iflags : d.oflags);
+    if (!(flags & 0x2000)) return;
+    const n = num(v) >>> 0;
+    const s = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+    o.field(ip.key, s, `${ip.key} ${s} `);
+  },
+  /** iseq, oseq, icsum, ocsum from both flag words, in ip's order. */
+  'gre-flags': (o, _ip, v, d) => {
+    const i = num(v);
+    const out = num(d.oflags ?? 0);
+    for (const [key, on] of [['iseq', i & 0x1000], ['oseq', out & 0x1000], ['icsum', i & 0x8000], ['ocsum', out & 0x8000]] as const) {
+      if (on) o.field(key, true, `${key} `);
+    }
+  },
+  /** ip prints 0 as ingress and anything else as egress. */
+  'erspan-dir': (o, ip, v) => {
+    const w = num(v) === 0 ? 'ingress' : 'egress';
+    o.field(ip.key, w, `${ip.label} ${w} `);
+  },
+  /** FOU/GUE encapsulation, when there is one: JSON object `encap`. */
+  'tunnel-encap': (o, _ip, v, d) => {
+    const type = num(v);
+    if (!type) return;
+    const name = type === 1 ? 'fou' : type === 2 ? 'gue' : null;
+    const e = o.nest('encap');
+    e.field('type', name, `encap ${name ?? 'unknown'} `);
+    const flags = num(d.encapFlags ?? 0);
+    e.json('sport', num(d.encapSport ?? 0));
+    e.json('dport', num(d.encapDport ?? 0));
+    e.json('csum', (flags & 1) !== 0);
+    e.json('csum6', (flags & 2) !== 0);
+    e.json('remcsum', (flags & 4) !== 0);
+  },
   // ------------------------------------------------------------ ipvlan
   /** IFLA_IPVLAN_FLAGS: ip prints one of `private`, `vepa`, `bridge` as a JSON true (PRIVATE wins if both bits are set). */
   'ipvlan-isolation': (o, _ip, v) => {

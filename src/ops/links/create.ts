@@ -66,6 +66,7 @@ export async function createKindLink(
   for (const [k, v] of Object.entries(opts)) if (!(COMMON_KEYS as readonly string[]).includes(k)) kindOpts[k] = v;
   // Unknown keys are caught by the kind's table (writeView) with its field names.
   const data = writeView(def.data, kindOpts, '');
+  def.adjust?.(data);
   adjust?.(data);
   const attrs = endAttrs({ ...pick(opts, ['mtu', 'address', 'group', 'txQueueLen']), name: opts.name }, '');
   if (requireLink && opts.link === undefined) throw new ValidationError('link', `a ${kind} link needs its lower device (link)`);

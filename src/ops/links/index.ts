@@ -30,6 +30,8 @@ export type {
   VrfInfo,
   BondInfo,
   GeneveInfo,
+  GreInfo,
+  GreOptions,
   GeneveOptions,
   BondOptions,
   BondMode,
@@ -60,6 +62,8 @@ export {
   createVrf,
   createBond,
   createGeneve,
+  createGre,
+  createGretap,
   createWireguard,
   type CreateLinkCommon,
   type CreatedLink,
@@ -69,4 +73,5 @@ export {
   type CreateVrfOptions,
   type CreateBondOptions,
   type CreateGeneveOptions,
+  type CreateGreOptions,
 } from './kinds.js';

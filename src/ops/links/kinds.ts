@@ -6,7 +6,7 @@
  */
 import { ValidationError, explainError, withUndoFailures } from '../../netlink/errors.js';
 import { formatValue } from '../../netlink/format-value.js';
-import { type BondOptions, type GeneveOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
+import { type BondOptions, type GeneveOptions, type GreOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
 import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
 import { deleteLink } from './delete.js';
 import { getLink } from './list.js';
@@ -169,4 +169,21 @@ export async function createGeneve(opts: CreateGeneveOptions): Promise<CreatedLi
     throw new ValidationError('id', `expected a VNI 0..16777215, got ${formatValue(opts.id)}`);
   }
   return createKindLink('geneve', opts as CreateGeneveOptions & Record<string, unknown>, { operation: 'createGeneve' });
+}
+
+export interface CreateGreOptions extends Omit<CreateLinkCommon, 'link'>, GreOptions {}
+
+/**
+ * A GRE tunnel over IPv4 (`remote`, `local`, `ttl` 0 = inherit, keys,
+ * `inFlags`/`outFlags` { seq, csum }, `device` the underlay ifindex,
+ * `external` for collect-metadata). A key (`ikey`/`okey`, a number or a
+ * dotted quad) turns on GRE_KEY for its direction, as ip's `key` does.
+ */
+export function createGre(opts: CreateGreOptions): Promise<CreatedLink> {
+  return createKindLink('gre', opts as CreateGreOptions & Record<string, unknown>, { operation: 'createGre' });
+}
+
+/** Ethernet over GRE (kind "gretap"): a GRE tunnel that carries frames, so it can be a bridge port. */
+export function createGretap(opts: CreateGreOptions): Promise<CreatedLink> {
+  return createKindLink('gretap', opts as CreateGreOptions & Record<string, unknown>, { operation: 'createGretap' });
 }

@@ -11,6 +11,8 @@ import {
   createBond,
   createDummy,
   createGeneve,
+  createGre,
+  createGretap,
   createIpvlan,
   createIpvtap,
   createLink,
@@ -289,6 +291,31 @@ describe.skipIf(geneveLacks !== undefined)(`geneve${geneveLacks ? ` — skipped:
     expect(ipLink('gnv3').linkinfo?.info_data).toMatchObject({ id: 44, remote: '198.51.100.1', port: 6090, tos: '0x10' });
     ip(['link', 'add', 'gnv4', 'type', 'geneve', 'id', '45', 'remote', '2001:db8::45', 'ttl', 'inherit', 'udp6zerocsumtx'], ns.name);
     ip(['link', 'add', 'gnv5', 'type', 'geneve', 'external', 'dstport', '6100', 'innerprotoinherit'], ns.name);
+    expectSameAsIp(ns.name);
+  });
+});
+
+const greLacks = kernelLacks('dummy', 'gre');
+describe.skipIf(greLacks !== undefined)(`gre and gretap${greLacks ? ` — skipped: ${greLacks}` : ''}`, () => {
+  it('createGre with endpoints, keys, sequence numbers and an underlay device, as ip shows them', async () => {
+    const { link: under } = await createDummy('grd0', { netns: ns.name });
+    const { link } = await createGre({ netns: ns.name, name: 'gre10', remote: '192.0.2.1', local: '192.0.2.2', ttl: 64, ikey: 42, okey: 43, inFlags: { seq: true }, device: under.index, pmtudisc: false });
+    expect(link.info).toMatchObject({ kind: 'gre', remote: '192.0.2.1', local: '192.0.2.2', ttl: 64, ikey: 42, okey: 43, inFlags: { key: true, seq: true }, outFlags: { key: true }, device: under.index, pmtudisc: false });
+    expect(ipLink('gre10').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.1', local: '192.0.2.2', link: 'grd0', ttl: 64, ikey: '0.0.0.42', okey: '0.0.0.43', iseq: true, pmtudisc: false });
+  });
+
+  it('createGretap is an Ethernet device that can be a bridge port; bad keys are refused before any system call', async () => {
+    const { link } = await createGretap({ netns: ns.name, name: 'gtap0', remote: '198.51.100.1', ignoreDf: true, pmtudisc: false });
+    expect(link).toMatchObject({ kind: 'gretap', info: { kind: 'gretap', remote: '198.51.100.1', ignoreDf: true } });
+    expect(link.address).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    await expect(createGre({ netns: ns.name, name: 'grex', ikey: -1 })).rejects.toMatchObject({ name: 'ValidationError', field: 'ikey' });
+  });
+
+  it('the command adds gre devices as ip does and prints what ip prints', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'gre11', 'type', 'gre', 'remote', '192.0.2.9', 'ttl', '30', 'ikey', '7', 'iseq', 'ocsum', 'nopmtudisc']);
+    expect(ipLink('gre11').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.9', ttl: 30, ikey: '0.0.0.7', iseq: true, ocsum: true, pmtudisc: false });
+    ip(['link', 'add', 'gre12', 'type', 'gre', 'external'], ns.name);
+    ip(['link', 'add', 'gtap1', 'type', 'gretap', 'remote', '198.51.100.2', 'local', '198.51.100.3', 'key', '1.2.3.4', 'tos', '0x20', 'fwmark', '5'], ns.name);
     expectSameAsIp(ns.name);
   });
 });

@@ -37,6 +37,7 @@ import {
   bondAdInfoAttrs,
   bondPortAttrs,
   geneveAttrs,
+  greAttrs,
   IPVLAN_MODE,
   MACVLAN_MODE,
 } from '../../../src/rtnetlink/link/index.js';
@@ -73,6 +74,7 @@ const CASES: [string, AttrSet, string, string, string[], string?][] = [
   ['bond-ad-info', bondAdInfoAttrs, 'if_link.h', 'IFLA_BOND_AD_INFO_', []],
   ['bond-slave', bondPortAttrs, 'if_link.h', 'IFLA_BOND_SLAVE_', []],
   ['geneve', geneveAttrs, 'if_link.h', 'IFLA_GENEVE_', ['portRange']],
+  ['gre', greAttrs, 'if_tunnel.h', 'IFLA_GRE_', []],
 ];
 
 

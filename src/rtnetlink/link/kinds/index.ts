@@ -16,6 +16,7 @@ import { ifbAttrs } from './ifb.js';
 import { TUN_IP_ORDER, tunAttrs, tunInfo } from './tun.js';
 import { makeVethAttrs, vethInfo } from './veth.js';
 import { GENEVE_IP_ORDER, geneveAttrs, geneveInfo } from './geneve.js';
+import { GRE_IP_ORDER, greAttrs, greInfo, withGreKeyFlags } from './gre.js';
 import { IPVLAN_IP_ORDER, ipvlanAttrs, ipvlanInfo } from './ipvlan.js';
 import { MACVLAN_IP_ORDER, macvlanAttrs, macvlanInfo } from './macvlan.js';
 import { VLAN_IP_ORDER, vlanAttrs, vlanInfo } from './vlan.js';
@@ -47,6 +48,8 @@ export interface LinkKindDef<A extends AttrSet = AttrSet, I = unknown> {
    * once instead of decoding IFLA_INFO_DATA on first access.
    */
   readonly dataless?: boolean;
+  /** Completes a request's data from the options (gre: a key turns on GRE_KEY), for every create call and the command. */
+  readonly adjust?: (data: Record<string, unknown>) => void;
 }
 
 /** A master kind's port data (IFLA_INFO_SLAVE_DATA) and iproute2's order for it. */
@@ -74,6 +77,10 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       ipvlan: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvlan', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
       ipvtap: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvtap', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
       geneve: kind({ data: geneveAttrs, info: (d) => geneveInfo(d ?? {}), ipOrder: GENEVE_IP_ORDER }),
+      gre: kind({ data: greAttrs, info: (d) => greInfo('gre', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
+      gretap: kind({ data: greAttrs, info: (d) => greInfo('gretap', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
+      // Loading ip_gre gives every namespace fallback gre0, gretap0 and erspan0 devices: all three are known here.
+      erspan: kind({ data: greAttrs, info: (d) => greInfo('erspan', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
       bond: kind({ data: bondAttrs, info: (d) => bondInfo(d ?? {}), ipOrder: BOND_IP_ORDER }),
       vrf: kind({ data: vrfAttrs, info: (d) => vrfInfo(d ?? {}), ipOrder: VRF_IP_ORDER }),
       wireguard: kind({ data: wireguardAttrs, info: () => ({ kind: 'wireguard' as const }), dataless: true }),
