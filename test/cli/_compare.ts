@@ -9,6 +9,14 @@
 import { expect } from 'vitest';
 import { ipJson } from '../helpers/live.js';
 import { rtnlOk } from './_cli.js';
+import { KIND_DEFS } from '../../src/rtnetlink/link/attrs.js';
+
+/**
+ * Kinds the library has no table for print no `info_data`. Loading a tunnel
+ * module gives every namespace a fallback device of its kind (sit0, ip6tnl0,
+ * ip6gre0 …) — which modules a machine has loaded is the machine's, not the
+ * test's — so their `info_data` is left out of the comparison, and said so.
+ */
 
 /** Fields ip prints that rtnl does not. */
 const KNOWN_MISSING: Record<string, string> = {};
@@ -87,7 +95,16 @@ export function compareLinks(netns: string): Comparison {
   const theirs = ipJson<Json[]>(['-d', 'link', 'show'], netns);
   expect(ours.map((l) => l['ifname'])).toEqual(theirs.map((l) => l['ifname']));
   const out: Comparison = { missing: [], extra: [], different: [], compared: 0 };
-  theirs.forEach((t, i) => compare(ours[i] as Json, t, '', out));
+  theirs.forEach((t, i) => {
+    const li = t['linkinfo'] as Json | undefined;
+    const kind = li?.['info_kind'];
+    if (li && typeof kind === 'string' && !Object.hasOwn(KIND_DEFS, kind) && 'info_data' in li) {
+      console.warn(`compareLinks: ${String(t['ifname'])} is a ${kind} device, a kind rtnl has no table for: its info_data is not compared`);
+      const { info_data: _skipped, ...rest } = li;
+      t = { ...t, linkinfo: rest };
+    }
+    compare(ours[i] as Json, t, '', out);
+  });
   return out;
 }
 
