@@ -61,7 +61,7 @@ export interface IpLink {
   group?: string;
   txqlen?: number;
   ifalias?: string;
-  link?: string;
+  link?: string | null;
   link_index?: number;
   link_netnsid?: number;
   min_mtu?: number;
