@@ -201,6 +201,30 @@ const SHAPES: Record<string, ShapePrinter> = {
       if (on) o.field(key, true, `${key} `);
     }
   },
+  /** An enum printed only for the values ip names (ipip's proto). */
+  'known-words': (o, ip, v) => {
+    const w = ip.names?.[num(v)];
+    if (w !== undefined) o.field(ip.key, w, `${w} `);
+  },
+  /** ipip/sit: JSON true/false, text `pmtudisc` or `nopmtudisc`. */
+  'pmtudisc-word': (o, ip, v) => o.field(ip.key, num(v) !== 0, num(v) ? 'pmtudisc ' : 'nopmtudisc '),
+  /** sit's FLAGS: `isatap` when SIT_ISATAP is set. */
+  isatap: (o, _ip, v) => {
+    if (num(v) & 1) o.field('isatap', true, 'isatap ');
+  },
+  /** sit 6rd, when a prefix length is set: JSON prefix, prefixlen (and the relay's when set); text `6rd-prefix P/L `. */
+  sixrd: (o, _ip, v, d) => {
+    const len = num(d['6rdPrefixlen'] ?? 0);
+    if (!len) return;
+    const relay = d['6rdRelayPrefix'] as string | undefined;
+    const relayLen = num(d['6rdRelayPrefixlen'] ?? 0);
+    o.json('prefix', v as string).json('prefixlen', len);
+    o.put(`6rd-prefix ${v as string}/${len} `);
+    if (relay !== undefined && !zeroIp(relay)) {
+      o.json('relay_prefix', relay).json('relay_prefixlen', relayLen);
+      o.put(`6rd-relay_prefix ${relay}/${relayLen} `);
+    }
+  },
   /** ip prints 0 as ingress and anything else as egress. */
   'erspan-dir': (o, ip, v) => {
     const w = num(v) === 0 ? 'ingress' : 'egress';

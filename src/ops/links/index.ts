@@ -31,6 +31,8 @@ export type {
   BondInfo,
   GeneveInfo,
   GreInfo,
+  IptunInfo,
+  IptunOptions,
   GreOptions,
   GeneveOptions,
   BondOptions,
@@ -64,6 +66,8 @@ export {
   createGeneve,
   createGre,
   createGretap,
+  createIpip,
+  createSit,
   createWireguard,
   type CreateLinkCommon,
   type CreatedLink,
@@ -74,4 +78,5 @@ export {
   type CreateBondOptions,
   type CreateGeneveOptions,
   type CreateGreOptions,
+  type CreateIptunOptions,
 } from './kinds.js';

@@ -6,7 +6,7 @@
  */
 import { ValidationError, explainError, withUndoFailures } from '../../netlink/errors.js';
 import { formatValue } from '../../netlink/format-value.js';
-import { type BondOptions, type GeneveOptions, type GreOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
+import { type BondOptions, type GeneveOptions, type GreOptions, type IptunOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
 import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
 import { deleteLink } from './delete.js';
 import { getLink } from './list.js';
@@ -186,4 +186,16 @@ export function createGre(opts: CreateGreOptions): Promise<CreatedLink> {
 /** Ethernet over GRE (kind "gretap"): a GRE tunnel that carries frames, so it can be a bridge port. */
 export function createGretap(opts: CreateGreOptions): Promise<CreatedLink> {
   return createKindLink('gretap', opts as CreateGreOptions & Record<string, unknown>, { operation: 'createGretap' });
+}
+
+export interface CreateIptunOptions extends Omit<CreateLinkCommon, 'link'>, IptunOptions {}
+
+/** An IP-in-IP tunnel (kind "ipip"): `remote`, `local`, `ttl` (0 = inherit), `proto` (`ipip`, `mplsip`, `any`), `device`, `external`. */
+export function createIpip(opts: CreateIptunOptions): Promise<CreatedLink> {
+  return createKindLink('ipip', opts as CreateIptunOptions & Record<string, unknown>, { operation: 'createIpip' });
+}
+
+/** An IPv6-in-IPv4 tunnel (kind "sit"): as ipip, with `proto` `ip6ip` (default), `ipip` or `any`, and `isatap`. */
+export function createSit(opts: CreateIptunOptions): Promise<CreatedLink> {
+  return createKindLink('sit', opts as CreateIptunOptions & Record<string, unknown>, { operation: 'createSit' });
 }

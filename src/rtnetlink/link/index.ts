@@ -31,5 +31,6 @@ export * from './kinds/vrf.js';
 export * from './kinds/bond.js';
 export * from './kinds/geneve.js';
 export * from './kinds/gre.js';
+export * from './kinds/iptun.js';
 export * from './kinds/wireguard.js';
 export * from './af-bridge.js';

@@ -13,11 +13,13 @@ import {
   createGeneve,
   createGre,
   createGretap,
+  createIpip,
   createIpvlan,
   createIpvtap,
   createLink,
   createMacvlan,
   createMacvtap,
+  createSit,
   createVethPair,
   createVlan,
   createVrf,
@@ -316,6 +318,30 @@ describe.skipIf(greLacks !== undefined)(`gre and gretap${greLacks ? ` — skippe
     expect(ipLink('gre11').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.9', ttl: 30, ikey: '0.0.0.7', iseq: true, ocsum: true, pmtudisc: false });
     ip(['link', 'add', 'gre12', 'type', 'gre', 'external'], ns.name);
     ip(['link', 'add', 'gtap1', 'type', 'gretap', 'remote', '198.51.100.2', 'local', '198.51.100.3', 'key', '1.2.3.4', 'tos', '0x20', 'fwmark', '5'], ns.name);
+    expectSameAsIp(ns.name);
+  });
+});
+
+const iptunLacks = kernelLacks('dummy', 'ipip', 'sit');
+describe.skipIf(iptunLacks !== undefined)(`ipip and sit${iptunLacks ? ` — skipped: ${iptunLacks}` : ''}`, () => {
+  it('createIpip and createSit (ISATAP; IPv6 in IPv4 by default) as ip shows them', async () => {
+    const { link: under } = await createDummy('ipd0', { netns: ns.name });
+    const { link } = await createIpip({ netns: ns.name, name: 'ipip10', remote: '192.0.2.5', local: '192.0.2.6', ttl: 40, device: under.index, fwmark: 3 });
+    expect(link.info).toMatchObject({ kind: 'ipip', remote: '192.0.2.5', local: '192.0.2.6', ttl: 40, device: under.index, fwmark: 3, proto: 'ipip' }); // the kernel's default inner protocol
+    expect(ipLink('ipip10').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.5', local: '192.0.2.6', link: 'ipd0', ttl: 40, fwmark: '0x3' });
+    const sit = await createSit({ netns: ns.name, name: 'sit10', local: '203.0.113.2', isatap: true });
+    expect(sit.link.info).toMatchObject({ kind: 'sit', isatap: true, local: '203.0.113.2' });
+    expect(ipLink('sit10').linkinfo?.info_data).toMatchObject({ isatap: true, local: '203.0.113.2' });
+    await expect(createSit({ netns: ns.name, name: 'sitx', proto: 'gre' as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'proto' });
+  });
+
+  it('the command adds ipip and sit tunnels as ip does and prints what ip prints', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'ipip11', 'type', 'ipip', 'remote', '192.0.2.9', 'mode', 'mplsip', 'nopmtudisc']);
+    // A TTL makes the kernel set DF (pmtudisc) whatever was asked: nopmtudisc goes with ttl inherit.
+    expect(ipLink('ipip11').linkinfo?.info_data).toMatchObject({ proto: 'mplsip', remote: '192.0.2.9', pmtudisc: false, ttl: 0 });
+    ip(['link', 'add', 'sit11', 'type', 'sit', 'remote', '203.0.113.1', 'mode', 'ip6ip', 'ttl', '64'], ns.name);
+    ip(['link', 'add', 'sit12', 'type', 'sit', 'local', '203.0.113.3'], ns.name);
+    ip(['link', 'set', 'sit12', 'type', 'sit', '6rd-prefix', '2001:db8::/32', '6rd-relay_prefix', '203.0.0.0/8'], ns.name);
     expectSameAsIp(ns.name);
   });
 });

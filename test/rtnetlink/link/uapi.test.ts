@@ -38,6 +38,7 @@ import {
   bondPortAttrs,
   geneveAttrs,
   greAttrs,
+  iptunAttrs,
   IPVLAN_MODE,
   MACVLAN_MODE,
 } from '../../../src/rtnetlink/link/index.js';
@@ -75,6 +76,7 @@ const CASES: [string, AttrSet, string, string, string[], string?][] = [
   ['bond-slave', bondPortAttrs, 'if_link.h', 'IFLA_BOND_SLAVE_', []],
   ['geneve', geneveAttrs, 'if_link.h', 'IFLA_GENEVE_', ['portRange']],
   ['gre', greAttrs, 'if_tunnel.h', 'IFLA_GRE_', []],
+  ['iptun', iptunAttrs, 'if_tunnel.h', 'IFLA_IPTUN_', []],
 ];
 
 

@@ -17,6 +17,7 @@ import { TUN_IP_ORDER, tunAttrs, tunInfo } from './tun.js';
 import { makeVethAttrs, vethInfo } from './veth.js';
 import { GENEVE_IP_ORDER, geneveAttrs, geneveInfo } from './geneve.js';
 import { GRE_IP_ORDER, greAttrs, greInfo, withGreKeyFlags } from './gre.js';
+import { IPTUN_IP_ORDER, iptunAttrs, iptunInfo } from './iptun.js';
 import { IPVLAN_IP_ORDER, ipvlanAttrs, ipvlanInfo } from './ipvlan.js';
 import { MACVLAN_IP_ORDER, macvlanAttrs, macvlanInfo } from './macvlan.js';
 import { VLAN_IP_ORDER, vlanAttrs, vlanInfo } from './vlan.js';
@@ -81,6 +82,8 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       gretap: kind({ data: greAttrs, info: (d) => greInfo('gretap', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
       // Loading ip_gre gives every namespace fallback gre0, gretap0 and erspan0 devices: all three are known here.
       erspan: kind({ data: greAttrs, info: (d) => greInfo('erspan', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
+      ipip: kind({ data: iptunAttrs, info: (d) => iptunInfo('ipip', d ?? {}), ipOrder: IPTUN_IP_ORDER }),
+      sit: kind({ data: iptunAttrs, info: (d) => iptunInfo('sit', d ?? {}), ipOrder: IPTUN_IP_ORDER }),
       bond: kind({ data: bondAttrs, info: (d) => bondInfo(d ?? {}), ipOrder: BOND_IP_ORDER }),
       vrf: kind({ data: vrfAttrs, info: (d) => vrfInfo(d ?? {}), ipOrder: VRF_IP_ORDER }),
       wireguard: kind({ data: wireguardAttrs, info: () => ({ kind: 'wireguard' as const }), dataless: true }),
