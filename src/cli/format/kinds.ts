@@ -1,7 +1,7 @@
 /**
- * `ip -d` details of the link kinds this package models: bridge, bridge
- * port (`bridge_slave`), tun/tap, vxlan; veth has none (ip prints just
- * `veth`: the driver reports no IFLA_INFO_DATA).
+ * `ip -d` details of every link kind (and port kind) the kind registry
+ * models; veth has none (ip prints just `veth`: the driver reports no
+ * IFLA_INFO_DATA).
  *
  * Nothing about an attribute is spelled here: the JSON key, the text label
  * and the value's shape are columns of the kind's own table row
