@@ -16,6 +16,7 @@ import { type AttrSet, type IpSpelling, KIND_DEFS, SLAVE_KIND_DEFS, tunAttrs } f
 import { JsonRaw } from '../json.js';
 import type { Out } from '../out.js';
 import { bridgeIdText, centiseconds, hex0x } from './fields.js';
+import { IP6_TUNNEL_SHAPES } from './ip6-tunnel.js';
 
 export interface KindContext {
   /** ifindex → name in the namespace being listed (backup_port, vxlan dev). */
@@ -358,6 +359,8 @@ const SHAPES: Record<string, ShapePrinter> = {
     const on = num(v) !== 0;
     o.field(ip.key, on, on !== ip.default || k.details > 1 ? `${on ? '' : 'no'}${ip.label} ` : '');
   },
+  // ------------------------------------------------------------ ip6tnl, ip6gre
+  ...IP6_TUNNEL_SHAPES,
 };
 
 /** The shape of a row: its own, else the codec's natural one. */

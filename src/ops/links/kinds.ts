@@ -6,7 +6,7 @@
  */
 import { ValidationError, explainError, withUndoFailures } from '../../netlink/errors.js';
 import { formatValue } from '../../netlink/format-value.js';
-import { type BondOptions, type GeneveOptions, type GreOptions, type IptunOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
+import { type BondOptions, type GeneveOptions, type GreOptions, type IptunOptions, type Ip6greOptions, type Ip6tnlOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
 import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
 import { deleteLink } from './delete.js';
 import { getLink } from './list.js';
@@ -198,4 +198,29 @@ export function createIpip(opts: CreateIptunOptions): Promise<CreatedLink> {
 /** An IPv6-in-IPv4 tunnel (kind "sit"): as ipip, with `proto` `ip6ip` (default), `ipip` or `any`, and `isatap`. */
 export function createSit(opts: CreateIptunOptions): Promise<CreatedLink> {
   return createKindLink('sit', opts as CreateIptunOptions & Record<string, unknown>, { operation: 'createSit' });
+}
+
+export interface CreateIp6tnlOptions extends Omit<CreateLinkCommon, 'link'>, Ip6tnlOptions {}
+
+/**
+ * An IPv6 tunnel (kind "ip6tnl", RFC 2473): `remote`, `local` (IPv6),
+ * `proto` (`ip6ip6`, `ipip6`, `any`: the kernel's default), `ttl` (the hop
+ * limit; 0 or "inherit"), `encapLimit`, `flowinfo` { tclass, flowlabel },
+ * `tunnelFlags` (IP6_TNL_F_*), `device`, `fwmark`, `external`. As with ip,
+ * the hop limit defaults to 64 and the encapsulation limit to 4.
+ */
+export function createIp6tnl(opts: CreateIp6tnlOptions): Promise<CreatedLink> {
+  return createKindLink('ip6tnl', opts as CreateIp6tnlOptions & Record<string, unknown>, { operation: 'createIp6tnl' });
+}
+
+export interface CreateIp6greOptions extends Omit<CreateLinkCommon, 'link'>, Ip6greOptions {}
+
+/** GRE over IPv6 (kind "ip6gre"): the IPv6 rows of createIp6tnl and gre's keys and flags (`ikey`, `okey`, `inFlags`, `outFlags`). */
+export function createIp6gre(opts: CreateIp6greOptions): Promise<CreatedLink> {
+  return createKindLink('ip6gre', opts as CreateIp6greOptions & Record<string, unknown>, { operation: 'createIp6gre' });
+}
+
+/** Ethernet over GRE over IPv6 (kind "ip6gretap"): as createIp6gre. */
+export function createIp6gretap(opts: CreateIp6greOptions): Promise<CreatedLink> {
+  return createKindLink('ip6gretap', opts as CreateIp6greOptions & Record<string, unknown>, { operation: 'createIp6gretap' });
 }

@@ -32,5 +32,8 @@ export * from './kinds/bond.js';
 export * from './kinds/geneve.js';
 export * from './kinds/gre.js';
 export * from './kinds/iptun.js';
+export * from './kinds/ip6-tunnel.js';
+export * from './kinds/ip6tnl.js';
+export * from './kinds/ip6gre.js';
 export * from './kinds/wireguard.js';
 export * from './af-bridge.js';

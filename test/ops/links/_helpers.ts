@@ -57,6 +57,7 @@ export interface IpLink {
   operstate: string;
   address?: string;
   broadcast?: string;
+  link_type?: string;
   master?: string;
   group?: string;
   txqlen?: number;

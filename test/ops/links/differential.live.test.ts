@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { type Link, createBridge, createVethPair, listLinks, setLink } from '../../../src/ops/links/index.js';
 import { unknownAttrs } from '../../../src/netlink/schema.js';
+import { parseIp } from '../../../src/netlink/inet.js';
 import { canRunLive, ip, useNetns, liveTitle } from '../../helpers/live.js';
 import { type IpLink, ipLinks, useSecondNetns } from './_helpers.js';
 import { oracleUnvalidated } from '../../helpers/iproute2.js';
@@ -194,13 +195,15 @@ function compareTable(label: string, ours: Link, theirs: Record<string, unknown>
 
 /**
  * ip prints the link-layer address of IP tunnels (ARPHRD_TUNNEL, _SIT,
- * _IPGRE: gre0, sit0 … which a loaded tunnel module puts in every
- * namespace) as the IPv4 address it is; `Link.address` keeps the bytes in
- * colon hex, as for every other link. The same bytes, compared.
+ * _IPGRE, _TUNNEL6, _IP6GRE: gre0, sit0, ip6tnl0 … which a loaded tunnel
+ * module puts in every namespace) as the IPv4 or IPv6 address it is;
+ * `Link.address` keeps the bytes in colon hex, as for every other link.
+ * The same bytes, compared.
  */
-function asHex(address: string | undefined): string | undefined {
-  const quad = address === undefined ? null : /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-  return quad ? quad.slice(1).map((b) => Number(b).toString(16).padStart(2, '0')).join(':') : address;
+const IP_ADDRESSED = new Set(['tunnel', 'sit', 'gre', 'tunnel6', 'gre6']);
+function asHex(address: string | undefined, linkType: string | undefined): string | undefined {
+  const bytes = address !== undefined && IP_ADDRESSED.has(linkType ?? '') ? parseIp(address) : undefined;
+  return bytes ? Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':') : address;
 }
 
 /** Compares one link with ip's view; returns the number of fields compared. */
@@ -209,8 +212,8 @@ function compare(ours: Link, theirs: IpLink, byIndex: Map<number, string>): numb
   expect(ours.index, `${at}.ifindex`).toBe(theirs.ifindex);
   expect(ours.name).toBe(theirs.ifname);
   expect(ours.mtu, `${at}.mtu`).toBe(theirs.mtu);
-  expect(ours.address, `${at}.address`).toBe(asHex(theirs.address));
-  expect(ours.broadcast, `${at}.broadcast`).toBe(asHex(theirs.broadcast));
+  expect(ours.address, `${at}.address`).toBe(asHex(theirs.address, theirs.link_type));
+  expect(ours.broadcast, `${at}.broadcast`).toBe(asHex(theirs.broadcast, theirs.link_type));
   expect(ours.operState, `${at}.operstate`).toBe(theirs.operstate);
   expect(ours.txQueueLen, `${at}.txqlen`).toBe(theirs.txqlen);
   expect(ours.minMtu, `${at}.min_mtu`).toBe(theirs.min_mtu);

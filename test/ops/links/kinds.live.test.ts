@@ -13,6 +13,9 @@ import {
   createGeneve,
   createGre,
   createGretap,
+  createIp6gre,
+  createIp6gretap,
+  createIp6tnl,
   createIpip,
   createIpvlan,
   createIpvtap,
@@ -342,6 +345,41 @@ describe.skipIf(iptunLacks !== undefined)(`ipip and sit${iptunLacks ? ` — skip
     ip(['link', 'add', 'sit11', 'type', 'sit', 'remote', '203.0.113.1', 'mode', 'ip6ip', 'ttl', '64'], ns.name);
     ip(['link', 'add', 'sit12', 'type', 'sit', 'local', '203.0.113.3'], ns.name);
     ip(['link', 'set', 'sit12', 'type', 'sit', '6rd-prefix', '2001:db8::/32', '6rd-relay_prefix', '203.0.0.0/8'], ns.name);
+    expectSameAsIp(ns.name);
+  });
+});
+
+const ip6tunLacks = kernelLacks('dummy', 'ipv6', 'ip6tnl', 'ip6gre');
+describe.skipIf(ip6tunLacks !== undefined)(`ip6tnl, ip6gre and ip6gretap${ip6tunLacks ? ` — skipped: ${ip6tunLacks}` : ''}`, () => {
+  it('createIp6tnl: ip\'s hop and encapsulation limits by default, flow information and flags as ip shows them', async () => {
+    const { link: under } = await createDummy('i6u0', { netns: ns.name });
+    const { link } = await createIp6tnl({ netns: ns.name, name: 'ip6t10', remote: '2001:db8::1', local: '2001:db8::2', device: under.index, proto: 'ip6ip6', flowinfo: { tclass: 0x20, flowlabel: 0x12345 }, fwmark: 3 });
+    expect(link.info).toMatchObject({ kind: 'ip6tnl', remote: '2001:db8::1', local: '2001:db8::2', device: under.index, proto: 'ip6ip6', ttl: 64, encapLimit: 4, flowinfo: { tclass: 0x20, flowlabel: 0x12345 }, fwmark: 3 });
+    expect(ipLink('ip6t10').linkinfo?.info_data).toMatchObject({ proto: 'ip6ip6', remote: '2001:db8::1', link: 'i6u0', ttl: 64, encap_limit: 4, tclass: '0x20', flowlabel: '0x12345', fwmark: '0x3' });
+    const inherit = await createIp6tnl({ netns: ns.name, name: 'ip6t11', remote: '2001:db8::5', ttl: 0, tunnelFlags: { ignEncapLimit: true, useOrigTclass: true, useOrigFlowlabel: true, rcvDscpCopy: true, allowLocalRemote: true } });
+    expect(inherit.link.info).toMatchObject({ ttl: 0, proto: 'any', tunnelFlags: { ignEncapLimit: true, useOrigTclass: true, useOrigFlowlabel: true, rcvDscpCopy: true, allowLocalRemote: true, mip6Dev: false } });
+    expect(ipLink('ip6t11').linkinfo?.info_data).toMatchObject({ ip6_tnl_f_ign_encap_limit: true, ip6_tnl_f_use_orig_tclass: true, ip6_tnl_f_use_orig_flowlabel: true, ip6_tnl_f_rcv_dscp_copy: true, ip6_tnl_f_allow_local_remote: true });
+    await expect(createIp6tnl({ netns: ns.name, name: 'ip6tx', remote: '192.0.2.1' })).rejects.toMatchObject({ name: 'ValidationError', field: 'remote' });
+    await expect(createIp6tnl({ netns: ns.name, name: 'ip6tx', flowinfo: { tclass: 0, flowlabel: 0x100000 } })).rejects.toMatchObject({ name: 'ValidationError', field: 'flowinfo.flowlabel' });
+  });
+
+  it('createIp6gre and createIp6gretap: keys, GRE flags and the IPv6 rows as ip shows them', async () => {
+    const { link } = await createIp6gre({ netns: ns.name, name: 'ip6g10', remote: '2001:db8::7', local: '2001:db8::8', ikey: 0x01020304, okey: 5, inFlags: { seq: true }, ttl: 9 });
+    expect(link.info).toMatchObject({ kind: 'ip6gre', ikey: 0x01020304, okey: 5, inFlags: { key: true, seq: true }, outFlags: { key: true }, ttl: 9, encapLimit: 4 });
+    expect(ipLink('ip6g10').linkinfo?.info_data).toMatchObject({ ikey: '1.2.3.4', okey: '0.0.0.5', iseq: true, ttl: 9, encap_limit: 4 });
+    const tap = await createIp6gretap({ netns: ns.name, name: 'ip6gt10', remote: '2001:db8::9', tunnelFlags: { useOrigFwmark: true } });
+    expect(tap.link.info).toMatchObject({ kind: 'ip6gretap', remote: '2001:db8::9', tunnelFlags: { useOrigFwmark: true } });
+    expect(ipLink('ip6gt10').linkinfo?.info_data).toMatchObject({ remote: '2001:db8::9', ip6_tnl_f_use_orig_fwmark: true });
+  });
+
+  it('the command adds IPv6 tunnels as ip does and prints what ip prints', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'ip6t12', 'type', 'ip6tnl', 'remote', '2001:db8::11', 'mode', 'ipip6', 'hoplimit', '7', 'encaplimit', '2', 'allow-localremote']);
+    expect(ipLink('ip6t12').linkinfo?.info_data).toMatchObject({ proto: 'ipip6', remote: '2001:db8::11', ttl: 7, encap_limit: 2, ip6_tnl_f_allow_local_remote: true });
+    rtnlOk(['-n', ns.name, 'link', 'add', 'ip6g12', 'type', 'ip6gre', 'remote', '2001:db8::12', 'ikey', '9', 'hoplimit', 'inherit']);
+    expect(ipLink('ip6g12').linkinfo?.info_data).toMatchObject({ ikey: '0.0.0.9', ttl: 0 });
+    ip(['link', 'add', 'ip6t13', 'type', 'ip6tnl', 'remote', '2001:db8::13', 'local', '2001:db8::14', 'encaplimit', 'none', 'tclass', 'inherit', 'flowlabel', '0xabc', 'dscp', 'inherit', 'fwmark', 'inherit', 'mode', 'any'], ns.name);
+    ip(['link', 'add', 'ip6g13', 'type', 'ip6gretap', 'remote', '2001:db8::15', 'key', '1.2.3.4', 'iseq', 'ocsum', 'tclass', '0x10', 'fwmark', '6'], ns.name);
+    ip(['link', 'add', 'ip6e13', 'type', 'ip6erspan', 'remote', '2001:db8::16', 'local', '2001:db8::17', 'erspan_ver', '2', 'erspan_dir', 'egress', 'erspan_hwid', '7', 'seq', 'key', '10'], ns.name);
     expectSameAsIp(ns.name);
   });
 });

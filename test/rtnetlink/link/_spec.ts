@@ -72,10 +72,18 @@ export function readSpecSets(path = SPEC_PATH): Map<string, SpecAttr[]> | undefi
     }
   }
   flush();
-  // A subset set (`subset-of`) reuses its parent's numbers and types.
+  // A subset set (`subset-of`) reuses its parent's numbers and types, but
+  // may give its own type (ip6tnl's 32-bit flags in linkinfo-ip6tnl-attrs).
   for (const [name, parent] of subsetOf) {
     const full = sets.get(parent) ?? [];
-    sets.set(name, (sets.get(name) ?? []).map((a) => full.find((p) => p.name === a.name) ?? a));
+    sets.set(
+      name,
+      (sets.get(name) ?? []).map((a) => {
+        const p = full.find((x) => x.name === a.name);
+        if (!p) return a;
+        return a.type ? { name: p.name, value: p.value, type: a.type, ...(a.byteOrder ? { byteOrder: a.byteOrder } : {}) } : p;
+      }),
+    );
   }
   return sets;
 }

@@ -4,6 +4,7 @@
  */
 import { ValidationError } from '../../../netlink/errors.js';
 import { formatValue } from '../../../netlink/format-value.js';
+import { parseIp } from '../../../netlink/inet.js';
 
 /** The VLAN EtherTypes (ETH_P_8021Q, ETH_P_8021AD), named as iproute2 prints them. */
 export const VLAN_PROTOCOLS: Readonly<Record<number, '802.1Q' | '802.1ad'>> = { 0x8100: '802.1Q', 0x88a8: '802.1ad' };
@@ -72,3 +73,18 @@ export function enumWords<const W extends string>(values: Readonly<Record<W, num
     },
   };
 }
+
+/**
+ * An address of one family, for a row the kernel reads with one length
+ * (geneve's REMOTE / REMOTE6, the IPv6 tunnels' in6_addr endpoints): the
+ * other family is refused before any request, `hint` saying where it goes.
+ */
+export const familyAddress = (family: 4 | 6, hint: string) => ({
+  read: (v: string) => v,
+  write(v: unknown, field: string): string {
+    const b = typeof v === 'string' ? parseIp(v) : undefined;
+    if (!b) throw new ValidationError(field, `expected an IP address, got ${formatValue(v)}`);
+    if (b.length !== (family === 4 ? 4 : 16)) throw new ValidationError(field, `expected an IPv${family} address (${hint}), got ${formatValue(v)}`);
+    return v as string;
+  },
+});

@@ -14,10 +14,7 @@
 import { attr, attrSet, type Decoded, type OptionsOf, type ViewOf } from '../../../netlink/schema.js';
 import { be16, be32, flag, ipaddr, struct, u32, u8 } from '../../../netlink/codecs.js';
 import { readView } from '../../../netlink/fields.js';
-import { ValidationError } from '../../../netlink/errors.js';
-import { formatValue } from '../../../netlink/format-value.js';
-import { parseIp } from '../../../netlink/inet.js';
-import { enumWords } from './convs.js';
+import { enumWords, familyAddress } from './convs.js';
 
 /** struct ifla_geneve_port_range { __be16 low; __be16 high; }. */
 export const genevePortRange = struct('ifla_geneve_port_range', { low: 'be16', high: 'be16' });
@@ -26,21 +23,10 @@ export const genevePortRange = struct('ifla_geneve_port_range', { low: 'be16', h
 export const GENEVE_DF = { unset: 0, set: 1, inherit: 2 } as const;
 const df = enumWords(GENEVE_DF);
 
-/** An address of one family, for the row of that family. */
-const address = (family: 4 | 6, other: string) => ({
-  read: (v: string) => v,
-  write(v: unknown, field: string): string {
-    const b = typeof v === 'string' ? parseIp(v) : undefined;
-    if (!b) throw new ValidationError(field, `expected an IP address, got ${formatValue(v)}`);
-    if (b.length !== (family === 4 ? 4 : 16)) throw new ValidationError(field, `expected an IPv${family} address (an IPv${family === 4 ? 6 : 4} one goes in ${other}), got ${formatValue(v)}`);
-    return v as string;
-  },
-});
-
 export const geneveAttrs = attrSet('geneve', {
   /** The VNI (24 bits). */
   id: attr(1, u32).view('id', 'num', { writable: true }).spelled('id'),
-  remote: attr(2, ipaddr).view('remote', address(4, 'remote6'), { writable: true }).spelled('remote', { shape: 'nonzero-ip' }),
+  remote: attr(2, ipaddr).view('remote', familyAddress(4, 'an IPv6 one goes in remote6'), { writable: true }).spelled('remote', { shape: 'nonzero-ip' }),
   /** 0: the route's (`ttl auto`). */
   ttl: attr(3, u8).view('ttl', 'num', { writable: true }).spelled('ttl', { shape: 'geneve-ttl' }),
   /** 1: inherit from the inner packet. */
@@ -48,7 +34,7 @@ export const geneveAttrs = attrSet('geneve', {
   /** UDP destination port (6081 by default). */
   port: attr(5, be16).view('port', 'num', { writable: true }).spelled('port', { label: 'dstport' }),
   collectMetadata: attr(6, flag).view('external', 'same', { writable: true }).spelled('external', { shape: 'present-true' }),
-  remote6: attr(7, ipaddr).view('remote6', address(6, 'remote'), { writable: true }).spelled('remote6', { label: 'remote', shape: 'geneve-remote6' }),
+  remote6: attr(7, ipaddr).view('remote6', familyAddress(6, 'an IPv4 one goes in remote'), { writable: true }).spelled('remote6', { label: 'remote', shape: 'geneve-remote6' }),
   udpCsum: attr(8, u8).view('udpCsum', 'bool', { writable: true }).spelled('udp_csum', { label: 'udpcsum', shape: 'no-word' }),
   udpZeroCsum6Tx: attr(9, u8).view('udpZeroCsum6Tx', 'bool', { writable: true }).spelled('udp_zero_csum6_tx', { label: 'udp6zerocsumtx', shape: 'no-word' }),
   udpZeroCsum6Rx: attr(10, u8).view('udpZeroCsum6Rx', 'bool', { writable: true }).spelled('udp_zero_csum6_rx', { label: 'udp6zerocsumrx', shape: 'no-word' }),

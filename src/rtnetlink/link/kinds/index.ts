@@ -18,6 +18,9 @@ import { makeVethAttrs, vethInfo } from './veth.js';
 import { GENEVE_IP_ORDER, geneveAttrs, geneveInfo } from './geneve.js';
 import { GRE_IP_ORDER, greAttrs, greInfo, withGreKeyFlags } from './gre.js';
 import { IPTUN_IP_ORDER, iptunAttrs, iptunInfo } from './iptun.js';
+import { ip6TunnelDefaults } from './ip6-tunnel.js';
+import { IP6GRE_IP_ORDER, ip6greAttrs, ip6greInfo } from './ip6gre.js';
+import { IP6TNL_IP_ORDER, ip6tnlAttrs, ip6tnlInfo } from './ip6tnl.js';
 import { IPVLAN_IP_ORDER, ipvlanAttrs, ipvlanInfo } from './ipvlan.js';
 import { MACVLAN_IP_ORDER, macvlanAttrs, macvlanInfo } from './macvlan.js';
 import { VLAN_IP_ORDER, vlanAttrs, vlanInfo } from './vlan.js';
@@ -60,6 +63,11 @@ export interface SlaveKindDef<A extends AttrSet = AttrSet> {
 }
 
 const kind = <A extends AttrSet, I>(def: LinkKindDef<A, I>) => def;
+/** GRE over IPv6: keys turn on GRE_KEY as for gre, and ip's hop and encapsulation limits. */
+const ip6gre = (data: Record<string, unknown>): void => {
+  withGreKeyFlags(data);
+  ip6TunnelDefaults(data);
+};
 const slave = <A extends AttrSet>(def: SlaveKindDef<A>) => def;
 
 /** The registry, around the link table (veth's peer holds link attributes, so it is passed lazily). */
@@ -84,6 +92,10 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       erspan: kind({ data: greAttrs, info: (d) => greInfo('erspan', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
       ipip: kind({ data: iptunAttrs, info: (d) => iptunInfo('ipip', d ?? {}), ipOrder: IPTUN_IP_ORDER }),
       sit: kind({ data: iptunAttrs, info: (d) => iptunInfo('sit', d ?? {}), ipOrder: IPTUN_IP_ORDER }),
+      ip6tnl: kind({ data: ip6tnlAttrs, info: (d) => ip6tnlInfo(d ?? {}), ipOrder: IP6TNL_IP_ORDER, adjust: ip6TunnelDefaults }),
+      ip6gre: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6gre', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre }),
+      ip6gretap: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6gretap', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre }),
+      ip6erspan: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6erspan', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre }),
       bond: kind({ data: bondAttrs, info: (d) => bondInfo(d ?? {}), ipOrder: BOND_IP_ORDER }),
       vrf: kind({ data: vrfAttrs, info: (d) => vrfInfo(d ?? {}), ipOrder: VRF_IP_ORDER }),
       wireguard: kind({ data: wireguardAttrs, info: () => ({ kind: 'wireguard' as const }), dataless: true }),
