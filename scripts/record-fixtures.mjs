@@ -7,8 +7,8 @@
  *   node scripts/record-fixtures.mjs [--once] [--keep] [vitest filters…]
  *   node scripts/record-fixtures.mjs --annotate
  *
- * Recording runs the fixture tests (test/**/*.replay.test.ts, each beside the live tests of its subject) with
- * RTNL_RECORD=1, each time into a scratch directory (RTNL_RECORD_DIR). It
+ * Recording runs the fixture tests (every *.replay.test.ts under test/,
+ * each beside the live tests of its subject) with RTNL_RECORD=1, each time into a scratch directory (RTNL_RECORD_DIR). It
  * needs root (throwaway network namespaces) and a shim backend: Node 26
  * (node:ffi) or Node 20+ with the addon built. The tests run under the same
  * Node that runs this script.
