@@ -53,6 +53,8 @@ export interface SetIntent {
   group?: number;
   /** `type bridge_slave OPT VAL …`: the library's bridge port options. */
   bridgePort?: Record<string, unknown>;
+  /** `type KIND OPT VAL …`: the kind's options, as setLink's `info`. */
+  info?: { kind: string } & Record<string, unknown>;
 }
 
 /** The namespace the command acts in, as a reference usable from inside another one. */
@@ -132,6 +134,7 @@ export async function setLinkByName(ctx: Context, i: SetIntent): Promise<void> {
   if (i.alias !== undefined) o.alias = i.alias;
   if (i.group !== undefined) o.group = i.group;
   if (i.bridgePort !== undefined) o.bridgePort = i.bridgePort;
+  if (i.info !== undefined) o.info = i.info as SetLinkOptions['info'] & object;
   await setLink(i.dev, o);
 }
 

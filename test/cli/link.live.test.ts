@@ -52,6 +52,15 @@ describe.skipIf(!canRunLive)(`rtnl link and tuntap${liveSkipReason ? ` (skipped:
     expect(names(ns.name)).not.toContain('br8');
   });
 
+  it('link set … type bridge OPT VAL changes the bridge as ip does; an unknown kind or option exits 255', () => {
+    rtnlOk(['-n', ns.name, 'link', 'add', 'br9', 'type', 'bridge', 'forward_delay', '500']);
+    rtnlOk(['-n', ns.name, 'link', 'set', 'br9', 'type', 'bridge', 'forward_delay', '800', 'stp_state', '1']);
+    expect(get('br9').linkinfo?.info_data).toMatchObject({ forward_delay: 800, stp_state: 1 });
+    expect(rtnl(['-n', ns.name, 'link', 'set', 'br9', 'type', 'bridge', 'colour', 'blue']).status).toBe(255);
+    expect(rtnl(['-n', ns.name, 'link', 'set', 'br9', 'type', 'nosuchkind', 'x', '1']).status).toBe(255);
+    expect(get('br9').linkinfo?.info_data).toMatchObject({ forward_delay: 800 });
+  });
+
   it('link set: up/down, master/nomaster, mtu, address, name, alias, group, netns', () => {
     const n = ['-n', ns.name];
     rtnlOk([...n, 'link', 'add', 'sx0', 'type', 'veth', 'peer', 'name', 'sx1']);

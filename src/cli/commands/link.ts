@@ -149,15 +149,19 @@ function parseSet(args: Args): SetIntent {
       s.group = g === 'default' ? 0 : /^\d+$/.test(g) ? Number(g) : NaN;
       if (!Number.isInteger(s.group)) throw new UsageError(`Error: invalid group "${g}"`);
     } else if (a === 'type') {
-      // `type bridge_slave OPT VAL …`: the port's options, to the end of the line (as ip).
+      // `type bridge_slave OPT VAL …` (the port's options) or `type KIND OPT VAL …` (the kind's), to the end of the line (as ip).
       const t = args.value('type');
-      if (t !== 'bridge_slave') throw new UsageError(`Error: "link set … type ${t}" is not supported here (bridge_slave is).`);
-      s.bridgePort = {};
+      const def = Object.hasOwn(KIND_DEFS, t) ? KIND_DEFS[t] : undefined;
+      if (t !== 'bridge_slave' && !def) throw new UsageError(`Error: "link set … type ${t}" is not supported here (bridge_slave and ${Object.keys(KIND_DEFS).join(', ')} are).`);
+      const set = def ? def.data : bridgePortAttrs;
+      const into: Record<string, unknown> = {};
       while (!args.done) {
         const o = args.next() as string;
-        const [field, value] = parseKindOption(bridgePortAttrs, o, args.value(o), s.bridgePort);
-        s.bridgePort[field] = value;
+        const [field, value] = parseKindOption(set, o, optionTakesValue(set, o) ? args.value(o) : '', into);
+        into[field] = value;
       }
+      if (def) s.info = { kind: t, ...into };
+      else s.bridgePort = into;
     } else if (a === 'dev') dev = args.value('dev');
     else if (dev === undefined) dev = a;
     else throw unknownArg(a, 'link');

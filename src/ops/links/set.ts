@@ -15,6 +15,8 @@ import {
   type Link,
   type LinkAttrs,
   type LinkInfo,
+  type LinkKindOptions,
+  kindDef,
   rejectUnknownKeys,
   validateAlias,
   validateBoolean,
@@ -47,9 +49,16 @@ export interface SetLinkOptions extends OperationOptions {
   alias?: string;
   /** Bridge port options; the link must be (or become, through `master`) a bridge port. */
   bridgePort?: BridgePortOptions;
+  /**
+   * The kind's own settings, as `Link.info` shows them (`{ kind: 'bridge',
+   * stp: true }`, `{ kind: 'vlan', egressQos: … }`): `kind` must be the
+   * link's; only the fields given change. What the kernel lets change
+   * after creation is the kind's: it refuses the rest with its reason.
+   */
+  info?: LinkKindOptions;
 }
 
-const SET_KEYS = [...OPERATION_KEYS, 'up', 'mtu', 'address', 'name', 'master', 'moveToNetns', 'txQueueLen', 'group', 'alias', 'bridgePort'] as const;
+const SET_KEYS = [...OPERATION_KEYS, 'up', 'mtu', 'address', 'name', 'master', 'moveToNetns', 'txQueueLen', 'group', 'alias', 'bridgePort', 'info'] as const;
 
 interface SetPlan {
   up?: boolean;
@@ -61,6 +70,8 @@ interface SetPlan {
   group?: number;
   alias?: string;
   port?: Record<string, unknown>;
+  /** The kind and its data's wire values, from `info`. */
+  kind?: { kind: string; data: Record<string, unknown> };
   move?: NetnsRef;
 }
 
@@ -81,6 +92,7 @@ function planSet(opts: SetLinkOptions): SetPlan {
     p.port = writeView(bridgePortAttrs, opts.bridgePort as Record<string, unknown>, 'bridgePort');
     if (opts.master === null) throw new ValidationError('bridgePort', 'conflicts with master: null (a link without a master has no port options)');
   }
+  if (opts.info !== undefined) p.kind = planKind(opts.info);
   if (opts.moveToNetns !== undefined) {
     netnsPath(opts.moveToNetns, 'moveToNetns');
     if (opts.master !== undefined && opts.master !== null) {
@@ -89,8 +101,28 @@ function planSet(opts: SetLinkOptions): SetPlan {
     if (p.port) throw new ValidationError('moveToNetns', 'conflicts with bridgePort: the link stops being a port when it changes namespace');
     p.move = opts.moveToNetns;
   }
-  if (Object.keys(p).length === 0) throw new ValidationError('options', 'nothing to change (pass up, mtu, address, name, master, moveToNetns, txQueueLen, group, alias or bridgePort)');
+  if (Object.keys(p).length === 0) throw new ValidationError('options', 'nothing to change (pass up, mtu, address, name, master, moveToNetns, txQueueLen, group, alias, bridgePort or info)');
   return p;
+}
+
+/** `info` → its kind and the wire values of the fields given, checked against the kind's table. */
+function planKind(info: unknown): { kind: string; data: Record<string, unknown> } {
+  if (!info || typeof info !== 'object' || Array.isArray(info)) throw new ValidationError('info', 'expected { kind, …options of that kind }');
+  const { kind, ...options } = info as Record<string, unknown>;
+  const def = typeof kind === 'string' ? kindDef(kind) : undefined;
+  if (!def) throw new ValidationError('info.kind', `expected a link kind rtnl has a table for, got ${JSON.stringify(kind)}`);
+  const data = writeView(def.data, options, 'info');
+  if (Object.keys(data).length === 0) throw new ValidationError('info', `nothing to change for a ${kind as string} link`);
+  return { kind: kind as string, data };
+}
+
+/** The data a change sends: the fields given, or for kinds whose change resets what it leaves out, the link's current data with them. */
+function kindChange(before: Link, change: { kind: string; data: Record<string, unknown> }): Record<string, unknown> {
+  const def = kindDef(change.kind);
+  const current = before.attrs.linkinfo?.data;
+  const data = def?.changeSendsAll && current && !(current instanceof Uint8Array) ? { ...Object.fromEntries(Object.entries(current)), ...change.data } : { ...change.data };
+  def?.adjust?.(data);
+  return data;
 }
 
 /**
@@ -131,6 +163,7 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
   if (p.port && p.master === undefined && before.slaveKind !== 'bridge') {
     throw new ValidationError('bridgePort', `${before.name} is not a bridge port (pass master to enslave it in the same call)`);
   }
+  if (p.kind && p.kind.kind !== before.kind) throw new ValidationError('info.kind', `${before.name} is a ${before.kind ?? 'kindless'} link, not ${p.kind.kind}`);
   let masterIndex: number | undefined;
   if (p.master !== undefined) masterIndex = p.master === null ? 0 : await resolveIndex(sock, p.master, operation, 'master');
   const masterChanges = masterIndex !== undefined && masterIndex !== (before.master ?? 0);
@@ -145,6 +178,7 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
   if (masterIndex !== undefined) a.master = masterIndex;
   if (p.name !== undefined && p.move === undefined) a.ifname = p.name;
   if (p.port && !masterChanges) a.linkinfo = { slaveKind: 'bridge', slaveData: p.port } as LinkInfo;
+  if (p.kind) a.linkinfo = { ...a.linkinfo, kind: p.kind.kind, data: kindChange(before, p.kind) } as LinkInfo;
   const upInA = p.move === undefined ? p.up : undefined;
   // Whether the link may be in the target namespace: 'yes' once the kernel
   // acknowledged the move, 'maybe' when the answer to the move was lost.
@@ -153,7 +187,9 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
     if (Object.keys(a).length || upInA !== undefined) {
       await sendLink(sock, RTM.NEWLINK, 0, header(before.index, upInA), a, operation).catch((e: unknown) => {
         if (isNetlinkError(e, 'EEXIST') && a.ifname !== undefined) throw explainError(e, 'ifname', `a link named ${JSON.stringify(a.ifname)} already exists`);
-        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && a.linkinfo) throw explainError(e, 'linkinfo.slaveData', `${before.name} is not a bridge port`);
+        // rtnl_changelink: EOPNOTSUPP for data of a kind without changelink, or for port data on a link that is no port.
+        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && p.kind && !p.port && !e.kernelMessage) throw explainError(e, 'linkinfo.data', `${before.kind} links cannot be changed after they are made`);
+        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && a.linkinfo?.slaveData) throw explainError(e, 'linkinfo.slaveData', `${before.name} is not a bridge port`);
         throw e;
       });
     }
@@ -239,6 +275,13 @@ async function restore(sock: RtnlSocket, before: Link, p: SetPlan, operation: st
   if (p.alias !== undefined) r.ifalias = before.alias ?? '';
   if (p.master !== undefined) r.master = before.master ?? 0;
   if (p.name !== undefined) r.ifname = before.name;
+  const oldData = before.attrs.linkinfo?.data;
+  if (p.kind && oldData && !(oldData instanceof Uint8Array)) {
+    // The fields the call set, back to their old wire values (all of them for kinds whose change resets the rest).
+    const back = kindChange(before, { kind: p.kind.kind, data: {} });
+    if (!kindDef(p.kind.kind)?.changeSendsAll) for (const key of Object.keys(p.kind.data)) if ((oldData as Record<string, unknown>)[key] !== undefined) back[key] = (oldData as Record<string, unknown>)[key];
+    if (Object.keys(back).length) r.linkinfo = { kind: p.kind.kind, data: back } as LinkInfo;
+  }
   const steps: LinkAttrs[] = [r];
   const oldPort = before.attrs.linkinfo?.slaveKind === 'bridge' ? before.attrs.linkinfo.slaveData : undefined;
   if (p.port && oldPort && !(oldPort instanceof Uint8Array)) {

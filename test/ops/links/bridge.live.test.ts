@@ -114,6 +114,22 @@ describe.skipIf(!canRunLive)(liveTitle('createBridge and bridge ports'), () => {
     await deleteLink('pp0', { netns: ns.name });
     await deleteLink('brp', { netns: ns.name });
   });
+
+  it("setLink changes the bridge's own settings through info (ip sees them); a failed call puts them back; the kind must be the link's", async () => {
+    await createBridge('brs', { netns: ns.name, forwardDelay: 4 });
+    const changed = await setLink('brs', { netns: ns.name, info: { kind: 'bridge', forwardDelay: 7, stp: true, priority: 8192 } });
+    expect(changed.info).toMatchObject({ kind: 'bridge', forwardDelay: 7, stp: true, priority: 8192 });
+    expect(ipLink('brs', ns.name).linkinfo?.info_data).toMatchObject({ forward_delay: 700, stp_state: 1, priority: 8192 });
+    // The rename fails (EEXIST) in the same request: nothing the call touched stays changed.
+    await createBridge('brt', { netns: ns.name });
+    await expect(setLink('brs', { netns: ns.name, name: 'brt', info: { kind: 'bridge', forwardDelay: 9 } })).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(ipLink('brs', ns.name).linkinfo?.info_data).toMatchObject({ forward_delay: 700 });
+    await expect(setLink('brs', { netns: ns.name, info: { kind: 'vlan', id: 3 } })).rejects.toMatchObject({ name: 'ValidationError', field: 'info.kind', message: expect.stringContaining('brs is a bridge link, not vlan') });
+    await expect(setLink('brs', { netns: ns.name, info: { kind: 'bridge', forwardDelay: 'soon' } as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'info.forwardDelay' });
+    await expect(setLink('brs', { netns: ns.name, info: { kind: 'nosuchkind' } as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'info.kind' });
+    await deleteLink('brs', { netns: ns.name });
+    await deleteLink('brt', { netns: ns.name });
+  });
 });
 
 /** `bridge -j -d link show dev DEV` inside the namespace (the AF_BRIDGE view of a port). */

@@ -98,6 +98,12 @@ describe.skipIf(vlanLacks !== undefined)(`vlan${vlanLacks ? ` — skipped: ${vla
     expect(ipLink('vp0.42').linkinfo?.info_data).toMatchObject({ protocol: '802.1ad', id: 42, flags: ['REORDER_HDR', 'GVRP', 'LOOSE_BINDING'] });
   });
 
+  it('setLink changes a vlan\'s flags and egress QoS map through info, as ip then shows them', async () => {
+    const l = await setLink('vp0.42', { netns: ns.name, info: { kind: 'vlan', flags: { gvrp: false }, egressQos: [{ from: 5, to: 7 }] } });
+    expect(l.info).toMatchObject({ kind: 'vlan', id: 42, flags: { reorderHdr: true, gvrp: false, looseBinding: true }, egressQos: [{ from: 5, to: 7 }] });
+    expect(ipLink('vp0.42').linkinfo?.info_data).toMatchObject({ flags: ['REORDER_HDR', 'LOOSE_BINDING'], egress_qos: [{ from: 5, to: 7 }] });
+  });
+
   it('is born inside another namespace on a parent here (what the CNI vlan and macvlan plugins do)', async () => {
     const { link, parent } = await createVlan({ netns: ns.name, name: 'inside0', link: 'vp0', id: 7, targetNetns: far.name });
     expect(link).toMatchObject({ name: 'inside0', kind: 'vlan', info: { id: 7, protocol: '802.1Q' } });
@@ -197,6 +203,11 @@ describe.skipIf(vrfLacks !== undefined)(`vrf${vrfLacks ? ` — skipped: ${vrfLac
     expect(port).toMatchObject({ master: link.index, slaveKind: 'vrf' });
     expect(port.attrs.linkinfo?.slaveData).toEqual({ table: 1001 });
     expect(ipLink('vrfp0').linkinfo).toMatchObject({ info_slave_kind: 'vrf', info_slave_data: { table: 1001 } });
+  });
+
+  it('a vrf cannot be changed after it is made (no changelink): setLink says so, naming the data', async () => {
+    await expect(setLink('vrf-blue', { netns: ns.name, info: { kind: 'vrf', table: 1002 } })).rejects.toMatchObject({ code: 'EOPNOTSUPP', attrPath: 'linkinfo.data', message: expect.stringContaining('vrf links cannot be changed after they are made') });
+    expect((await getLink('vrf-blue', { netns: ns.name })).info).toMatchObject({ table: 1001 });
   });
 
   it('refuses a missing table before any system call (the kernel requires one)', async () => {
@@ -307,6 +318,14 @@ describe.skipIf(greLacks !== undefined)(`gre and gretap${greLacks ? ` — skippe
     const { link } = await createGre({ netns: ns.name, name: 'gre10', remote: '192.0.2.1', local: '192.0.2.2', ttl: 64, ikey: 42, okey: 43, inFlags: { seq: true }, device: under.index, pmtudisc: false });
     expect(link.info).toMatchObject({ kind: 'gre', remote: '192.0.2.1', local: '192.0.2.2', ttl: 64, ikey: 42, okey: 43, inFlags: { key: true, seq: true }, outFlags: { key: true }, device: under.index, pmtudisc: false });
     expect(ipLink('gre10').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.1', local: '192.0.2.2', link: 'grd0', ttl: 64, ikey: '0.0.0.42', okey: '0.0.0.43', iseq: true, pmtudisc: false });
+  });
+
+  it('setLink of one gre setting keeps the others (the kernel resets what a change leaves out, so the current data goes with it)', async () => {
+    const l = await setLink('gre10', { netns: ns.name, info: { kind: 'gre', ttl: 9 } });
+    expect(l.info).toMatchObject({ kind: 'gre', remote: '192.0.2.1', local: '192.0.2.2', ttl: 9, ikey: 42, okey: 43, inFlags: { key: true, seq: true }, pmtudisc: false });
+    expect(ipLink('gre10').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.1', local: '192.0.2.2', link: 'grd0', ttl: 9, ikey: '0.0.0.42', okey: '0.0.0.43', iseq: true });
+    rtnlOk(['-n', ns.name, 'link', 'set', 'gre10', 'type', 'gre', 'ttl', '12']);
+    expect(ipLink('gre10').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.1', ttl: 12, ikey: '0.0.0.42', iseq: true });
   });
 
   it('createGretap is an Ethernet device that can be a bridge port; bad keys are refused before any system call', async () => {

@@ -99,6 +99,24 @@ describe(`links (${mode})`, () => {
     ),
   );
 
+  itFixture("changes a bridge's own settings through info, and puts them back when the same call fails", () =>
+    withFixture(
+      fixturePath('links/set-kind-info-and-rollback'),
+      async (fx) => {
+        const a = fx.netns('a');
+        await fx.setup(() => {
+          ip(['link', 'add', 'br0', 'type', 'bridge', 'forward_delay', '400'], a);
+          ip(['link', 'add', 'br1', 'type', 'bridge'], a);
+        });
+        const l = await setLink('br0', { netns: a, info: { kind: 'bridge', forwardDelay: 7, stp: true } });
+        expect(l.info).toMatchObject({ kind: 'bridge', forwardDelay: 7, stp: true });
+        await expect(setLink('br0', { netns: a, name: 'br1', info: { kind: 'bridge', forwardDelay: 9 } })).rejects.toMatchObject({ code: 'EEXIST' });
+        expect((await getLink('br0', { netns: a })).info).toMatchObject({ forwardDelay: 7 });
+      },
+      { operation: "setLink('br0', { info: { kind: 'bridge', forwardDelay: 7, stp: true } }), then with name: 'br1' (EEXIST, rolled back)" },
+    ),
+  );
+
   itFixture('moves a link into another namespace', () =>
     withFixture(
       fixturePath('links/move-to-netns'),

@@ -6,7 +6,7 @@
  * lazy reader and the types `LinkInfoData` / `LinkKindInfo` all come from
  * here, so a new kind is one file plus one line below.
  */
-import type { AttrSet, Decoded } from '../../../netlink/schema.js';
+import type { AttrSet, Decoded, OptionsOf } from '../../../netlink/schema.js';
 import type { LinkInfoOf } from '../linkinfo.js';
 import { BOND_IP_ORDER, BOND_PORT_IP_ORDER, bondAttrs, bondInfo, bondPortAttrs } from './bond.js';
 import { BRIDGE_IP_ORDER, bridgeAttrs, bridgeInfo } from './bridge.js';
@@ -52,8 +52,16 @@ export interface LinkKindDef<A extends AttrSet = AttrSet, I = unknown> {
    * once instead of decoding IFLA_INFO_DATA on first access.
    */
   readonly dataless?: boolean;
-  /** Completes a request's data from the options (gre: a key turns on GRE_KEY), for every create call and the command. */
+  /** Completes a request's data from the options (gre: a key turns on GRE_KEY), for every create call, setLink and the command. */
   readonly adjust?: (data: Record<string, unknown>) => void;
+  /**
+   * The kind's changelink rebuilds every parameter from the request, so
+   * what a change leaves out is reset (the IP tunnels: ipgre_netlink_parms,
+   * ipip_netlink_parms, ipip6_netlink_parms, ip6_tnl_netlink_parms and
+   * ip6gre_netlink_parms start from zeros): setLink sends the current data
+   * with the new values, as iproute2 does.
+   */
+  readonly changeSendsAll?: boolean;
 }
 
 /** A master kind's port data (IFLA_INFO_SLAVE_DATA) and iproute2's order for it. */
@@ -86,16 +94,16 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       ipvlan: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvlan', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
       ipvtap: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvtap', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
       geneve: kind({ data: geneveAttrs, info: (d) => geneveInfo(d ?? {}), ipOrder: GENEVE_IP_ORDER }),
-      gre: kind({ data: greAttrs, info: (d) => greInfo('gre', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
-      gretap: kind({ data: greAttrs, info: (d) => greInfo('gretap', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
+      gre: kind({ data: greAttrs, info: (d) => greInfo('gre', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags, changeSendsAll: true }),
+      gretap: kind({ data: greAttrs, info: (d) => greInfo('gretap', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags, changeSendsAll: true }),
       // Loading ip_gre gives every namespace fallback gre0, gretap0 and erspan0 devices: all three are known here.
-      erspan: kind({ data: greAttrs, info: (d) => greInfo('erspan', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags }),
-      ipip: kind({ data: iptunAttrs, info: (d) => iptunInfo('ipip', d ?? {}), ipOrder: IPTUN_IP_ORDER }),
-      sit: kind({ data: iptunAttrs, info: (d) => iptunInfo('sit', d ?? {}), ipOrder: IPTUN_IP_ORDER }),
-      ip6tnl: kind({ data: ip6tnlAttrs, info: (d) => ip6tnlInfo(d ?? {}), ipOrder: IP6TNL_IP_ORDER, adjust: ip6TunnelDefaults }),
-      ip6gre: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6gre', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre }),
-      ip6gretap: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6gretap', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre }),
-      ip6erspan: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6erspan', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre }),
+      erspan: kind({ data: greAttrs, info: (d) => greInfo('erspan', d ?? {}), ipOrder: GRE_IP_ORDER, adjust: withGreKeyFlags, changeSendsAll: true }),
+      ipip: kind({ data: iptunAttrs, info: (d) => iptunInfo('ipip', d ?? {}), ipOrder: IPTUN_IP_ORDER, changeSendsAll: true }),
+      sit: kind({ data: iptunAttrs, info: (d) => iptunInfo('sit', d ?? {}), ipOrder: IPTUN_IP_ORDER, changeSendsAll: true }),
+      ip6tnl: kind({ data: ip6tnlAttrs, info: (d) => ip6tnlInfo(d ?? {}), ipOrder: IP6TNL_IP_ORDER, adjust: ip6TunnelDefaults, changeSendsAll: true }),
+      ip6gre: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6gre', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre, changeSendsAll: true }),
+      ip6gretap: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6gretap', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre, changeSendsAll: true }),
+      ip6erspan: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6erspan', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre, changeSendsAll: true }),
       bond: kind({ data: bondAttrs, info: (d) => bondInfo(d ?? {}), ipOrder: BOND_IP_ORDER }),
       vrf: kind({ data: vrfAttrs, info: (d) => vrfInfo(d ?? {}), ipOrder: VRF_IP_ORDER }),
       wireguard: kind({ data: wireguardAttrs, info: () => ({ kind: 'wireguard' as const }), dataless: true }),
@@ -121,5 +129,7 @@ export type LinkInfoData = { [K in keyof Kinds]: Decoded<Kinds[K]['data']> }[key
 export type LinkInfoSlaveData = { [K in keyof SlaveKinds]: Decoded<SlaveKinds[K]['data']> }[keyof SlaveKinds] | Uint8Array;
 /** IFLA_LINKINFO as decoded. */
 export type LinkInfo = LinkInfoOf<LinkInfoData, LinkInfoSlaveData>;
+/** What setLink's `info` takes: a kind and the writable fields of its `Link.info` (`{ kind: 'bridge', stp: true }`). */
+export type LinkKindOptions = { [K in keyof Kinds]: { kind: K } & OptionsOf<Kinds[K]['data']> }[keyof Kinds];
 /** `Link.info`: kind-specific data of the kinds this library models. */
 export type LinkKindInfo = { [K in keyof Kinds]: ReturnType<Kinds[K]['info']> }[keyof Kinds];
