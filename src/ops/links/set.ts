@@ -116,6 +116,18 @@ function planKind(info: unknown): { kind: string; data: Record<string, unknown> 
   return { kind: kind as string, data };
 }
 
+/** A new value for a row the kind's changelink would silently ignore is a ValidationError. */
+function refuseFixed(before: Link, change: { kind: string; data: Record<string, unknown> }): void {
+  const def = kindDef(change.kind);
+  const current = before.attrs.linkinfo?.data;
+  for (const key of def?.fixedAfterCreate ?? []) {
+    const want = change.data[key];
+    if (want === undefined || current instanceof Uint8Array || want === (current as Record<string, unknown> | undefined)?.[key]) continue;
+    const field = def?.data.byKey[key]?.views[0]?.name ?? key;
+    throw new ValidationError(`info.${field}`, `a ${change.kind} link's ${field} cannot change after it is made (the kernel ignores it): delete and re-create ${before.name}`);
+  }
+}
+
 /** The data a change sends: the fields given, or for kinds whose change resets what it leaves out, the link's current data with them. */
 function kindChange(before: Link, change: { kind: string; data: Record<string, unknown> }): Record<string, unknown> {
   const def = kindDef(change.kind);
@@ -164,6 +176,7 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
     throw new ValidationError('bridgePort', `${before.name} is not a bridge port (pass master to enslave it in the same call)`);
   }
   if (p.kind && p.kind.kind !== before.kind) throw new ValidationError('info.kind', `${before.name} is a ${before.kind ?? 'kindless'} link, not ${p.kind.kind}`);
+  if (p.kind) refuseFixed(before, p.kind);
   let masterIndex: number | undefined;
   if (p.master !== undefined) masterIndex = p.master === null ? 0 : await resolveIndex(sock, p.master, operation, 'master');
   const masterChanges = masterIndex !== undefined && masterIndex !== (before.master ?? 0);

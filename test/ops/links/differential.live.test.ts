@@ -200,7 +200,8 @@ function compareTable(label: string, ours: Link, theirs: Record<string, unknown>
  * `Link.address` keeps the bytes in colon hex, as for every other link.
  * The same bytes, compared.
  */
-const IP_ADDRESSED = new Set(['tunnel', 'sit', 'gre', 'tunnel6', 'gre6']);
+/** ip's names (ll_types.c) of ARPHRD_TUNNEL, _SIT, _IPGRE, _TUNNEL6 and _IP6GRE. */
+const IP_ADDRESSED = new Set(['ipip', 'sit', 'gre', 'tunnel6', 'gre6']);
 function asHex(address: string | undefined, linkType: string | undefined): string | undefined {
   const bytes = address !== undefined && IP_ADDRESSED.has(linkType ?? '') ? parseIp(address) : undefined;
   return bytes ? Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':') : address;

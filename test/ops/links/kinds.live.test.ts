@@ -102,6 +102,9 @@ describe.skipIf(vlanLacks !== undefined)(`vlan${vlanLacks ? ` — skipped: ${vla
     const l = await setLink('vp0.42', { netns: ns.name, info: { kind: 'vlan', flags: { gvrp: false }, egressQos: [{ from: 5, to: 7 }] } });
     expect(l.info).toMatchObject({ kind: 'vlan', id: 42, flags: { reorderHdr: true, gvrp: false, looseBinding: true }, egressQos: [{ from: 5, to: 7 }] });
     expect(ipLink('vp0.42').linkinfo?.info_data).toMatchObject({ flags: ['REORDER_HDR', 'LOOSE_BINDING'], egress_qos: [{ from: 5, to: 7 }] });
+    // vlan_changelink ignores the id: refused before any request rather than reported as done.
+    await expect(setLink('vp0.42', { netns: ns.name, info: { kind: 'vlan', id: 43 } })).rejects.toMatchObject({ name: 'ValidationError', field: 'info.id' });
+    expect((await setLink('vp0.42', { netns: ns.name, info: { kind: 'vlan', id: 42, ingressQos: [{ from: 1, to: 3 }] } })).info).toMatchObject({ id: 42, ingressQos: [{ from: 1, to: 3 }] });
   });
 
   it('is born inside another namespace on a parent here (what the CNI vlan and macvlan plugins do)', async () => {

@@ -62,6 +62,12 @@ export interface LinkKindDef<A extends AttrSet = AttrSet, I = unknown> {
    * with the new values, as iproute2 does.
    */
   readonly changeSendsAll?: boolean;
+  /**
+   * Rows the kind's changelink ignores without an error (vlan_changelink
+   * applies only FLAGS and the QoS maps): setLink refuses a new value for
+   * them up front instead of reporting a change that did not happen.
+   */
+  readonly fixedAfterCreate?: readonly string[];
 }
 
 /** A master kind's port data (IFLA_INFO_SLAVE_DATA) and iproute2's order for it. */
@@ -88,7 +94,7 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       vxlan: kind({ data: vxlanAttrs, info: (d) => vxlanInfo(d ?? {}), ipOrder: VXLAN_IP_ORDER }),
       ifb: kind({ data: ifbAttrs, info: () => ({ kind: 'ifb' as const }), dataless: true }),
       dummy: kind({ data: dummyAttrs, info: () => ({ kind: 'dummy' as const }), dataless: true }),
-      vlan: kind({ data: vlanAttrs, info: (d) => vlanInfo(d ?? {}), ipOrder: VLAN_IP_ORDER }),
+      vlan: kind({ data: vlanAttrs, info: (d) => vlanInfo(d ?? {}), ipOrder: VLAN_IP_ORDER, fixedAfterCreate: ['id', 'protocol'] }),
       macvlan: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvlan', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
       macvtap: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvtap', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
       ipvlan: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvlan', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
