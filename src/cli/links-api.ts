@@ -51,8 +51,8 @@ export interface SetIntent {
   txqlen?: number;
   alias?: string;
   group?: number;
-  /** `type bridge_slave OPT VAL …`: the library's bridge port options. */
-  bridgePort?: Record<string, unknown>;
+  /** `type MASTER_slave OPT VAL …`: port options, as setLink's `port`. */
+  port?: { kind: string } & Record<string, unknown>;
   /** `type KIND OPT VAL …`: the kind's options, as setLink's `info`. */
   info?: { kind: string } & Record<string, unknown>;
 }
@@ -133,7 +133,7 @@ export async function setLinkByName(ctx: Context, i: SetIntent): Promise<void> {
   if (i.txqlen !== undefined) o.txQueueLen = i.txqlen;
   if (i.alias !== undefined) o.alias = i.alias;
   if (i.group !== undefined) o.group = i.group;
-  if (i.bridgePort !== undefined) o.bridgePort = i.bridgePort;
+  if (i.port !== undefined) o.port = i.port as SetLinkOptions['port'] & object;
   if (i.info !== undefined) o.info = i.info as SetLinkOptions['info'] & object;
   await setLink(i.dev, o);
 }

@@ -9,7 +9,7 @@
 import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
 import { type Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { KIND_DEFS, bridgeAttrs, bridgePortAttrs } from '../../wire.js';
+import { KIND_DEFS, SLAVE_KIND_DEFS, bridgeAttrs } from '../../wire.js';
 import { optionTakesValue, parseKindOption } from '../kind-options.js';
 import { type BridgeIntent, type LinkCommon, type SetIntent, type VethIntent, addBridge, addKindLink, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
 import { linkShow } from './link-show.js';
@@ -152,8 +152,10 @@ function parseSet(args: Args): SetIntent {
       // `type bridge_slave OPT VAL …` (the port's options) or `type KIND OPT VAL …` (the kind's), to the end of the line (as ip).
       const t = args.value('type');
       const def = Object.hasOwn(KIND_DEFS, t) ? KIND_DEFS[t] : undefined;
-      if (t !== 'bridge_slave' && !def) throw new UsageError(`Error: "link set … type ${t}" is not supported here (bridge_slave and ${Object.keys(KIND_DEFS).join(', ')} are).`);
-      const set = def ? def.data : bridgePortAttrs;
+      const master = t.endsWith('_slave') ? t.slice(0, -'_slave'.length) : undefined;
+      const portDef = master !== undefined && Object.hasOwn(SLAVE_KIND_DEFS, master) ? SLAVE_KIND_DEFS[master] : undefined;
+      if (!portDef && !def) throw new UsageError(`Error: "link set … type ${t}" is not supported here (${[...Object.keys(SLAVE_KIND_DEFS).map((k) => `${k}_slave`), ...Object.keys(KIND_DEFS)].join(', ')} are).`);
+      const set = def ? def.data : (portDef as (typeof SLAVE_KIND_DEFS)[string]).data;
       const into: Record<string, unknown> = {};
       while (!args.done) {
         const o = args.next() as string;
@@ -161,7 +163,7 @@ function parseSet(args: Args): SetIntent {
         into[field] = value;
       }
       if (def) s.info = { kind: t, ...into };
-      else s.bridgePort = into;
+      else s.port = { kind: master as string, ...into };
     } else if (a === 'dev') dev = args.value('dev');
     else if (dev === undefined) dev = a;
     else throw unknownArg(a, 'link');

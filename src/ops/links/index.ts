@@ -9,6 +9,8 @@ export type {
   Link,
   BridgeOptions,
   LinkKindInfo,
+  LinkKindOptions,
+  PortKindOptions,
   BridgeInfo,
   BridgePortInfo,
   BridgePortOptions,

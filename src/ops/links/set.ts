@@ -16,6 +16,8 @@ import {
   type LinkAttrs,
   type LinkInfo,
   type LinkKindOptions,
+  type PortKindOptions,
+  SLAVE_KIND_DEFS,
   kindDef,
   rejectUnknownKeys,
   validateAlias,
@@ -47,8 +49,14 @@ export interface SetLinkOptions extends OperationOptions {
   group?: number;
   /** Interface alias (IFLA_IFALIAS); '' clears it. */
   alias?: string;
-  /** Bridge port options; the link must be (or become, through `master`) a bridge port. */
+  /** Bridge port options; the link must be (or become, through `master`) a bridge port. The same as `port: { kind: 'bridge', … }`. */
   bridgePort?: BridgePortOptions;
+  /**
+   * Port options of any master kind (`{ kind: 'bond', queueId: 2, prio: 5 }`,
+   * `{ kind: 'bridge', cost: 10 }`): the link must be (or become, through
+   * `master`) a port of a master of that kind.
+   */
+  port?: PortKindOptions;
   /**
    * The kind's own settings, as `Link.info` shows them (`{ kind: 'bridge',
    * stp: true }`, `{ kind: 'vlan', egressQos: … }`): `kind` must be the
@@ -58,7 +66,7 @@ export interface SetLinkOptions extends OperationOptions {
   info?: LinkKindOptions;
 }
 
-const SET_KEYS = [...OPERATION_KEYS, 'up', 'mtu', 'address', 'name', 'master', 'moveToNetns', 'txQueueLen', 'group', 'alias', 'bridgePort', 'info'] as const;
+const SET_KEYS = [...OPERATION_KEYS, 'up', 'mtu', 'address', 'name', 'master', 'moveToNetns', 'txQueueLen', 'group', 'alias', 'bridgePort', 'port', 'info'] as const;
 
 interface SetPlan {
   up?: boolean;
@@ -69,7 +77,9 @@ interface SetPlan {
   txqlen?: number;
   group?: number;
   alias?: string;
+  /** Port data's wire values, and the master kind they are for (IFLA_INFO_SLAVE_KIND). */
   port?: Record<string, unknown>;
+  portKind?: string;
   /** The kind and its data's wire values, from `info`. */
   kind?: { kind: string; data: Record<string, unknown> };
   move?: NetnsRef;
@@ -89,8 +99,20 @@ function planSet(opts: SetLinkOptions): SetPlan {
   if (opts.alias !== undefined) p.alias = validateAlias(opts.alias, 'alias');
   if (opts.bridgePort !== undefined) {
     if (!opts.bridgePort || typeof opts.bridgePort !== 'object') throw new ValidationError('bridgePort', 'expected an object of port options');
+    if (opts.port !== undefined) throw new ValidationError('port', 'conflicts with bridgePort: give one of them');
     p.port = writeView(bridgePortAttrs, opts.bridgePort as Record<string, unknown>, 'bridgePort');
+    p.portKind = 'bridge';
     if (opts.master === null) throw new ValidationError('bridgePort', 'conflicts with master: null (a link without a master has no port options)');
+  }
+  if (opts.port !== undefined) {
+    if (!opts.port || typeof opts.port !== 'object' || Array.isArray(opts.port)) throw new ValidationError('port', 'expected { kind, …port options of that master kind }');
+    const { kind, ...options } = opts.port as Record<string, unknown>;
+    const def = typeof kind === 'string' && Object.hasOwn(SLAVE_KIND_DEFS, kind) ? SLAVE_KIND_DEFS[kind] : undefined;
+    if (!def) throw new ValidationError('port.kind', `expected a master kind whose ports rtnl has a table for (${Object.keys(SLAVE_KIND_DEFS).join(', ')}), got ${JSON.stringify(kind)}`);
+    p.port = writeView(def.data, options, 'port');
+    p.portKind = kind as string;
+    if (Object.keys(p.port).length === 0) throw new ValidationError('port', `nothing to change for a ${kind as string} port`);
+    if (opts.master === null) throw new ValidationError('port', 'conflicts with master: null (a link without a master has no port options)');
   }
   if (opts.info !== undefined) p.kind = planKind(opts.info);
   if (opts.moveToNetns !== undefined) {
@@ -98,10 +120,10 @@ function planSet(opts: SetLinkOptions): SetPlan {
     if (opts.master !== undefined && opts.master !== null) {
       throw new ValidationError('moveToNetns', 'conflicts with master: a link leaves its master when it changes namespace, and the master is looked up in the old one');
     }
-    if (p.port) throw new ValidationError('moveToNetns', 'conflicts with bridgePort: the link stops being a port when it changes namespace');
+    if (p.port) throw new ValidationError('moveToNetns', `conflicts with ${opts.port ? 'port' : 'bridgePort'}: the link stops being a port when it changes namespace`);
     p.move = opts.moveToNetns;
   }
-  if (Object.keys(p).length === 0) throw new ValidationError('options', 'nothing to change (pass up, mtu, address, name, master, moveToNetns, txQueueLen, group, alias, bridgePort or info)');
+  if (Object.keys(p).length === 0) throw new ValidationError('options', 'nothing to change (pass up, mtu, address, name, master, moveToNetns, txQueueLen, group, alias, bridgePort, port or info)');
   return p;
 }
 
@@ -172,8 +194,8 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
   const operation = 'setLink';
   const before = await fetchLink(sock, ref, operation);
   if (p.mtu !== undefined && before.maxMtu) validateMtu(p.mtu, 'mtu', before.minMtu ?? 68, before.maxMtu);
-  if (p.port && p.master === undefined && before.slaveKind !== 'bridge') {
-    throw new ValidationError('bridgePort', `${before.name} is not a bridge port (pass master to enslave it in the same call)`);
+  if (p.port && p.master === undefined && before.slaveKind !== p.portKind) {
+    throw new ValidationError(opts.port ? 'port' : 'bridgePort', `${before.name} is not a ${p.portKind} port (pass master to enslave it in the same call)`);
   }
   if (p.kind && p.kind.kind !== before.kind) throw new ValidationError('info.kind', `${before.name} is a ${before.kind ?? 'kindless'} link, not ${p.kind.kind}`);
   if (p.kind) refuseFixed(before, p.kind);
@@ -190,7 +212,7 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
   if (p.alias !== undefined) a.ifalias = p.alias;
   if (masterIndex !== undefined) a.master = masterIndex;
   if (p.name !== undefined && p.move === undefined) a.ifname = p.name;
-  if (p.port && !masterChanges) a.linkinfo = { slaveKind: 'bridge', slaveData: p.port } as LinkInfo;
+  if (p.port && !masterChanges) a.linkinfo = { slaveKind: p.portKind, slaveData: p.port } as LinkInfo;
   if (p.kind) a.linkinfo = { ...a.linkinfo, kind: p.kind.kind, data: kindChange(before, p.kind) } as LinkInfo;
   const upInA = p.move === undefined ? p.up : undefined;
   // Whether the link may be in the target namespace: 'yes' once the kernel
@@ -202,15 +224,15 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
         if (isNetlinkError(e, 'EEXIST') && a.ifname !== undefined) throw explainError(e, 'ifname', `a link named ${JSON.stringify(a.ifname)} already exists`);
         // rtnl_changelink: EOPNOTSUPP for data of a kind without changelink, or for port data on a link that is no port.
         if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && p.kind && !p.port && !e.kernelMessage) throw explainError(e, 'linkinfo.data', `${before.kind} links cannot be changed after they are made`);
-        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && a.linkinfo?.slaveData) throw explainError(e, 'linkinfo.slaveData', `${before.name} is not a bridge port`);
+        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && a.linkinfo?.slaveData) throw explainError(e, 'linkinfo.slaveData', `${before.name} is not a ${p.portKind} port`);
         throw e;
       });
     }
     // Step B: port options under the new master.
     if (p.port && masterChanges) {
-      const b: LinkAttrs = { linkinfo: { slaveKind: 'bridge', slaveData: p.port } as LinkInfo };
+      const b: LinkAttrs = { linkinfo: { slaveKind: p.portKind, slaveData: p.port } as LinkInfo };
       await sendLink(sock, RTM.NEWLINK, 0, header(before.index), b, operation).catch((e: unknown) => {
-        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP') throw explainError(e, 'linkinfo.slaveData', 'the new master is not a bridge, so bridgePort does not apply');
+        if (isNetlinkError(e) && e.code === 'EOPNOTSUPP') throw explainError(e, 'linkinfo.slaveData', `the new master is not a ${p.portKind as string}, so its port options do not apply`);
         throw e;
       });
     }
@@ -296,7 +318,7 @@ async function restore(sock: RtnlSocket, before: Link, p: SetPlan, operation: st
     if (Object.keys(back).length) r.linkinfo = { kind: p.kind.kind, data: back } as LinkInfo;
   }
   const steps: LinkAttrs[] = [r];
-  const oldPort = before.attrs.linkinfo?.slaveKind === 'bridge' ? before.attrs.linkinfo.slaveData : undefined;
+  const oldPort = p.portKind !== undefined && before.attrs.linkinfo?.slaveKind === p.portKind ? before.attrs.linkinfo.slaveData : undefined;
   if (p.port && oldPort && !(oldPort instanceof Uint8Array)) {
     // Only the port options the call set, back to their old wire values.
     const back: Record<string, unknown> = {};
@@ -304,7 +326,7 @@ async function restore(sock: RtnlSocket, before: Link, p: SetPlan, operation: st
       const v = (oldPort as Record<string, unknown>)[key];
       if (v !== undefined) back[key] = v;
     }
-    if (Object.keys(back).length) steps.push({ linkinfo: { slaveKind: 'bridge', slaveData: back } as LinkInfo });
+    if (Object.keys(back).length) steps.push({ linkinfo: { slaveKind: p.portKind, slaveData: back } as LinkInfo });
   }
   for (const [i, attrs] of steps.entries()) {
     const up = i === 0 && p.up !== undefined ? before.up : undefined;

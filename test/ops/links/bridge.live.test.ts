@@ -111,6 +111,11 @@ describe.skipIf(!canRunLive)(liveTitle('createBridge and bridge ports'), () => {
     expect(l.portInfo).toMatchObject({ cost: 7, priority: 9, learning: false, flood: false, hairpin: true, isolated: true, bcastFlood: false, mcastFlood: false });
     const [bl] = bridgeLinks('pp0', ns.name);
     expect(bl).toMatchObject({ ifname: 'pp0', cost: 7, priority: 9, learning: false, flood: false, hairpin: true, isolated: true, bcast_flood: false, mcast_flood: false });
+    // The same through the kind-generic `port` option.
+    expect((await setLink('pp0', { netns: ns.name, port: { kind: 'bridge', cost: 12 } })).portInfo).toMatchObject({ cost: 12, priority: 9 });
+    expect(bridgeLinks('pp0', ns.name)[0]).toMatchObject({ cost: 12 });
+    await expect(setLink('pp0', { netns: ns.name, port: { kind: 'bond', queueId: 1 } })).rejects.toMatchObject({ name: 'ValidationError', field: 'port', message: expect.stringContaining('pp0 is not a bond port') });
+    await expect(setLink('pp0', { netns: ns.name, port: { kind: 'bridge', cost: 1 }, bridgePort: { cost: 2 } })).rejects.toMatchObject({ name: 'ValidationError', field: 'port' });
     await deleteLink('pp0', { netns: ns.name });
     await deleteLink('brp', { netns: ns.name });
   });

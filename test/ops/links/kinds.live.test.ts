@@ -255,6 +255,18 @@ describe.skipIf(bondLacks !== undefined)(`bond${bondLacks ? ` — skipped: ${bon
     expect(d).toMatchObject({ mode: '802.3ad', miimon: 100, ad_lacp_rate: 'fast', xmit_hash_policy: 'layer3+4', min_links: 1 });
   });
 
+  it('setLink changes a bond port\'s queue id and priority (port) and the bond\'s miimon (info); the command does the same with type bond_slave / type bond', async () => {
+    const port = await setLink('bp0', { netns: ns.name, port: { kind: 'bond', queueId: 3, prio: 7 } });
+    expect(port.attrs.linkinfo?.slaveData).toMatchObject({ queueId: 3, prio: 7 });
+    expect(ipLink('bp0').linkinfo?.info_slave_data).toMatchObject({ queue_id: 3, prio: 7 });
+    expect((await setLink('bond0', { netns: ns.name, info: { kind: 'bond', miimon: 200 } })).info).toMatchObject({ miimon: 200, mode: '802.3ad' });
+    rtnlOk(['-n', ns.name, 'link', 'set', 'bp1', 'type', 'bond_slave', 'queue_id', '4']);
+    rtnlOk(['-n', ns.name, 'link', 'set', 'bond0', 'type', 'bond', 'miimon', '300']);
+    expect(ipLink('bp1').linkinfo?.info_slave_data).toMatchObject({ queue_id: 4 });
+    expect(ipLink('bond0').linkinfo?.info_data).toMatchObject({ miimon: 300 });
+    await expect(setLink('bp0', { netns: ns.name, port: { kind: 'bridge', cost: 5 } })).rejects.toMatchObject({ name: 'ValidationError', field: 'port', message: expect.stringContaining('bp0 is not a bridge port') });
+  });
+
   it('active-backup with ARP and NS targets, as ip shows them', async () => {
     const { link } = await createBond({ netns: ns.name, name: 'bond1', mode: 'active-backup', arpInterval: 200, arpValidate: 'active', arpIpTargets: ['10.0.0.1', '10.0.0.2'], nsIp6Targets: ['2001:db8::1'], primaryReselect: 'better' });
     expect(link.info).toMatchObject({ mode: 'active-backup', arpInterval: 200, arpValidate: 'active', arpIpTargets: ['10.0.0.1', '10.0.0.2'], nsIp6Targets: ['2001:db8::1'], primaryReselect: 'better' });

@@ -137,5 +137,7 @@ export type LinkInfoSlaveData = { [K in keyof SlaveKinds]: Decoded<SlaveKinds[K]
 export type LinkInfo = LinkInfoOf<LinkInfoData, LinkInfoSlaveData>;
 /** What setLink's `info` takes: a kind and the writable fields of its `Link.info` (`{ kind: 'bridge', stp: true }`). */
 export type LinkKindOptions = { [K in keyof Kinds]: { kind: K } & OptionsOf<Kinds[K]['data']> }[keyof Kinds];
+/** What setLink's `port` takes: the master's kind and the writable fields of the port's data (`{ kind: 'bond', queueId: 2 }`). */
+export type PortKindOptions = { [K in keyof SlaveKinds]: { kind: K } & OptionsOf<SlaveKinds[K]['data']> }[keyof SlaveKinds];
 /** `Link.info`: kind-specific data of the kinds this library models. */
 export type LinkKindInfo = { [K in keyof Kinds]: ReturnType<Kinds[K]['info']> }[keyof Kinds];
