@@ -255,10 +255,13 @@ describe.skipIf(bondLacks !== undefined)(`bond${bondLacks ? ` — skipped: ${bon
     expect(d).toMatchObject({ mode: '802.3ad', miimon: 100, ad_lacp_rate: 'fast', xmit_hash_policy: 'layer3+4', min_links: 1 });
   });
 
-  it('setLink changes a bond port\'s queue id and priority (port) and the bond\'s miimon (info); the command does the same with type bond_slave / type bond', async () => {
-    const port = await setLink('bp0', { netns: ns.name, port: { kind: 'bond', queueId: 3, prio: 7 } });
-    expect(port.attrs.linkinfo?.slaveData).toMatchObject({ queueId: 3, prio: 7 });
-    expect(ipLink('bp0').linkinfo?.info_slave_data).toMatchObject({ queue_id: 3, prio: 7 });
+  it('setLink changes a bond port\'s queue id (port; 802.3ad refuses a priority) and the bond\'s miimon (info); the command does the same with type bond_slave / type bond', async () => {
+    const port = await setLink('bp0', { netns: ns.name, port: { kind: 'bond', queueId: 3 } });
+    expect(port.attrs.linkinfo?.slaveData).toMatchObject({ queueId: 3 });
+    expect(ipLink('bp0').linkinfo?.info_slave_data).toMatchObject({ queue_id: 3 });
+    // A port priority is for the modes that pick an active port; 802.3ad refuses it, naming the attribute, and nothing changes.
+    await expect(setLink('bp0', { netns: ns.name, port: { kind: 'bond', queueId: 5, prio: 7 } })).rejects.toMatchObject({ code: 'EACCES', attrPath: 'linkinfo.slaveData.prio' });
+    expect(ipLink('bp0').linkinfo?.info_slave_data).toMatchObject({ queue_id: 3 });
     expect((await setLink('bond0', { netns: ns.name, info: { kind: 'bond', miimon: 200 } })).info).toMatchObject({ miimon: 200, mode: '802.3ad' });
     rtnlOk(['-n', ns.name, 'link', 'set', 'bp1', 'type', 'bond_slave', 'queue_id', '4']);
     rtnlOk(['-n', ns.name, 'link', 'set', 'bond0', 'type', 'bond', 'miimon', '300']);
