@@ -5,7 +5,7 @@
  * bridge times are centiseconds while the API takes seconds, `nomaster`
  * is `master: null`, `link set … netns NS` is `moveToNetns`.
  */
-import { type CreateLinkCommon, createBridge, createLink, createVethPair, deleteLink, deleteLinks, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../index.js';
+import { type CreateLinkCommon, createBridge, createLink, createVethPair, deleteLink, deleteLinks, getLink, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../index.js';
 import type { NetnsRef } from '../wire.js';
 import { type Context, ops } from './context.js';
 import { UsageError } from './errors.js';
@@ -134,7 +134,15 @@ export async function setLinkByName(ctx: Context, i: SetIntent): Promise<void> {
   if (i.alias !== undefined) o.alias = i.alias;
   if (i.group !== undefined) o.group = i.group;
   if (i.port !== undefined) o.port = i.port as SetLinkOptions['port'] & object;
-  if (i.info !== undefined) o.info = i.info as SetLinkOptions['info'] & object;
+  if (i.info !== undefined) {
+    // ip changes one part of an IPv6 tunnel's flow information and keeps the other: the link's current value fills it in.
+    const fi = i.info['flowinfo'] as { tclass?: number; flowlabel?: number } | undefined;
+    if (fi && (fi.tclass === undefined || fi.flowlabel === undefined)) {
+      const now = ((await getLink(i.dev, ops(ctx))).info as { flowinfo?: { tclass: number; flowlabel: number } } | undefined)?.flowinfo;
+      i.info['flowinfo'] = { tclass: fi.tclass ?? now?.tclass ?? 0, flowlabel: fi.flowlabel ?? now?.flowlabel ?? 0 };
+    }
+    o.info = i.info as SetLinkOptions['info'] & object;
+  }
   await setLink(i.dev, o);
 }
 

@@ -81,7 +81,7 @@ interface SetPlan {
   port?: Record<string, unknown>;
   portKind?: string;
   /** The kind and its data's wire values, from `info`. */
-  kind?: { kind: string; data: Record<string, unknown> };
+  kind?: KindChange;
   move?: NetnsRef;
 }
 
@@ -127,19 +127,26 @@ function planSet(opts: SetLinkOptions): SetPlan {
   return p;
 }
 
+/** A change of kind data: the kind, the wire values of the fields given, and the options as given (for flag words). */
+interface KindChange {
+  kind: string;
+  data: Record<string, unknown>;
+  options?: Record<string, unknown>;
+}
+
 /** `info` → its kind and the wire values of the fields given, checked against the kind's table. */
-function planKind(info: unknown): { kind: string; data: Record<string, unknown> } {
+function planKind(info: unknown): KindChange {
   if (!info || typeof info !== 'object' || Array.isArray(info)) throw new ValidationError('info', 'expected { kind, …options of that kind }');
   const { kind, ...options } = info as Record<string, unknown>;
   const def = typeof kind === 'string' ? kindDef(kind) : undefined;
   if (!def) throw new ValidationError('info.kind', `expected a link kind rtnl has a table for, got ${JSON.stringify(kind)}`);
   const data = writeView(def.data, options, 'info');
   if (Object.keys(data).length === 0) throw new ValidationError('info', `nothing to change for a ${kind as string} link`);
-  return { kind: kind as string, data };
+  return { kind: kind as string, data, options };
 }
 
 /** A new value for a row the kind's changelink would silently ignore is a ValidationError. */
-function refuseFixed(before: Link, change: { kind: string; data: Record<string, unknown> }): void {
+function refuseFixed(before: Link, change: KindChange): void {
   const def = kindDef(change.kind);
   const current = before.attrs.linkinfo?.data;
   for (const key of def?.fixedAfterCreate ?? []) {
@@ -151,10 +158,23 @@ function refuseFixed(before: Link, change: { kind: string; data: Record<string, 
 }
 
 /** The data a change sends: the fields given, or for kinds whose change resets what it leaves out, the link's current data with them. */
-function kindChange(before: Link, change: { kind: string; data: Record<string, unknown> }): Record<string, unknown> {
+function kindChange(before: Link, change: KindChange): Record<string, unknown> {
   const def = kindDef(change.kind);
-  const current = before.attrs.linkinfo?.data;
-  const data = def?.changeSendsAll && current && !(current instanceof Uint8Array) ? { ...Object.fromEntries(Object.entries(current)), ...change.data } : { ...change.data };
+  const raw = before.attrs.linkinfo?.data;
+  const current = raw && !(raw instanceof Uint8Array) ? (raw as Record<string, unknown>) : undefined;
+  const data = def?.changeSendsAll && current ? { ...Object.fromEntries(Object.entries(current)), ...change.data } : { ...change.data };
+  // A flag word (gre's iflags, the IPv6 tunnels' flags, macvlan's flags …) is
+  // replaced whole by the kernel: the bits the options do not name keep
+  // their current values.
+  for (const v of def?.data.views ?? []) {
+    const conv = v.conv as { mask?: (value: unknown, field: string) => number };
+    const given = change.options?.[v.name];
+    const now = current?.[v.key];
+    if (v.writable && typeof conv.mask === 'function' && given !== undefined && typeof now === 'number') {
+      const mask = conv.mask(given, `info.${v.name}`);
+      data[v.key] = ((now & ~mask) | ((data[v.key] as number) & mask)) >>> 0;
+    }
+  }
   def?.adjust?.(data);
   return data;
 }

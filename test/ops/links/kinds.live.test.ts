@@ -344,6 +344,9 @@ describe.skipIf(greLacks !== undefined)(`gre and gretap${greLacks ? ` — skippe
     expect(ipLink('gre10').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.1', local: '192.0.2.2', link: 'grd0', ttl: 9, ikey: '0.0.0.42', okey: '0.0.0.43', iseq: true });
     rtnlOk(['-n', ns.name, 'link', 'set', 'gre10', 'type', 'gre', 'ttl', '12']);
     expect(ipLink('gre10').linkinfo?.info_data).toMatchObject({ remote: '192.0.2.1', ttl: 12, ikey: '0.0.0.42', iseq: true });
+    // A flag word changes in the bits named only: iseq and the keys stay.
+    expect((await setLink('gre10', { netns: ns.name, info: { kind: 'gre', outFlags: { csum: true } } })).info).toMatchObject({ inFlags: { seq: true, key: true }, outFlags: { csum: true, key: true } });
+    expect(ipLink('gre10').linkinfo?.info_data).toMatchObject({ iseq: true, ocsum: true, okey: '0.0.0.43' });
   });
 
   it('createGretap is an Ethernet device that can be a bridge port; bad keys are refused before any system call', async () => {
@@ -412,6 +415,16 @@ describe.skipIf(ip6tunLacks !== undefined)(`ip6tnl, ip6gre and ip6gretap${ip6tun
   it('the command adds IPv6 tunnels as ip does and prints what ip prints', () => {
     rtnlOk(['-n', ns.name, 'link', 'add', 'ip6t12', 'type', 'ip6tnl', 'remote', '2001:db8::11', 'mode', 'ipip6', 'hoplimit', '7', 'encaplimit', '2', 'allow-localremote']);
     expect(ipLink('ip6t12').linkinfo?.info_data).toMatchObject({ proto: 'ipip6', remote: '2001:db8::11', ttl: 7, encap_limit: 2, ip6_tnl_f_allow_local_remote: true });
+    // ip's two-attribute words: one part of the flow information or one flag changes, the rest stays.
+    rtnlOk(['-n', ns.name, 'link', 'set', 'ip6t12', 'type', 'ip6tnl', 'tclass', '28', 'flowlabel', '0x12']);
+    expect(ipLink('ip6t12').linkinfo?.info_data).toMatchObject({ tclass: '0x28', flowlabel: '0x00012', encap_limit: 2, ttl: 7, ip6_tnl_f_allow_local_remote: true });
+    rtnlOk(['-n', ns.name, 'link', 'set', 'ip6t12', 'type', 'ip6tnl', 'flowlabel', '0x34', 'dscp', 'inherit', 'encaplimit', 'none']);
+    expect(ipLink('ip6t12').linkinfo?.info_data).toMatchObject({ tclass: '0x28', flowlabel: '0x00034', ip6_tnl_f_rcv_dscp_copy: true, ip6_tnl_f_ign_encap_limit: true, ip6_tnl_f_allow_local_remote: true });
+    // The same words give the same device whether rtnl or ip reads them.
+    const words = ['remote', '2001:db8::21', 'tclass', 'inherit', 'flowlabel', '0xabc', 'fwmark', 'inherit', 'hlim', '33', 'noallow-localremote'];
+    rtnlOk(['-n', ns.name, 'link', 'add', 'ip6t15', 'type', 'ip6tnl', ...words]);
+    ip(['link', 'add', 'ip6t16', 'type', 'ip6tnl', ...words.map((w) => (w === '2001:db8::21' ? '2001:db8::22' : w))], ns.name);
+    expect({ ...ipLink('ip6t15').linkinfo?.info_data, remote: 'x' }).toEqual({ ...ipLink('ip6t16').linkinfo?.info_data, remote: 'x' });
     rtnlOk(['-n', ns.name, 'link', 'add', 'ip6g12', 'type', 'ip6gre', 'remote', '2001:db8::12', 'ikey', '9', 'hoplimit', 'inherit']);
     expect(ipLink('ip6g12').linkinfo?.info_data).toMatchObject({ ikey: '0.0.0.9', ttl: 0 });
     ip(['link', 'add', 'ip6t13', 'type', 'ip6tnl', 'remote', '2001:db8::13', 'local', '2001:db8::14', 'encaplimit', 'none', 'tclass', 'inherit', 'flowlabel', '0xabc', 'dscp', 'inherit', 'fwmark', 'inherit', 'mode', 'any'], ns.name);

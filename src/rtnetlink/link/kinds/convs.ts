@@ -47,8 +47,12 @@ export function flagSet<const N extends string>(bits: Readonly<Record<N, number>
     names,
     /** For `{ flags, mask }` structs. */
     masked: { read: (s: { flags: number }) => read(s.flags), write: (v: unknown, field: string) => parse(v, field) },
-    /** For a plain flag word. */
-    word: { read, write: (v: unknown, field: string) => parse(v, field).flags },
+    /**
+     * For a plain flag word. `mask` says which bits an options object
+     * names, so a change can keep the others (setLink merges the word
+     * with the link's current one).
+     */
+    word: { read, write: (v: unknown, field: string) => parse(v, field).flags, mask: (v: unknown, field: string) => parse(v, field).mask },
   };
 }
 
