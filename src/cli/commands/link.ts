@@ -23,6 +23,7 @@ export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] 
                      [ mtu MTU ] [ name NEWNAME ] [ address LLADDR ]
                      [ txqueuelen N ] [ alias NAME ] [ group GROUP ]
                      [ type bridge_slave [ cost N ] [ priority N ] [ hairpin on|off ] … ]
+                     [ type { bond_slave | vrf_slave } ARGS ] [ type TYPE ARGS ]  (TYPE's own settings)
        rtnl link show [ [dev] DEVICE ] [ type KIND ] [ master BR ] [ up ] [ group GROUP ]
 
 TYPE := { veth | bridge | dummy | vlan | … }  (every kind this package models)
