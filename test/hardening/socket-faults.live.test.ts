@@ -6,8 +6,7 @@
  * caller without CAP_NET_ADMIN.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as rtnl from '../../src/index.js';
@@ -235,7 +234,11 @@ function bundleProbe(dir: string, body: string): string {
 describe.skipIf(!canRunLive)(`EPERM without CAP_NET_ADMIN says what is missing${skip}`, () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rtnl-eperm-'));
+    // Inside the checkout (which uid 65534 must be able to read anyway), not
+    // TMPDIR: a private TMPDIR (mode 0700, as mktemp -d makes) would hide
+    // the probe from that user.
+    mkdirSync(repoPath('.cache'), { recursive: true });
+    dir = mkdtempSync(join(repoPath('.cache'), 'rtnl-eperm-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
