@@ -27,6 +27,15 @@ const hex = (text: string, max: number, what: string): number => {
   return n;
 };
 
+/** `tclass` / `flowlabel`: `inherit` sets the part's USE_ORIG flag; a hexadecimal value sets the part and clears the flag. */
+function flowPart(into: Options, v: string, part: 'tclass' | 'flowlabel', max: number, what: string, inherit: string): void {
+  if (v === 'inherit') flag(into, inherit, true);
+  else {
+    flowinfo(into, part, hex(v, max, what));
+    flag(into, inherit, false);
+  }
+}
+
 /** Consumes one of these words (and its value) into `into`; false when `word` is not one, or `kind` is no IPv6 tunnel. */
 export function ip6TunnelWord(kind: string, word: string, args: Args, into: Options): boolean {
   if (!KINDS.has(kind)) return false;
@@ -38,25 +47,13 @@ export function ip6TunnelWord(kind: string, word: string, args: Args, into: Opti
     case 'tclass':
     case 'tc':
     case 'tos':
-    case 'dsfield': {
-      const v = args.value(word);
-      if (v === 'inherit') flag(into, 'useOrigTclass', true);
-      else {
-        flowinfo(into, 'tclass', hex(v, 0xff, 'TClass'));
-        flag(into, 'useOrigTclass', false);
-      }
+    case 'dsfield':
+      flowPart(into, args.value(word), 'tclass', 0xff, 'TClass', 'useOrigTclass');
       return true;
-    }
     case 'flowlabel':
-    case 'fl': {
-      const v = args.value(word);
-      if (v === 'inherit') flag(into, 'useOrigFlowlabel', true);
-      else {
-        flowinfo(into, 'flowlabel', hex(v, 0xfffff, 'Flowlabel'));
-        flag(into, 'useOrigFlowlabel', false);
-      }
+    case 'fl':
+      flowPart(into, args.value(word), 'flowlabel', 0xfffff, 'Flowlabel', 'useOrigFlowlabel');
       return true;
-    }
     case 'dscp': {
       const v = args.value(word);
       if (v !== 'inherit') throw new UsageError(`Error: argument "${v}" is wrong: not inherit`);
