@@ -4,6 +4,7 @@
  * back if a step fails.
  */
 import { writeView } from '../../netlink/fields.js';
+import type { AttrSet } from '../../netlink/schema.js';
 import { TimeoutError, ValidationError, explainError, isNetlinkError, withUndoFailures } from '../../netlink/errors.js';
 import { type NetnsHandle, type NetnsRef, SIOCGSKNS, netnsPath } from '../../netlink/netns.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
@@ -17,6 +18,7 @@ import {
   type LinkInfo,
   type LinkKindOptions,
   type PortKindOptions,
+  KIND_DEFS,
   SLAVE_KIND_DEFS,
   kindDef,
   rejectUnknownKeys,
@@ -105,16 +107,12 @@ function planSet(opts: SetLinkOptions): SetPlan {
     if (opts.master === null) throw new ValidationError('bridgePort', 'conflicts with master: null (a link without a master has no port options)');
   }
   if (opts.port !== undefined) {
-    if (!opts.port || typeof opts.port !== 'object' || Array.isArray(opts.port)) throw new ValidationError('port', 'expected { kind, …port options of that master kind }');
-    const { kind, ...options } = opts.port as Record<string, unknown>;
-    const def = typeof kind === 'string' && Object.hasOwn(SLAVE_KIND_DEFS, kind) ? SLAVE_KIND_DEFS[kind] : undefined;
-    if (!def) throw new ValidationError('port.kind', `expected a master kind whose ports rtnl has a table for (${Object.keys(SLAVE_KIND_DEFS).join(', ')}), got ${JSON.stringify(kind)}`);
-    p.port = writeView(def.data, options, 'port');
-    p.portKind = kind as string;
-    if (Object.keys(p.port).length === 0) throw new ValidationError('port', `nothing to change for a ${kind as string} port`);
+    const port = planTable(opts.port, 'port', SLAVE_KIND_DEFS, 'port options of that master kind', `a master kind whose ports rtnl has a table for (${Object.keys(SLAVE_KIND_DEFS).join(', ')})`, 'port');
+    p.port = port.data;
+    p.portKind = port.kind;
     if (opts.master === null) throw new ValidationError('port', 'conflicts with master: null (a link without a master has no port options)');
   }
-  if (opts.info !== undefined) p.kind = planKind(opts.info);
+  if (opts.info !== undefined) p.kind = planTable(opts.info, 'info', KIND_DEFS, 'options of that kind', 'a link kind rtnl has a table for', 'link');
   if (opts.moveToNetns !== undefined) {
     netnsPath(opts.moveToNetns, 'moveToNetns');
     if (opts.master !== undefined && opts.master !== null) {
@@ -134,14 +132,18 @@ interface KindChange {
   options?: Record<string, unknown>;
 }
 
-/** `info` → its kind and the wire values of the fields given, checked against the kind's table. */
-function planKind(info: unknown): KindChange {
-  if (!info || typeof info !== 'object' || Array.isArray(info)) throw new ValidationError('info', 'expected { kind, …options of that kind }');
-  const { kind, ...options } = info as Record<string, unknown>;
-  const def = typeof kind === 'string' ? kindDef(kind) : undefined;
-  if (!def) throw new ValidationError('info.kind', `expected a link kind rtnl has a table for, got ${JSON.stringify(kind)}`);
-  const data = writeView(def.data, options, 'info');
-  if (Object.keys(data).length === 0) throw new ValidationError('info', `nothing to change for a ${kind as string} link`);
+/**
+ * `info` or `port` → the kind and the wire values of the fields given,
+ * checked against that kind's table in `defs` (the kind registry, or the
+ * port kinds').
+ */
+function planTable(value: unknown, field: string, defs: Readonly<Record<string, { readonly data: AttrSet }>>, shape: string, expected: string, noun: string): KindChange {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError(field, `expected { kind, …${shape} }`);
+  const { kind, ...options } = value as Record<string, unknown>;
+  const def = typeof kind === 'string' && Object.hasOwn(defs, kind) ? defs[kind] : undefined;
+  if (!def) throw new ValidationError(`${field}.kind`, `expected ${expected}, got ${JSON.stringify(kind)}`);
+  const data = writeView(def.data, options, field);
+  if (Object.keys(data).length === 0) throw new ValidationError(field, `nothing to change for a ${kind as string} ${noun}`);
   return { kind: kind as string, data, options };
 }
 
