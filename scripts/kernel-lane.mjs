@@ -4,19 +4,22 @@
  * runs commands — the live suites that depend on kernel features, or any
  * command — inside it, as root, on this machine's own files.
  *
- *   npm run test:kernel [-- test files…]   the lane's suites (or the files given); a skip is a failure
+ *   npm run test:kernel [-- test files…]   each lane kernel its suites (or the files given, on one kernel); a skip is a failure
  *   npm run kernel -- <command…>           any command, in the project directory, output streamed
  *
  * The guest's root is the host's `/`, shared read-only over virtio-9p, so it
  * runs the same node, npm, ip, tc, bridge and Open vSwitch binaries; the
  * project directory is shared read-write at its own path, and results come
- * back through it (.cache/kernel-lane/run-*). The kernel (Debian's
- * linux-image-amd64 by default: 6.1 with every module) is downloaded and
- * unpacked into .cache/kernel — the host's /boot and /lib/modules are not
- * touched — unless RTNL_KERNEL points at another one:
+ * back through it (.cache/kernel-lane/run-*). The kernels (Debian's
+ * linux-image-amd64, 6.1 with every module, and linux-image-6.12-amd64:
+ * LANE_KERNELS) are downloaded and unpacked into .cache/kernel — the
+ * host's /boot and /lib/modules are not touched. RTNL_KERNEL_PACKAGE names
+ * the Debian package `npm run kernel` and a run of given files boot; or
+ * RTNL_KERNEL points at another kernel:
  *
- *   RTNL_KERNEL=/boot/vmlinuz-5.15.0-91-generic npm run test:kernel
- *     (modules from /lib/modules/<version>, or RTNL_KERNEL_MODULES=DIR holding <version>/)
+ *   RTNL_KERNEL=/boot/vmlinuz-5.15.0-91-generic RTNL_KERNEL_PREDATES=netkit npm run test:kernel
+ *     (modules from /lib/modules/<version>, or RTNL_KERNEL_MODULES=DIR holding <version>/;
+ *     RTNL_KERNEL_PREDATES: the features that kernel is too old for, which may skip)
  *
  * Other settings: RTNL_KERNEL_ACCEL=kvm|tcg (default: KVM only where the
  * CPU offers hardware virtualisation, else software emulation),
@@ -57,6 +60,17 @@ export const LANE_SUITES = [
   'test/ovs/ovs.live.test.ts',
 ];
 
+/**
+ * The lane's kernels: Debian's default (6.1, every module) runs every lane
+ * suite; Debian's 6.12 (from bookworm-security) runs the suites of features
+ * 6.1 predates. `predates` are the features a kernel is too old for: its
+ * tests may skip there (RTNL_REQUIRE_FEATURES=all,-F), and nowhere else.
+ */
+export const LANE_KERNELS = [
+  { package: 'linux-image-amd64', suites: LANE_SUITES, predates: ['netkit'] },
+  { package: 'linux-image-6.12-amd64', suites: ['test/ops/links/netkit.live.test.ts'], predates: [] },
+];
+
 const say = (s) => process.stdout.write(`kernel lane: ${s}\n`);
 const fail = (s) => {
   process.stderr.write(`kernel lane: ${s}\n`);
@@ -90,8 +104,12 @@ function ensureTools() {
   if (r.status !== 0) fail(`apt-get install ${need.join(' ')} failed`);
 }
 
-/** The kernel to boot: { image, version, modules } — RTNL_KERNEL, else Debian's linux-image-amd64 unpacked into .cache/kernel. */
-function kernel() {
+/**
+ * The kernel to boot: { image, version, modules } — RTNL_KERNEL, else the
+ * Debian image package `pkg` (RTNL_KERNEL_PACKAGE, default
+ * linux-image-amd64) unpacked into .cache/kernel.
+ */
+function kernel(pkg = process.env.RTNL_KERNEL_PACKAGE ?? 'linux-image-amd64') {
   const given = process.env.RTNL_KERNEL;
   if (given) {
     if (!existsSync(given)) fail(`RTNL_KERNEL=${given} does not exist`);
@@ -100,9 +118,9 @@ function kernel() {
     if (!existsSync(join(modules, version, 'modules.dep'))) fail(`no modules for ${version} in ${modules}/${version} (set RTNL_KERNEL_MODULES to the directory holding ${version}/)`);
     return { image: given, version, modules };
   }
-  // linux-image-amd64 is a metapackage: the versioned image package is its dependency.
-  const dep = /Depends: (linux-image-\S+)/.exec(sh('apt-cache', ['depends', 'linux-image-amd64']))?.[1];
-  if (!dep) fail('apt-cache does not know linux-image-amd64 (run apt-get update)');
+  // linux-image-amd64 (and linux-image-6.12-amd64) are metapackages: the versioned image package is their dependency.
+  const dep = /Depends: (linux-image-\S+)/.exec(sh('apt-cache', ['depends', pkg]))?.[1];
+  if (!dep) fail(`apt-cache does not know ${pkg} (run apt-get update)`);
   const version = dep.replace(/^linux-image-/, '').replace(/-unsigned$/, '');
   const dir = join(cache, version);
   const image = join(dir, 'boot', `vmlinuz-${version}`);
@@ -227,9 +245,9 @@ function accel() {
 }
 
 /** Boots the lane's kernel, runs `job` (a shell script's text) in the project directory, resolves with its exit status. */
-export async function boot(job, { timeout = Number(process.env.RTNL_KERNEL_TIMEOUT ?? 1500) } = {}) {
+export async function boot(job, { timeout = Number(process.env.RTNL_KERNEL_TIMEOUT ?? 1500), pkg } = {}) {
   ensureTools();
-  const k = kernel();
+  const k = kernel(pkg);
   const initrd = initramfs(k);
   const image = vmlinux(k) ?? k.image;
   const acc = accel();
@@ -295,27 +313,44 @@ async function main() {
     process.exit(r.rc);
   }
   if (mode !== 'test') fail('usage: kernel-lane.mjs test [files…] | run -- <command…>');
-  const files = (rest[0] === '--' ? rest.slice(1) : rest).length ? (rest[0] === '--' ? rest.slice(1) : rest) : LANE_SUITES;
+  const given = rest[0] === '--' ? rest.slice(1) : rest;
+  // Files given: on the kernel RTNL_KERNEL / RTNL_KERNEL_PACKAGE names (default the first); none: every lane kernel its suites.
+  // A kernel of one's own (RTNL_KERNEL): every lane suite, or the files given; RTNL_KERNEL_PREDATES lists the features it is too old for.
+  const chosen = process.env.RTNL_KERNEL_PACKAGE ?? LANE_KERNELS[0].package;
+  const own = process.env.RTNL_KERNEL ? (process.env.RTNL_KERNEL_PREDATES ?? '').split(',').filter(Boolean) : undefined;
+  const runs = own
+    ? [{ package: chosen, suites: given.length ? given : [...new Set(LANE_KERNELS.flatMap((k) => k.suites))], predates: own }]
+    : given.length
+      ? [{ package: chosen, suites: given, predates: LANE_KERNELS.find((k) => k.package === chosen)?.predates ?? [] }]
+      : LANE_KERNELS;
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-  // In the lane a missing kernel feature is an error, not a skip (RTNL_REQUIRE_FEATURES);
-  // timeouts are scaled for emulation.
-  const job = [
-    'export NO_COLOR=1 CI=1 RTNL_REQUIRE_FEATURES=all',
-    `node ${vitest} run --reporter=default --reporter=json --outputFile.json="$RTNL_LANE_run/vitest.json" --testTimeout=900000 --hookTimeout=900000 ${files.join(' ')}`,
-  ].join('\n');
-  const t0 = Date.now();
-  const r = await boot(job);
-  const s = summary(join(r.run, 'vitest.json'));
-  const secs = ((Date.now() - t0) / 1000).toFixed(0);
-  if (!s) {
-    process.stderr.write(`kernel lane (${r.kernel}): no test results (job exit ${r.rc}); output in ${relative(root, r.run)}/output\n`);
-    process.exit(1);
+  const lines = [];
+  let ok = true;
+  for (const lk of runs) {
+    // In the lane a missing kernel feature is an error, not a skip (RTNL_REQUIRE_FEATURES),
+    // except the features this kernel predates; timeouts are scaled for emulation.
+    const require = ['all', ...lk.predates.map((f) => `-${f}`)].join(',');
+    const job = [
+      `export NO_COLOR=1 CI=1 RTNL_REQUIRE_FEATURES=${require}`,
+      `node ${vitest} run --reporter=default --reporter=json --outputFile.json="$RTNL_LANE_run/vitest.json" --testTimeout=900000 --hookTimeout=900000 ${lk.suites.join(' ')}`,
+    ].join('\n');
+    const t0 = Date.now();
+    const r = await boot(job, { pkg: lk.package });
+    const s = summary(join(r.run, 'vitest.json'));
+    const secs = ((Date.now() - t0) / 1000).toFixed(0);
+    if (!s) {
+      lines.push(`kernel lane (${r.kernel}): no test results (job exit ${r.rc}); output in ${relative(root, r.run)}/output`);
+      ok = false;
+      continue;
+    }
+    lines.push(`kernel lane (${r.kernel}, ${secs} s): ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+    if (s.skipped) lines.push(`skipped in the full-kernel lane (a failure here):\n  ${s.skippedNames.join('\n  ')}`);
+    const good = r.finished && r.rc === 0 && s.failed === 0 && s.skipped === 0;
+    if (good) rmSync(r.run, { recursive: true, force: true });
+    else lines.push(`output kept in ${relative(root, r.run)}`);
+    ok &&= good;
   }
-  console.log(`\nkernel lane (${r.kernel}, ${secs} s): ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
-  if (s.skipped) console.log(`skipped in the full-kernel lane (a failure here):\n  ${s.skippedNames.join('\n  ')}`);
-  const ok = r.finished && r.rc === 0 && s.failed === 0 && s.skipped === 0;
-  if (ok) rmSync(r.run, { recursive: true, force: true });
-  else console.log(`output kept in ${relative(root, r.run)}`);
+  console.log(`\n${lines.join('\n')}`);
   process.exit(ok ? 0 : 1);
 }
 

@@ -5,7 +5,7 @@
  * bridge times are centiseconds while the API takes seconds, `nomaster`
  * is `master: null`, `link set … netns NS` is `moveToNetns`.
  */
-import { type CreateLinkCommon, createBridge, createLink, createVethPair, deleteLink, deleteLinks, getLink, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../index.js';
+import { type CreateLinkCommon, type CreateNetkitPairOptions, type NetkitPolicy, type NetkitScrub, createBridge, createLink, createNetkitPair, createVethPair, deleteLink, deleteLinks, getLink, listLinks, setLink, type CreateBridgeOptions, type CreateVethPairOptions, type SetLinkOptions } from '../index.js';
 import type { NetnsRef } from '../wire.js';
 import { type Context, ops } from './context.js';
 import { UsageError } from './errors.js';
@@ -29,6 +29,12 @@ export interface VethIntent extends LinkCommon {
   master?: string;
   up?: boolean;
   peer: LinkCommon & { name?: string };
+}
+
+export interface NetkitIntent extends VethIntent {
+  /** mode, policy, scrub (ip's words, the library's values). */
+  options: { mode?: string; policy?: string; scrub?: string };
+  peer: LinkCommon & { name?: string; policy?: string; scrub?: string };
 }
 
 export interface BridgeIntent extends LinkCommon {
@@ -68,11 +74,23 @@ function here(ctx: Context): NetnsRef {
  * which is where ip's kernel request puts a peer without IFLA_NET_NS_FD).
  */
 export async function addVeth(ctx: Context, i: VethIntent): Promise<void> {
-  const o: CreateVethPairOptions = {
-    name: i.name,
-    // The kernel numbers a peer name left to it: veth0, veth1 … (as ip).
-    peer: { name: i.peer.name ?? 'veth%d' },
-  };
+  // The kernel numbers a peer name left to it: veth0, veth1 … (as ip).
+  await createVethPair(pairOptions(ctx, i, 'veth%d'));
+}
+
+/** `ip link add nk0 type netkit [mode l2] [blackhole] peer [blackhole] name nk1 …`, with veth's namespace rules. */
+export async function addNetkit(ctx: Context, i: NetkitIntent): Promise<void> {
+  // netkit_new_link names an unnamed peer "nk%d".
+  const o = pairOptions(ctx, i, 'nk%d') as CreateNetkitPairOptions;
+  Object.assign(o, i.options);
+  if (i.peer.policy !== undefined) o.peer.policy = i.peer.policy as NetkitPolicy;
+  if (i.peer.scrub !== undefined) o.peer.scrub = i.peer.scrub as NetkitScrub;
+  await createNetkitPair(o);
+}
+
+/** The options of a pair (veth, netkit) from the command's words. */
+function pairOptions(ctx: Context, i: VethIntent, peerTemplate: string): CreateVethPairOptions {
+  const o: CreateVethPairOptions = { name: i.name, peer: { name: i.peer.name ?? peerTemplate } };
   if (i.netns !== undefined) {
     o.netns = i.netns;
     o.peer.netns = i.peer.netns ?? here(ctx);
@@ -88,7 +106,7 @@ export async function addVeth(ctx: Context, i: VethIntent): Promise<void> {
   if (i.peer.mtu !== undefined) o.peer.mtu = i.peer.mtu;
   if (i.peer.address !== undefined) o.peer.address = i.peer.address;
   if (i.peer.txqlen !== undefined) o.peer.txQueueLen = i.peer.txqlen;
-  await createVethPair(o);
+  return o;
 }
 
 export async function addBridge(ctx: Context, i: BridgeIntent): Promise<void> {

@@ -41,6 +41,13 @@ describe.skipIf(!canRunLive)(`rtnl link and tuntap${liveSkipReason ? ` (skipped:
     expect(get('in0', other.name).mtu).toBe(1300);
     expect(names(ns.name)).not.toContain('in0');
     expect(typeof get('out0').link_netnsid).toBe('number');
+
+    // No peer name: the kernel names the peer from "veth%d", as for `ip link add v0 type veth`.
+    const before = names(ns.name);
+    rtnlOk(['-n', ns.name, 'link', 'add', 'lone0', 'type', 'veth']);
+    const made = names(ns.name).filter((n) => !before.includes(n));
+    expect(made).toContain('lone0');
+    expect(made.filter((n) => /^veth\d+$/.test(n))).toHaveLength(1);
   });
 
   it('link add … type bridge with ip\'s options (times in centiseconds)', () => {

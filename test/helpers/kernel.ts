@@ -6,7 +6,8 @@
  *
  * A missing feature is a skip reason that names it. In a lane whose kernel
  * is known to have the features (the full-kernel lane sets
- * `RTNL_REQUIRE_FEATURES=all`, or a comma-separated list), a missing
+ * `RTNL_REQUIRE_FEATURES=all`, a comma-separated list, or `all,-F` for a
+ * kernel older than feature F), a missing
  * required feature is an error instead: there, a skip would hide a failure.
  */
 import { execFileSync } from 'node:child_process';
@@ -35,6 +36,7 @@ export type KernelFeature =
   | 'ipip'
   | 'sit'
   | 'ip6tnl'
+  | 'netkit'
   | 'netem'
   | 'fq_codel'
   | 'tbf'
@@ -169,6 +171,8 @@ const PROBES: Record<KernelFeature, () => string | undefined> = {
   ipip: linkProbe('ipip', ['remote', '10.0.0.1']),
   sit: linkProbe('sit', ['remote', '10.0.0.1']),
   ip6tnl: linkProbe('ip6tnl', ['remote', 'fd00::1']),
+  // Linux 6.7+; ip sends the bare kind even where it has no netkit parser (iproute2 < 6.7).
+  netkit: linkProbe('netkit'),
   netem: qdiscProbe('netem', ['delay', '1ms']),
   fq_codel: qdiscProbe('fq_codel'),
   tbf: qdiscProbe('tbf', ['rate', '1mbit', 'burst', '10kb', 'latency', '50ms']),
@@ -178,9 +182,14 @@ const PROBES: Record<KernelFeature, () => string | undefined> = {
 
 const probed = new Map<KernelFeature, string | undefined>();
 
-/** Whether this process must find feature `f` (RTNL_REQUIRE_FEATURES: `all`, or a comma-separated list), so its absence is an error. */
+/**
+ * Whether this process must find feature `f`, so its absence is an error.
+ * RTNL_REQUIRE_FEATURES: `all`, a comma-separated list, or `all` with
+ * exceptions (`all,-netkit`: a lane whose kernel predates a feature).
+ */
 export function required(f: KernelFeature | 'openvswitch'): boolean {
   const want = (process.env.RTNL_REQUIRE_FEATURES ?? '').split(',').map((s) => s.trim());
+  if (want.includes(`-${f}`)) return false;
   return want.includes('all') || want.includes(f);
 }
 

@@ -2,6 +2,7 @@
  * `rtnl link show|add|set|del` — network devices, as `ip link`.
  *
  *   link add NAME type veth peer name PEER [netns NS]
+ *   link add NAME type netkit [mode l2|l3] [forward|blackhole] [scrub none|default] peer [forward|blackhole] [name] PEER …
  *   link add NAME type bridge [stp_state 1] [forward_delay 400] …
  *   link set DEV up|down|master BR|nomaster|netns NS|mtu N|name NEW|address MAC
  *   link del DEV | link del group N
@@ -12,7 +13,7 @@ import { UsageError } from '../errors.js';
 import { KIND_DEFS, SLAVE_KIND_DEFS, bridgeAttrs } from '../../wire.js';
 import { ip6TunnelWord } from '../ip6-tunnel-words.js';
 import { optionTakesValue, parseKindOption } from '../kind-options.js';
-import { type BridgeIntent, type LinkCommon, type SetIntent, type VethIntent, addBridge, addKindLink, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
+import { type BridgeIntent, type LinkCommon, type NetkitIntent, type SetIntent, type VethIntent, addBridge, addKindLink, addNetkit, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
 import { linkShow } from './link-show.js';
 
 export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] [ mtu MTU ] [ master BR ] [ up ]
@@ -29,6 +30,9 @@ export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] 
 TYPE := { veth | bridge | dummy | vlan | … }  (every kind this package models)
 veth ARGS   := peer [ name ] PEER [ address LLADDR ] [ mtu MTU ] [ netns NETNSNAME ]
                (the peer is created directly inside NETNSNAME)
+netkit ARGS := [ mode { l3 | l2 } ] [ forward | blackhole ] [ scrub { default | none } ]
+               [ peer [ forward | blackhole ] [ scrub { default | none } ] [ name ] PEER
+                 [ address LLADDR ] [ mtu MTU ] [ netns NETNSNAME ] ]
 bridge ARGS := [ forward_delay CS ] [ hello_time CS ] [ max_age CS ] [ ageing_time CS ]
                [ stp_state 0|1 ] [ priority N ] [ vlan_filtering 0|1 ]
                [ group_fwd_mask MASK ] [ mcast_snooping 0|1 ] [ mcast_querier 0|1 ]
@@ -73,6 +77,17 @@ function common(a: string, args: Args, into: LinkCommon): boolean {
   return true;
 }
 
+/** A peer's words (veth, netkit): `[name] PEER`, address, mtu, netns, txqueuelen — to the end of the command. */
+function peerWords(args: Args, into: LinkCommon & { name?: string }): void {
+  while (!args.done) {
+    const a = args.next() as string;
+    if (a === 'name') into.name = args.value('name');
+    else if (common(a, args, into)) continue;
+    else if (into.name === undefined) into.name = a;
+    else throw unknownArg(a, 'link');
+  }
+}
+
 async function add(ctx: Context, args: Args): Promise<number> {
   let name: string | undefined;
   let type: string | undefined;
@@ -95,15 +110,30 @@ async function add(ctx: Context, args: Args): Promise<number> {
     if (!args.done) {
       const p = args.next() as string;
       if (p !== 'peer') throw unknownArg(p, 'link');
-      while (!args.done) {
-        const a = args.next() as string;
-        if (a === 'name') intent.peer.name = args.value('name');
-        else if (common(a, args, intent.peer)) continue;
-        else if (intent.peer.name === undefined) intent.peer.name = a;
-        else throw unknownArg(a, 'link');
-      }
+      peerWords(args, intent.peer);
     }
     await addVeth(ctx, intent);
+    return 0;
+  }
+  if (type === 'netkit') {
+    const intent: NetkitIntent = { ...link, name, peer: {}, options: {} };
+    let peer = false;
+    // As ip: the policy and scrub words after `peer` are the peer's, then its link options follow.
+    while (!args.done) {
+      const a = args.peek() as string;
+      const into = peer ? intent.peer : intent.options;
+      if (peer && a !== 'forward' && a !== 'blackhole' && a !== 'scrub') {
+        peerWords(args, intent.peer);
+        break;
+      }
+      args.next();
+      if (a === 'forward' || a === 'blackhole') into.policy = a;
+      else if (a === 'scrub') into.scrub = args.value('scrub');
+      else if (a === 'mode') intent.options.mode = args.value('mode');
+      else if (a === 'peer') peer = true;
+      else throw unknownArg(a, 'link');
+    }
+    await addNetkit(ctx, intent);
     return 0;
   }
   if (type === 'bridge') {

@@ -46,6 +46,11 @@ export type {
   BondPortInfo,
   VrfOptions,
   WireguardInfo,
+  NetkitInfo,
+  NetkitOptions,
+  NetkitMode,
+  NetkitPolicy,
+  NetkitScrub,
   IfbInfo,
   OperState,
   LinkMode,
@@ -55,7 +60,8 @@ export type {
 export { toLink } from '../../rtnetlink/link/index.js';
 export type { LinkRef } from './lookup.js';
 export { getLink, listLinks, iterateLinks, type GetLinkOptions, type ListLinksOptions } from './list.js';
-export { createVethPair, type CreateVethPairOptions, type VethPeerOptions } from './veth.js';
+export { createVethPair, type CreateVethPairOptions, type VethPeerOptions } from './pair.js';
+export { createNetkitPair, type CreateNetkitPairOptions, type NetkitPeerOptions } from './netkit.js';
 export { createBridge, type CreateBridgeOptions } from './bridge.js';
 export { setLink, type SetLinkOptions } from './set.js';
 export { deleteLink, deleteLinks } from './delete.js';

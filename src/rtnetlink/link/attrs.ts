@@ -184,3 +184,5 @@ export type LinkAttrs = Decoded<typeof linkAttrs>;
 
 /** The veth table of the registry (VETH_INFO_PEER holds link attributes). */
 export const vethAttrs = LINK_KINDS.kinds.veth.data;
+/** The netkit table of the registry (IFLA_NETKIT_PEER_INFO holds link attributes). */
+export const netkitAttrs = LINK_KINDS.kinds.netkit.data;

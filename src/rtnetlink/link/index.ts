@@ -36,4 +36,5 @@ export * from './kinds/ip6-tunnel.js';
 export * from './kinds/ip6tnl.js';
 export * from './kinds/ip6gre.js';
 export * from './kinds/wireguard.js';
+export * from './kinds/netkit.js';
 export * from './af-bridge.js';

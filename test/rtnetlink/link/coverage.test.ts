@@ -27,6 +27,7 @@ import {
   tunAttrs,
   vlanAttrs,
   vrfAttrs,
+  netkitAttrs,
   xdpAttrs,
 } from '../../../src/rtnetlink/link/index.js';
 import { SPEC_PATH, type SpecAttr, kebab, readSpecSets } from './_spec.js';
@@ -51,6 +52,7 @@ const TABLES: [string, AttrSet][] = [
   ['linkinfo-iptun-attrs', iptunAttrs],
   ['linkinfo-ip6tnl-attrs', ip6tnlAttrs],
   ['linkinfo-gre6-attrs', ip6greAttrs],
+  ['linkinfo-netkit-attrs', netkitAttrs],
   ['ifla-vlan-qos', vlanAttrs.byKey.egressQos!.codec.set!],
   ['prop-list-link-attrs', propListAttrs],
   ['af-spec-attrs', afSpecAttrs],

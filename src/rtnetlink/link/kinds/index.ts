@@ -15,6 +15,7 @@ import { dummyAttrs } from './dummy.js';
 import { ifbAttrs } from './ifb.js';
 import { TUN_IP_ORDER, tunAttrs, tunInfo } from './tun.js';
 import { makeVethAttrs, vethInfo } from './veth.js';
+import { NETKIT_IP_ORDER, makeNetkitAttrs, netkitInfo } from './netkit.js';
 import { GENEVE_IP_ORDER, geneveAttrs, geneveInfo } from './geneve.js';
 import { GRE_IP_ORDER, greAttrs, greInfo, withGreKeyFlags } from './gre.js';
 import { IPTUN_IP_ORDER, iptunAttrs, iptunInfo } from './iptun.js';
@@ -82,6 +83,11 @@ const ip6gre = (data: Record<string, unknown>): void => {
   withGreKeyFlags(data);
   ip6TunnelDefaults(data);
 };
+/** netkit's table holds the peer's link attributes (PEER_INFO), like veth's. */
+const netkitKind = (linkAttrs: () => AttrSet) => {
+  const data = makeNetkitAttrs(linkAttrs);
+  return kind({ data, info: (d, l) => netkitInfo(data, d, l), ipOrder: NETKIT_IP_ORDER });
+};
 const slave = <A extends AttrSet>(def: SlaveKindDef<A>) => def;
 
 /** The registry, around the link table (veth's peer holds link attributes, so it is passed lazily). */
@@ -112,6 +118,7 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       ip6erspan: kind({ data: ip6greAttrs, info: (d) => ip6greInfo('ip6erspan', d ?? {}), ipOrder: IP6GRE_IP_ORDER, adjust: ip6gre, changeSendsAll: true }),
       bond: kind({ data: bondAttrs, info: (d) => bondInfo(d ?? {}), ipOrder: BOND_IP_ORDER }),
       vrf: kind({ data: vrfAttrs, info: (d) => vrfInfo(d ?? {}), ipOrder: VRF_IP_ORDER }),
+      netkit: netkitKind(linkAttrs),
       wireguard: kind({ data: wireguardAttrs, info: () => ({ kind: 'wireguard' as const }), dataless: true }),
     },
     slaveKinds: {

@@ -19,17 +19,19 @@ import type { LinkAttrs } from '../attrs.js';
 
 export const VETH_INFO_PEER = 1;
 
-/** The peer of a veth pair being created: its own ifinfomsg and link attributes. */
-export interface VethPeer {
+/** The peer of a pair being created (veth, netkit): its own ifinfomsg and link attributes. */
+export interface LinkPeer {
   header: IfInfoMsg;
   attrs: LinkAttrs;
 }
+export type VethPeer = LinkPeer;
 
 /**
- * The VETH_INFO_PEER codec. `linkAttrs` is passed lazily because the link
- * attribute table itself contains the linkinfo table that contains this.
+ * The codec of a peer message (VETH_INFO_PEER, IFLA_NETKIT_PEER_INFO).
+ * `linkAttrs` is passed lazily because the link attribute table itself
+ * contains the linkinfo table that contains this.
  */
-export function vethPeerCodec(linkAttrs: () => AttrSet): Codec<VethPeer> {
+export function peerMessageCodec(linkAttrs: () => AttrSet, kind: string): Codec<LinkPeer> {
   return {
     kind: 'ifinfomsg+link',
     // The peer's attributes are link attributes: kernel errors inside the
@@ -38,7 +40,7 @@ export function vethPeerCodec(linkAttrs: () => AttrSet): Codec<VethPeer> {
       return linkAttrs();
     },
     decode(ctx, off, len) {
-      if (len < IFINFOMSG_SIZE) throw decodeError(ctx, `veth peer wants at least a ${IFINFOMSG_SIZE}-byte ifinfomsg, got ${len}`);
+      if (len < IFINFOMSG_SIZE) throw decodeError(ctx, `${kind} peer wants at least a ${IFINFOMSG_SIZE}-byte ifinfomsg, got ${len}`);
       const header = ifinfomsg.decode(ctx, off, IFINFOMSG_SIZE);
       const attrs = decodeAttrs(linkAttrs(), ctx, off + IFINFOMSG_SIZE, off + len) as LinkAttrs;
       return { header, attrs };
@@ -53,7 +55,7 @@ export function vethPeerCodec(linkAttrs: () => AttrSet): Codec<VethPeer> {
 /** The veth attribute set, built around the link table (see {@link vethPeerCodec}). */
 export function makeVethAttrs(linkAttrs: () => AttrSet) {
   return attrSet('veth', {
-    peer: attr(VETH_INFO_PEER, vethPeerCodec(linkAttrs)),
+    peer: attr(VETH_INFO_PEER, peerMessageCodec(linkAttrs, 'veth')),
   });
 }
 
@@ -75,7 +77,12 @@ export interface VethInfo {
 
 /** `Link.info` of a veth, from the link's IFLA_LINK and IFLA_LINK_NETNSID. */
 export function vethInfo(l: { index: number; link?: number | undefined; linkNetnsid?: number | undefined }): VethInfo {
-  const v: VethInfo = { kind: 'veth' };
+  return { kind: 'veth', ...peerFacts(l) };
+}
+
+/** The peer of a paired device (veth, netkit) from the link's IFLA_LINK and IFLA_LINK_NETNSID. */
+export function peerFacts(l: { index: number; link?: number | undefined; linkNetnsid?: number | undefined }): { peerIndex?: number; peerNetnsId?: number } {
+  const v: { peerIndex?: number; peerNetnsId?: number } = {};
   // IFLA_LINK equal to the link's own index means "no peer" (mid-deletion)
   // only inside one namespace: a peer in another namespace may well have the
   // same ifindex — in two fresh namespaces both ends are usually 2.

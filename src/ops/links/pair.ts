@@ -1,6 +1,9 @@
 /**
- * createVethPair: both ends of a veth pair in one RTM_NEWLINK, the peer
- * possibly born inside another namespace.
+ * Paired devices — veth and netkit — created with ONE RTM_NEWLINK: both
+ * ends, the peer possibly born inside another namespace. Both kinds carry
+ * the peer as a whole ifinfomsg + link attributes inside their data
+ * (VETH_INFO_PEER, IFLA_NETKIT_PEER_INFO) and name it afterwards through
+ * IFLA_LINK / IFLA_LINK_NETNSID.
  */
 import { NLM_F } from '../../netlink/constants.js';
 import { NetlinkError, TimeoutError, ValidationError, explainError, isNetlinkError, withUndoFailures } from '../../netlink/errors.js';
@@ -9,6 +12,9 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import {
+  type LinkAttrs,
+  type LinkInfo,
+  type LinkPeer,
   type Link,
   linkAttrs,
   linkMessage,
@@ -49,8 +55,20 @@ export interface CreateVethPairOptions extends OperationOptions {
   txQueueLen?: number;
 }
 
-const VETH_KEYS = [...OPERATION_KEYS, 'name', 'peer', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
+const PAIR_KEYS = [...OPERATION_KEYS, 'name', 'peer', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
 const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'group', 'txQueueLen'] as const;
+
+/** What makes one paired kind: its name, its extra option keys, and its IFLA_INFO_DATA around the peer message. */
+export interface PairKind {
+  kind: 'veth' | 'netkit';
+  operation: string;
+  /** The data row holding the peer message, for error paths (`linkinfo.data.<row>.ifname`). */
+  peerRow: string;
+  keys?: readonly string[];
+  peerKeys?: readonly string[];
+  /** IFLA_INFO_DATA with the peer message in it; validates the kind's own options (before any request). */
+  data(peer: LinkPeer): Record<string, unknown>;
+}
 
 
 /**
@@ -61,11 +79,16 @@ const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'group', 'txQueueLen
  * If a later step fails (bringing the peer up, reading the ends back) the
  * pair is deleted and the original error is thrown.
  */
-export async function createVethPair(opts: CreateVethPairOptions): Promise<{ link: Link; peer: Link }> {
+export function createVethPair(opts: CreateVethPairOptions): Promise<{ link: Link; peer: Link }> {
+  return createPair(opts, { kind: 'veth', operation: 'createVethPair', peerRow: 'peer', data: (peer) => ({ peer }) });
+}
+
+/** Both ends of a paired kind in one request, read back; rolled back when a later step fails. */
+export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Promise<{ link: Link; peer: Link }> {
   if (!opts || typeof opts !== 'object') throw new ValidationError('options', 'expected an options object');
-  rejectUnknownKeys(opts, VETH_KEYS, '');
+  rejectUnknownKeys(opts, [...PAIR_KEYS, ...(pk.keys ?? [])], '');
   if (!opts.peer || typeof opts.peer !== 'object') throw new ValidationError('peer', 'expected { name, netns?, address?, mtu? }');
-  rejectUnknownKeys(opts.peer, PEER_KEYS, 'peer');
+  rejectUnknownKeys(opts.peer, [...PEER_KEYS, ...(pk.peerKeys ?? [])], 'peer');
   const attrs = endAttrs(opts, '');
   const peerAttrs = endAttrs(opts.peer, 'peer.');
   if (opts.peer.netns !== undefined) netnsPath(opts.peer.netns, 'peer.netns');
@@ -75,7 +98,9 @@ export async function createVethPair(opts: CreateVethPairOptions): Promise<{ lin
   if (opts.master !== undefined) validateLinkRef(opts.master, 'master');
   const up = opts.up === undefined ? undefined : validateBoolean(opts.up, 'up');
   const peerUp = opts.peer.up === undefined ? undefined : validateBoolean(opts.peer.up, 'peer.up');
-  const operation = 'createVethPair';
+  const { operation } = pk;
+  const peerMsg: LinkPeer = { header: NO_HEADER, attrs: peerAttrs };
+  const linkinfo = { kind: pk.kind, data: pk.data(peerMsg) } as LinkInfo;
 
   return withSocket(opts, async (sock) => {
     // The peer's namespace is opened before any request, so a missing one
@@ -89,7 +114,7 @@ export async function createVethPair(opts: CreateVethPairOptions): Promise<{ lin
     let echoed: Link | undefined;
     try {
       if (opts.master !== undefined) attrs.master = await resolveIndex(sock, opts.master, operation, 'master');
-      attrs.linkinfo = { kind: 'veth', data: { peer: { header: NO_HEADER, attrs: peerAttrs } } };
+      attrs.linkinfo = linkinfo;
       const msg = { header: header(0, up), attrs };
       try {
         // NLM_F_ECHO: the kernel sends the new link back (6.x honours ECHO on
@@ -103,9 +128,9 @@ export async function createVethPair(opts: CreateVethPairOptions): Promise<{ lin
           }
         });
       } catch (e) {
-        if (isNetlinkError(e, 'EEXIST')) throw await explainExists(sock, e, opts);
+        if (isNetlinkError(e, 'EEXIST')) throw await explainExists(sock, e, opts, pk);
         // Deleting the first end deletes its peer too, wherever it is.
-        if (e instanceof TimeoutError) throw withUndoFailures(e, await undoLostCreate(sock, attrs.ifname as string, 'veth', operation));
+        if (e instanceof TimeoutError) throw withUndoFailures(e, await undoLostCreate(sock, attrs.ifname as string, pk.kind, operation));
         throw e;
       }
     } finally {
@@ -147,8 +172,10 @@ function inPeerNetns<T>(sock: RtnlSocket, opts: CreateVethPairOptions, fn: (s: R
 
 /**
  * The peer by the index the echo gave, checked against the name we gave it
- * (an index read across namespaces could name another link); by name if
- * the index does not lead to it.
+ * (an index read across namespaces could name another link) — or, for a
+ * name template (`veth%d`, as `ip link add v0 type veth` leaves it to the
+ * kernel), against the names the template makes; by name if the index does
+ * not lead to it.
  */
 function fetchPeer(sock: RtnlSocket, ref: LinkRef, name: string, operation: string): Link {
   if (typeof ref === 'number') {
@@ -158,17 +185,25 @@ function fetchPeer(sock: RtnlSocket, ref: LinkRef, name: string, operation: stri
     } catch (e) {
       if (!isNetlinkError(e, 'ENODEV')) throw e;
     }
-    if (byIndex && byIndex.name === name) return byIndex;
+    if (byIndex && namedAs(byIndex.name, name)) return byIndex;
   }
+  if (name.includes('%')) throw new Error(`${operation}: the peer the kernel named from ${JSON.stringify(name)} was not found by its index`);
   return lookupLink(sock, name, operation, { field: 'peer' });
+}
+
+/** Whether a link's name is `name`, or one the kernel made from the template `name` (dev_alloc_name: one %d, a number). */
+function namedAs(actual: string, name: string): boolean {
+  if (!name.includes('%')) return actual === name;
+  const [head, tail] = name.split('%d') as [string, string?];
+  return tail !== undefined && actual.length > head.length + tail.length && actual.startsWith(head) && actual.endsWith(tail) && /^\d+$/.test(actual.slice(head.length, actual.length - tail.length));
 }
 
 /**
  * The kernel answers EEXIST for either name without saying which; look both
  * up and name the one that exists.
  */
-async function explainExists(sock: RtnlSocket, e: NetlinkError, opts: CreateVethPairOptions): Promise<unknown> {
-  const exists = async (s: RtnlSocket, name: string) => fetchLink(s, name, 'createVethPair', { field: 'ifname' }).then(() => true, () => false);
+async function explainExists(sock: RtnlSocket, e: NetlinkError, opts: CreateVethPairOptions, pk: PairKind): Promise<unknown> {
+  const exists = async (s: RtnlSocket, name: string) => fetchLink(s, name, pk.operation, { field: 'ifname' }).then(() => true, () => false);
   if (await exists(sock, opts.name)) return explainError(e, 'ifname', `a link named ${JSON.stringify(opts.name)} already exists`);
   let peerExists = false;
   try {
@@ -178,7 +213,7 @@ async function explainExists(sock: RtnlSocket, e: NetlinkError, opts: CreateVeth
   }
   if (peerExists) {
     const where = opts.peer.netns === undefined ? '' : ` in the peer's namespace ${typeof opts.peer.netns === 'string' ? JSON.stringify(opts.peer.netns) : ''}`.trimEnd();
-    return explainError(e, 'linkinfo.data.peer.ifname', `a link named ${JSON.stringify(opts.peer.name)} already exists${where} (peer.name)`);
+    return explainError(e, `linkinfo.data.${pk.peerRow}.ifname`, `a link named ${JSON.stringify(opts.peer.name)} already exists${where} (peer.name)`);
   }
   return e;
 }
