@@ -56,6 +56,7 @@ export const LANE_SUITES = [
   'test/ops/links/veth.live.test.ts',
   'test/ops/links/kinds.live.test.ts',
   'test/ops/bridge/vlans.live.test.ts',
+  'test/ops/bridge/vlan-db.live.test.ts',
   'test/cli/compat.live.test.ts',
   'test/ovs/ovs.live.test.ts',
 ];

@@ -9,6 +9,7 @@ export type { OperationOptions } from './ops/options.js';
 export { getShim, ShimUnavailableError, type Shim, type BackendName } from './shim/index.js';
 export * from './ops/links/index.js';
 export * from './ops/bridge/vlans.js';
+export * from './ops/bridge/vlan-db.js';
 export * from './ops/tap/index.js';
 export * from './ops/netns/index.js';
 export * from './ops/addresses/index.js';

@@ -15,4 +15,5 @@ export * from './rtnetlink/addr/index.js';
 export * from './rtnetlink/route/index.js';
 export * from './rtnetlink/neigh/index.js';
 export * from './rtnetlink/nsid/index.js';
+export * from './rtnetlink/vlan/index.js';
 export { errnoName, errnoValue, strerror } from './shim/errors.js';

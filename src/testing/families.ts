@@ -12,11 +12,12 @@ import { addrMessage } from '../rtnetlink/addr/index.js';
 import { routeMessage } from '../rtnetlink/route/index.js';
 import { neighMessage } from '../rtnetlink/neigh/index.js';
 import { nsidMessage } from '../rtnetlink/nsid/index.js';
+import { vlanDbDumpRequest, vlanDbMessage } from '../rtnetlink/vlan/index.js';
 
 export type AnyFamily = Family<unknown, AttrSet>;
 
 /** Short family names, used as the first element of attribute paths (`link.mtu`). */
-export type FamilyName = 'link' | 'addr' | 'route' | 'neigh' | 'nsid';
+export type FamilyName = 'link' | 'addr' | 'route' | 'neigh' | 'nsid' | 'vlan';
 
 interface Entry {
   name: FamilyName;
@@ -32,6 +33,9 @@ register('addr', addrMessage, [RTM.NEWADDR, RTM.DELADDR, RTM.GETADDR]);
 register('route', routeMessage, [RTM.NEWROUTE, RTM.DELROUTE, RTM.GETROUTE]);
 register('neigh', neighMessage, [RTM.NEWNEIGH, RTM.DELNEIGH, RTM.GETNEIGH]);
 register('nsid', nsidMessage, [RTM.NEWNSID, RTM.DELNSID, RTM.GETNSID]);
+// The bridge VLAN database: a GETVLAN request carries BRIDGE_VLANDB_DUMP_* (another enum on the same numbers).
+register('vlan', vlanDbMessage, [RTM.NEWVLAN, RTM.DELVLAN]);
+register('vlan', vlanDbDumpRequest, [RTM.GETVLAN]);
 
 /** The family of a message type, or undefined for control messages and unknown types. */
 export function familyOf(type: number): Entry | undefined {

@@ -78,6 +78,8 @@ export const FD_ATTRS: readonly { family: FamilyName; path: string; name: string
   { family: 'link', path: '28', name: 'IFLA_NET_NS_FD' },
   // VETH_INFO_PEER = ifinfomsg + the peer's IFLA_* attributes (<linux/veth.h>).
   { family: 'link', path: '18.2@veth.1+16.28', name: 'veth peer IFLA_NET_NS_FD' },
+  // IFLA_NETKIT_PEER_INFO, the same shape (drivers/net/netkit.c).
+  { family: 'link', path: '18.2@netkit.1+16.28', name: 'netkit peer IFLA_NET_NS_FD' },
   { family: 'nsid', path: '3', name: 'NETNSA_FD' },
 ];
 
@@ -90,6 +92,7 @@ export const MAC_ATTRS: readonly { family: FamilyName; path: string }[] = [
   { family: 'link', path: '1' }, // IFLA_ADDRESS
   { family: 'link', path: '54' }, // IFLA_PERM_ADDRESS
   { family: 'link', path: '18.2@veth.1+16.1' }, // a veth peer's IFLA_ADDRESS in a request
+  { family: 'link', path: '18.2@netkit.1+16.1' }, // a netkit peer's
   { family: 'neigh', path: '2' }, // NDA_LLADDR
 ];
 

@@ -8,12 +8,22 @@ import { addBridgeVlan, addBridgeVlanTunnel, deleteBridgeVlan, deleteBridgeVlanT
 import { Args, isHelp, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { UsageError } from '../errors.js';
+import { detailShow, globalSet, globalShow, idRange, optionSet } from './bridge-vlan-db.js';
 
 export const BRIDGE_HELP = `Usage: rtnl bridge vlan { add | del } vid VLAN_ID[-VLAN_END] dev DEV [ tunnel_info id TUNNEL_ID[-TUNNEL_END] ]
                                     [ pvid ] [ untagged ] [ self ] [ master ]
        rtnl bridge vlan { show | tunnelshow } [ dev DEV ] [ vid VLAN_ID ]
+       rtnl bridge vlan set dev DEV vid VLAN_ID[-VLAN_END] [ state STP_STATE ] [ mcast_router ROUTER ]
+                                    [ mcast_max_groups N ] [ neigh_suppress { on | off } ]
+       rtnl bridge vlan global { show [ dev DEV ] [ vid VLAN_ID ] | set dev DEV vid VLAN_ID[-VLAN_END]
+                                 [ mcast_snooping 0|1 ] [ mcast_querier 0|1 ] [ mcast_igmp_version 2|3 ]
+                                 [ mcast_mld_version 1|2 ] [ mcast_last_member_count N ] [ mcast_startup_query_count N ]
+                                 [ mcast_{last_member,membership,querier,query,query_response,startup_query}_interval CS ]
+                                 [ msti MSTI ] }
 The VLANs of bridge ports and of bridges themselves ("self" is implied for a
-bridge device), and the VLAN-to-VNI mappings of vxlan ports.
+bridge device), and the VLAN-to-VNI mappings of vxlan ports. With -d, show lists the VLAN
+database: runs of VLANs with their per-VLAN options (state, mcast_router …).
+Times (CS) are centiseconds, as bridge takes and prints them.
 `;
 
 export async function bridgeCommand(ctx: Context, args: Args): Promise<number> {
@@ -24,8 +34,16 @@ export async function bridgeCommand(ctx: Context, args: Args): Promise<number> {
   }
   if (object === undefined || pick(object, ['vlan'] as const) !== 'vlan') throw new UsageError(`Object "${object ?? ''}" is unknown, try "rtnl bridge help".`);
   const verb = args.next();
-  const which = verb === undefined ? 'show' : pick(verb, ['add', 'delete', 'show', 'list', 'lst', 'tunnelshow'] as const);
+  const which = verb === undefined ? 'show' : pick(verb, ['add', 'delete', 'show', 'list', 'lst', 'tunnelshow', 'set', 'global'] as const);
   switch (which) {
+    case 'set':
+      return optionSet(ctx, args);
+    case 'global': {
+      const g = args.next();
+      if (g === undefined || g === 'show' || g === 'list' || g === 'lst') return globalShow(ctx, args);
+      if (g === 'set') return globalSet(ctx, args);
+      throw new UsageError(`Command "${g}" is unknown, try "rtnl bridge help".`);
+    }
     case 'show':
     case 'list':
     case 'lst':
@@ -38,12 +56,6 @@ export async function bridgeCommand(ctx: Context, args: Args): Promise<number> {
     default:
       throw new UsageError(`Command "${verb}" is unknown, try "rtnl bridge help".`);
   }
-}
-
-function idRange(text: string, what: string): [number, number | undefined] {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!m) throw new UsageError(`Error: argument "${text}" is wrong: invalid ${what}`);
-  return [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])];
 }
 
 async function modify(ctx: Context, args: Args, verb: 'add' | 'delete'): Promise<number> {
@@ -162,6 +174,8 @@ async function show(ctx: Context, args: Args, subject: 'vlans' | 'tunnels'): Pro
     else if (a === 'vid') vid = idRange(args.value('vid'), 'vid')[0];
     else throw unknownArg(a, 'bridge');
   }
+  // bridge -d vlan show reads the VLAN database (RTM_GETVLAN) instead of the link dump.
+  if (ctx.details && subject === 'vlans') return detailShow(ctx, dev, vid);
   const ports = await listBridgeVlans({ ...ops(ctx), ...(dev === undefined ? {} : { link: dev }) });
   const json: { ifname: string; vlans?: unknown[]; tunnels?: unknown[] }[] = [];
   let text = `${'port'.padEnd(16)}  ${'vlan-id'.padEnd(VLAN_ID_LEN)}${subject === 'tunnels' ? '  tunnel-id' : ''}\n`;

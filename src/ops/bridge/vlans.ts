@@ -83,7 +83,8 @@ function vid(v: unknown, field: string): number {
   return v;
 }
 
-function range(spec: { vid: unknown; vidEnd?: unknown }, prefix: string): [number, number] {
+/** A VLAN id or range `{ vid, vidEnd? }`, checked (1–4094, end not below start). */
+export function vlanRange(spec: { vid: unknown; vidEnd?: unknown }, prefix: string): [number, number] {
   const first = vid(spec.vid, `${prefix}vid`);
   const last = spec.vidEnd === undefined ? first : vid(spec.vidEnd, `${prefix}vidEnd`);
   if (last < first) throw new ValidationError(`${prefix}vidEnd`, `must not be below vid (${first}), got ${last}`);
@@ -97,7 +98,7 @@ function vlanInfos(specs: BridgeVlanSpec[], withFlags: boolean): { flags: number
     const prefix = specs.length > 1 ? `vlans[${i}].` : '';
     if (!s || typeof s !== 'object') throw new ValidationError(prefix || 'vlan', `expected { vid, vidEnd?, pvid?, untagged? }, got ${formatValue(s)}`);
     rejectUnknownKeys(s, withFlags ? SPEC_KEYS : ['vid', 'vidEnd'], prefix.replace(/\.$/, ''));
-    const [first, last] = range(s, prefix);
+    const [first, last] = vlanRange(s, prefix);
     let flags = 0;
     if (withFlags && s.pvid !== undefined && validateBoolean(s.pvid, `${prefix}pvid`)) flags |= BRIDGE_VLAN_INFO.PVID;
     if (withFlags && s.untagged !== undefined && validateBoolean(s.untagged, `${prefix}untagged`)) flags |= BRIDGE_VLAN_INFO.UNTAGGED;
@@ -154,7 +155,7 @@ export async function deleteBridgeVlan(link: LinkRef, vlans: BridgeVlanSpec | Br
 function tunnelInfos(spec: BridgeVlanTunnelSpec): NonNullable<BridgeAfSpec['vlanTunnelInfo']> {
   if (!spec || typeof spec !== 'object') throw new ValidationError('tunnel', `expected { vid, vidEnd?, tunnelId }, got ${formatValue(spec)}`);
   rejectUnknownKeys(spec, TUNNEL_KEYS, '');
-  const [first, last] = range(spec, '');
+  const [first, last] = vlanRange(spec, '');
   const id = spec.tunnelId;
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id + (last - first) > 0xffffff) {
     throw new ValidationError('tunnelId', `expected a tunnel id (24-bit VNI) so that the range fits, got ${formatValue(id)}`);

@@ -44,6 +44,7 @@ import {
   IPVLAN_MODE,
   MACVLAN_MODE,
 } from '../../../src/rtnetlink/link/index.js';
+import { vlanDbAttrs, vlanDbDumpAttrs, vlanDbEntryAttrs, vlanDbGlobalAttrs, vlanDbStatsAttrs, vlanDbTunnelAttrs } from '../../../src/rtnetlink/vlan/index.js';
 import { readUapiEnum, uapiVersion, upperSnake } from './_spec.js';
 
 const linkinfoTable = linkAttrs.byKey.linkinfo!.codec.set!;
@@ -87,6 +88,13 @@ const CASES: [string, AttrSet, string, string, string[], (string | undefined)?, 
   // ip6_tnl_fill_info sends no TOS (the traffic class is in FLOWINFO), PMTUDISC or 6rd rows; ip6gre_fill_info no IPv4 header fields.
   ['ip6tnl', ip6tnlAttrs, 'if_tunnel.h', 'IFLA_IPTUN_', [], undefined, ['IFLA_IPTUN_TOS', 'IFLA_IPTUN_PMTUDISC', 'IFLA_IPTUN_6RD_PREFIX', 'IFLA_IPTUN_6RD_RELAY_PREFIX', 'IFLA_IPTUN_6RD_PREFIXLEN', 'IFLA_IPTUN_6RD_RELAY_PREFIXLEN']],
   ['ip6gre', ip6greAttrs, 'if_tunnel.h', 'IFLA_GRE_', [], undefined, ['IFLA_GRE_TOS', 'IFLA_GRE_PMTUDISC', 'IFLA_GRE_IGNORE_DF']],
+  // The bridge VLAN database (RTM_*VLAN): its prefixes overlap, so each enum is found by its first member.
+  ['vlandb', vlanDbAttrs, 'if_bridge.h', 'BRIDGE_VLANDB_', [], 'BRIDGE_VLANDB_ENTRY'],
+  ['vlandb-dump', vlanDbDumpAttrs, 'if_bridge.h', 'BRIDGE_VLANDB_DUMP_', []],
+  ['vlandb-entry', vlanDbEntryAttrs, 'if_bridge.h', 'BRIDGE_VLANDB_ENTRY_', ['mcastNGroups', 'mcastMaxGroups', 'neighSuppress']],
+  ['vlandb-tinfo', vlanDbTunnelAttrs, 'if_bridge.h', 'BRIDGE_VLANDB_TINFO_', []],
+  ['vlandb-stats', vlanDbStatsAttrs, 'if_bridge.h', 'BRIDGE_VLANDB_STATS_', []],
+  ['vlandb-gopts', vlanDbGlobalAttrs, 'if_bridge.h', 'BRIDGE_VLANDB_GOPTS_', []],
 ];
 
 
