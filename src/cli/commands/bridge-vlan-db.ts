@@ -17,8 +17,7 @@ import {
   setBridgeVlanGlobalOptions,
   setBridgeVlanOptions,
 } from '../../index.js';
-import { USER_HZ } from '../../netlink/fields.js';
-import { BR_STATE } from '../../wire.js';
+import { BR_STATE, USER_HZ } from '../../wire.js';
 import { type Args, onOff, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { UsageError } from '../errors.js';

@@ -12,6 +12,7 @@ import { type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { KIND_DEFS, SLAVE_KIND_DEFS, bridgeAttrs } from '../../wire.js';
 import { ip6TunnelWord } from '../ip6-tunnel-words.js';
+import { kindWord } from '../kind-words.js';
 import { optionTakesValue, parseKindOption } from '../kind-options.js';
 import { type BridgeIntent, type LinkCommon, type NetkitIntent, type SetIntent, type VethIntent, addBridge, addKindLink, addNetkit, addVeth, deleteLinkByName, deleteLinksInGroup, setLinkByName } from '../links-api.js';
 import { linkShow } from './link-show.js';
@@ -151,7 +152,7 @@ async function add(ctx: Context, args: Args): Promise<number> {
     const options: Record<string, unknown> = {};
     while (!args.done) {
       const a = args.next() as string;
-      if (ip6TunnelWord(type, a, args, options)) continue;
+      if (ip6TunnelWord(type, a, args, options) || kindWord(type, a, args, options)) continue;
       const [field, value] = parseKindOption(def.data, a, optionTakesValue(def.data, a) ? args.value(a) : '', options);
       options[field] = value;
     }
@@ -192,7 +193,7 @@ function parseSet(args: Args): SetIntent {
       const into: Record<string, unknown> = {};
       while (!args.done) {
         const o = args.next() as string;
-        if (def && ip6TunnelWord(t, o, args, into)) continue;
+        if (def && (ip6TunnelWord(t, o, args, into) || kindWord(t, o, args, into))) continue;
         const [field, value] = parseKindOption(set, o, optionTakesValue(set, o) ? args.value(o) : '', into);
         into[field] = value;
       }

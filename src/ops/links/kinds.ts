@@ -6,7 +6,7 @@
  */
 import { ValidationError, explainError, withUndoFailures } from '../../netlink/errors.js';
 import { formatValue } from '../../netlink/format-value.js';
-import { type BondOptions, type GeneveOptions, type GreOptions, type IptunOptions, type Ip6greOptions, type Ip6tnlOptions, type IpvlanOptions, MACVLAN_SET_SOURCES, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
+import { type BondOptions, type GeneveOptions, type GreOptions, type IptunOptions, type Ip6greOptions, type Ip6tnlOptions, type IpvlanOptions, type MacvlanOptions, type VlanOptions, type VrfOptions } from '../../rtnetlink/link/index.js';
 import { type CreateLinkCommon, type CreatedLink, createKindLink } from './create.js';
 import { deleteLink } from './delete.js';
 import { getLink } from './list.js';
@@ -53,11 +53,6 @@ export interface CreateMacvlanOptions extends CreateLinkCommon, MacvlanOptions {
   link: LinkRef;
 }
 
-/** `sourceMacs` travels with IFLA_MACVLAN_MACADDR_MODE = set (macvlan_changelink_sources replaces the list). */
-const withSourceList = (data: Record<string, unknown>) => {
-  if (data['macaddrData'] !== undefined) data['macaddrMode'] = MACVLAN_SET_SOURCES;
-};
-
 /**
  * A macvlan on `link`: its own MAC address on the lower device, in `mode`
  * private, vepa, bridge (the usual), passthru or source (then `sourceMacs`
@@ -65,12 +60,12 @@ const withSourceList = (data: Record<string, unknown>) => {
  * another namespace, as the CNI macvlan plugin makes it.
  */
 export function createMacvlan(opts: CreateMacvlanOptions): Promise<CreatedLink> {
-  return createKindLink('macvlan', opts as CreateMacvlanOptions & Record<string, unknown>, { operation: 'createMacvlan', requireLink: true, adjust: withSourceList });
+  return createKindLink('macvlan', opts as CreateMacvlanOptions & Record<string, unknown>, { operation: 'createMacvlan', requireLink: true });
 }
 
 /** A macvtap: a macvlan with a character device (/dev/tapN) for a VM's NIC. */
 export function createMacvtap(opts: CreateMacvlanOptions): Promise<CreatedLink> {
-  return createKindLink('macvtap', opts as CreateMacvlanOptions & Record<string, unknown>, { operation: 'createMacvtap', requireLink: true, adjust: withSourceList });
+  return createKindLink('macvtap', opts as CreateMacvlanOptions & Record<string, unknown>, { operation: 'createMacvtap', requireLink: true });
 }
 
 export interface CreateIpvlanOptions extends CreateLinkCommon, IpvlanOptions {

@@ -165,6 +165,36 @@ describe.skipIf(macvlanLacks !== undefined)(`macvlan and macvtap${macvlanLacks ?
     ip(['link', 'add', 'link', 'mvp0', 'name', 'mvc2', 'type', 'macvlan', 'mode', 'source', 'macaddr', 'add', '02:00:00:00:00:f1'], ns.name);
     expectSameAsIp(ns.name);
   });
+
+  it('the command edits a source list as ip does: macaddr set, add, del, flush (on link add and link set)', () => {
+    const sources = (dev: string) => {
+      const d = ipLink(dev).linkinfo?.info_data as { macaddr_count?: number; macaddr_data?: string[] };
+      return { count: d.macaddr_count ?? 0, macs: [...(d.macaddr_data ?? [])].sort() };
+    };
+    const both = (args: string[], macs: string[]) => {
+      rtnlOk(['-n', ns.name, 'link', ...args.map((a) => (a === 'DEV' ? 'mvr0' : a))]);
+      ip(['link', ...args.map((a) => (a === 'DEV' ? 'mvi0' : a))], ns.name);
+      expect(sources('mvr0')).toEqual(sources('mvi0'));
+      expect(sources('mvr0').macs).toEqual(macs);
+    };
+    both(['add', 'link', 'mvp0', 'name', 'DEV', 'type', 'macvlan', 'mode', 'source', 'macaddr', 'set', '02:00:00:00:00:f2', '02:00:00:00:00:f3'], ['02:00:00:00:00:f2', '02:00:00:00:00:f3']);
+    both(['set', 'DEV', 'type', 'macvlan', 'macaddr', 'add', '02:00:00:00:00:f4'], ['02:00:00:00:00:f2', '02:00:00:00:00:f3', '02:00:00:00:00:f4']);
+    both(['set', 'DEV', 'type', 'macvlan', 'macaddr', 'del', '02:00:00:00:00:f2'], ['02:00:00:00:00:f3', '02:00:00:00:00:f4']);
+    both(['set', 'DEV', 'type', 'macvlan', 'macaddr', 'flush'], []);
+  });
+
+  it('setLink edits the source list: sourceMacs replaces it (MACADDR_MODE set goes with it), sourceMacOp adds and deletes one', async () => {
+    await createMacvlan({ netns: ns.name, name: 'mvs1', link: 'mvp0', mode: 'source' });
+    const macs = async () => [...(((await getLink('mvs1', { netns: ns.name })).info as { sourceMacs?: string[] }).sourceMacs ?? [])].sort();
+    await setLink('mvs1', { netns: ns.name, info: { kind: 'macvlan', sourceMacs: ['02:00:00:00:00:d1', '02:00:00:00:00:d2'] } });
+    expect(await macs()).toEqual(['02:00:00:00:00:d1', '02:00:00:00:00:d2']);
+    await setLink('mvs1', { netns: ns.name, info: { kind: 'macvlan', sourceMacOp: 'add', sourceMac: '02:00:00:00:00:d3' } });
+    await setLink('mvs1', { netns: ns.name, info: { kind: 'macvlan', sourceMacOp: 'del', sourceMac: '02:00:00:00:00:d1' } });
+    expect(await macs()).toEqual(['02:00:00:00:00:d2', '02:00:00:00:00:d3']);
+    await expect(setLink('mvs1', { netns: ns.name, info: { kind: 'macvlan', sourceMacOp: 'add' } })).rejects.toMatchObject({ name: 'ValidationError', field: 'sourceMacOp' });
+    await setLink('mvs1', { netns: ns.name, info: { kind: 'macvlan', sourceMacOp: 'flush' } });
+    expect(await macs()).toEqual([]);
+  });
 });
 
 const ipvlanLacks = kernelLacks('dummy', 'ipvlan', 'ipvtap');
@@ -295,6 +325,11 @@ describe.skipIf(bondLacks !== undefined)(`bond${bondLacks ? ` — skipped: ${bon
     ip(['link', 'set', 'bp3', 'master', 'bond5'], ns.name);
     ip(['link', 'set', 'bond0', 'up'], ns.name);
     expectSameAsIp(ns.name);
+    // Target lists, as ip takes them (comma-separated): the same data as ip's own.
+    rtnlOk(['-n', ns.name, 'link', 'add', 'bond6', 'type', 'bond', 'mode', 'active-backup', 'arp_interval', '100', 'arp_ip_target', '10.1.0.1,10.1.0.2', 'ns_ip6_target', 'fd00::1,fd00::2']);
+    ip(['link', 'add', 'bond7', 'type', 'bond', 'mode', 'active-backup', 'arp_interval', '100', 'arp_ip_target', '10.1.0.1,10.1.0.2', 'ns_ip6_target', 'fd00::1,fd00::2'], ns.name);
+    expect(ipLink('bond6').linkinfo?.info_data).toMatchObject({ arp_ip_target: ['10.1.0.1', '10.1.0.2'], ns_ip6_target: ['fd00::1', 'fd00::2'] });
+    expect(ipLink('bond6').linkinfo?.info_data).toEqual(ipLink('bond7').linkinfo?.info_data);
   });
 });
 
@@ -320,11 +355,18 @@ describe.skipIf(geneveLacks !== undefined)(`geneve${geneveLacks ? ` — skipped:
     expect(err).toMatchObject({ name: 'NetlinkError', kernelMessage: expect.stringContaining('Label attribute only applies for IPv6') });
   });
 
-  it('the command adds geneve devices as ip does and prints what ip prints', () => {
+  it('the command adds geneve devices as ip does and prints what ip prints', async () => {
     rtnlOk(['-n', ns.name, 'link', 'add', 'gnv3', 'type', 'geneve', 'id', '44', 'remote', '198.51.100.1', 'dstport', '6090', 'tos', '16']);
     expect(ipLink('gnv3').linkinfo?.info_data).toMatchObject({ id: 44, remote: '198.51.100.1', port: 6090, tos: '0x10' });
     ip(['link', 'add', 'gnv4', 'type', 'geneve', 'id', '45', 'remote', '2001:db8::45', 'ttl', 'inherit', 'udp6zerocsumtx'], ns.name);
     ip(['link', 'add', 'gnv5', 'type', 'geneve', 'external', 'dstport', '6100', 'innerprotoinherit'], ns.name);
+    expectSameAsIp(ns.name);
+    rtnlOk(['-n', ns.name, 'link', 'add', 'gnv6', 'type', 'geneve', 'id', '46', 'remote', '198.51.100.6', 'ttl', 'inherit']);
+    rtnlOk(['-n', ns.name, 'link', 'add', 'gnv7', 'type', 'geneve', 'id', '47', 'remote', '198.51.100.7', 'ttl', 'auto']);
+    // ip prints `ttl inherit` and `ttl auto` in its text only (JSON: no ttl, and ttl 0).
+    expect(ip(['-d', 'link', 'show', 'dev', 'gnv6'], ns.name)).toMatch(/ ttl inherit /);
+    expect(ip(['-d', 'link', 'show', 'dev', 'gnv7'], ns.name)).toMatch(/ ttl auto /);
+    expect((await getLink('gnv6', { netns: ns.name })).info).toMatchObject({ ttlInherit: true });
     expectSameAsIp(ns.name);
   });
 });
@@ -362,6 +404,13 @@ describe.skipIf(greLacks !== undefined)(`gre and gretap${greLacks ? ` — skippe
     ip(['link', 'add', 'gre12', 'type', 'gre', 'external'], ns.name);
     ip(['link', 'add', 'gtap1', 'type', 'gretap', 'remote', '198.51.100.2', 'local', '198.51.100.3', 'key', '1.2.3.4', 'tos', '0x20', 'fwmark', '5'], ns.name);
     expectSameAsIp(ns.name);
+    // `key` is both keys, as for ip.
+    rtnlOk(['-n', ns.name, 'link', 'add', 'gtap2', 'type', 'gretap', 'remote', '198.51.100.4', 'key', '9']);
+    ip(['link', 'add', 'gtap3', 'type', 'gretap', 'remote', '198.51.100.5', 'key', '9'], ns.name);
+    expect(ipLink('gtap2').linkinfo?.info_data).toMatchObject({ ikey: '0.0.0.9', okey: '0.0.0.9' });
+    const { remote: _a, ...rtnlData } = ipLink('gtap2').linkinfo?.info_data ?? {};
+    const { remote: _b, ...ipData } = ipLink('gtap3').linkinfo?.info_data ?? {};
+    expect(rtnlData).toEqual(ipData);
   });
 });
 

@@ -23,7 +23,7 @@ import { ip6TunnelDefaults } from './ip6-tunnel.js';
 import { IP6GRE_IP_ORDER, ip6greAttrs, ip6greInfo } from './ip6gre.js';
 import { IP6TNL_IP_ORDER, ip6tnlAttrs, ip6tnlInfo } from './ip6tnl.js';
 import { IPVLAN_IP_ORDER, ipvlanAttrs, ipvlanInfo } from './ipvlan.js';
-import { MACVLAN_IP_ORDER, macvlanAttrs, macvlanInfo } from './macvlan.js';
+import { MACVLAN_IP_ORDER, macvlanAttrs, macvlanInfo, withMacaddrMode } from './macvlan.js';
 import { VLAN_IP_ORDER, vlanAttrs, vlanInfo } from './vlan.js';
 import { VRF_IP_ORDER, VRF_PORT_IP_ORDER, vrfAttrs, vrfInfo, vrfPortAttrs } from './vrf.js';
 import { VXLAN_IP_ORDER, vxlanAttrs, vxlanInfo } from './vxlan.js';
@@ -101,8 +101,8 @@ export function linkKinds(linkAttrs: () => AttrSet) {
       ifb: kind({ data: ifbAttrs, info: () => ({ kind: 'ifb' as const }), dataless: true }),
       dummy: kind({ data: dummyAttrs, info: () => ({ kind: 'dummy' as const }), dataless: true }),
       vlan: kind({ data: vlanAttrs, info: (d) => vlanInfo(d ?? {}), ipOrder: VLAN_IP_ORDER, fixedAfterCreate: ['id', 'protocol'] }),
-      macvlan: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvlan', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
-      macvtap: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvtap', d ?? {}), ipOrder: MACVLAN_IP_ORDER }),
+      macvlan: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvlan', d ?? {}), ipOrder: MACVLAN_IP_ORDER, adjust: withMacaddrMode }),
+      macvtap: kind({ data: macvlanAttrs, info: (d) => macvlanInfo('macvtap', d ?? {}), ipOrder: MACVLAN_IP_ORDER, adjust: withMacaddrMode }),
       ipvlan: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvlan', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
       ipvtap: kind({ data: ipvlanAttrs, info: (d) => ipvlanInfo('ipvtap', d ?? {}), ipOrder: IPVLAN_IP_ORDER }),
       geneve: kind({ data: geneveAttrs, info: (d) => geneveInfo(d ?? {}), ipOrder: GENEVE_IP_ORDER }),

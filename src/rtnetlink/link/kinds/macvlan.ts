@@ -29,6 +29,7 @@ const MACVLAN_FLAG = { nopromisc: 1, nodst: 2 } as const;
 const macvlanFlags = flagSet(MACVLAN_FLAG);
 
 const mode = enumWords(MACVLAN_MODE);
+const macaddrOp = enumWords(MACVLAN_MACADDR);
 
 /** IFLA_MACVLAN_MACADDR_DATA: a nest of IFLA_MACVLAN_MACADDR (4) entries. */
 export const macvlanMacaddrAttrs = attrSet('macvlan-macaddr', {
@@ -49,6 +50,16 @@ const macList = {
   },
 };
 
+/** One MAC address (IFLA_MACVLAN_MACADDR), checked before any request. */
+const oneMac = {
+  read: (m: string) => m,
+  write(v: unknown, field: string): string {
+    const b = parseMac(v);
+    if (!b || b.length !== 6) throw new ValidationError(field, `expected a MAC address, got ${formatValue(v)}`);
+    return (v as string).toLowerCase();
+  },
+};
+
 /** IFLA_MACVLAN_*: number and codec, the friendly field of `Link.info` and of createMacvlan's options, iproute2's spelling. */
 export const macvlanAttrs = attrSet('macvlan', {
   mode: attr(1, u32).view('mode', mode.conv, { writable: true }).spelled('mode', { shape: 'words', names: mode.words }),
@@ -59,10 +70,15 @@ export const macvlanAttrs = attrSet('macvlan', {
     option: false,
     bareFlags: { nopromisc: 'nopromisc', nodst: 'nodst' },
   }),
-  /** Request only: what to do with the source list (add, del, flush, set). */
-  macaddrMode: attr(3, u32),
-  /** Request only: one source address to add or delete. */
-  macaddr: attr(4, hwaddr),
+  /**
+   * Request only: what a change does to the source list — add or del
+   * `sourceMac`, flush the list, or set it to `sourceMacs`
+   * (macvlan_changelink_sources; the kernel ignores MACADDR and
+   * MACADDR_DATA without it). Set for `sourceMacs` when not given.
+   */
+  macaddrMode: attr(3, u32).view('sourceMacOp', macaddrOp.conv, { writable: true }),
+  /** Request only: the source address `sourceMacOp` add or del takes. */
+  macaddr: attr(4, hwaddr).view('sourceMac', oneMac, { writable: true }),
   /** Source mode: the MAC addresses whose frames this macvlan receives (reported in the kernel's hash order). */
   macaddrData: attr(5, nest(macvlanMacaddrAttrs)).view('sourceMacs', macList, { writable: true }).spelled('macaddr_data', { shape: 'macvlan-sources', option: false }),
   macaddrCount: attr(6, u32).view('sourceMacCount', 'num').spelled('macaddr_count', { label: 'remotes', shape: 'macvlan-count' }),
@@ -87,3 +103,16 @@ export const MACVLAN_IP_ORDER: readonly (keyof typeof macvlanAttrs.specs)[] = ['
 
 /** A source-list request (MACADDR_MODE set): the mode that goes with `sourceMacs`. */
 export const MACVLAN_SET_SOURCES = MACVLAN_MACADDR.set;
+
+/**
+ * Completes a macvlan / macvtap request (create, setLink, the command):
+ * `sourceMacs` travels with MACADDR_MODE set, as the kernel applies a
+ * source list only with a mode; `sourceMac` needs `sourceMacOp` add or del.
+ */
+export function withMacaddrMode(data: Record<string, unknown>): void {
+  if (data['macaddrData'] !== undefined && data['macaddrMode'] === undefined) data['macaddrMode'] = MACVLAN_SET_SOURCES;
+  const op = data['macaddrMode'];
+  if (data['macaddr'] !== undefined && op !== MACVLAN_MACADDR.add && op !== MACVLAN_MACADDR.del) throw new ValidationError('sourceMac', 'goes with sourceMacOp "add" or "del"');
+  if ((op === MACVLAN_MACADDR.add || op === MACVLAN_MACADDR.del) && data['macaddr'] === undefined) throw new ValidationError('sourceMacOp', 'add and del take the address as sourceMac');
+  if (op === MACVLAN_MACADDR.set && data['macaddrData'] === undefined) data['macaddrData'] = { macaddr: [] };
+}
