@@ -48,6 +48,8 @@ export interface BridgeIntent extends LinkCommon {
 export interface SetIntent {
   dev: string;
   up?: boolean;
+  /** promisc, allmulticast, multicast, arp on|off. */
+  flags?: { promisc?: boolean; allmulticast?: boolean; multicast?: boolean; arp?: boolean };
   /** null: `nomaster`. */
   master?: string | null;
   netns?: string;
@@ -143,6 +145,7 @@ export async function addKindLink(ctx: Context, kind: string, i: LinkCommon & { 
 export async function setLinkByName(ctx: Context, i: SetIntent): Promise<void> {
   const o: SetLinkOptions = { ...ops(ctx) };
   if (i.up !== undefined) o.up = i.up;
+  if (i.flags) Object.assign(o, i.flags);
   if (i.master !== undefined) o.master = i.master;
   if (i.netns !== undefined) o.moveToNetns = i.netns;
   if (i.mtu !== undefined) o.mtu = i.mtu;

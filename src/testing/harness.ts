@@ -16,6 +16,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { getShim, setShim } from '../shim/index.js';
 import type { Shim } from '../shim/types.js';
 import { validateNetnsName, NETNS_RUN_DIR } from '../netlink/netns.js';
+import { ValidationError } from '../netlink/errors.js';
 import { ReplayMismatchError } from './errors.js';
 import type { Fixture } from './fixture.js';
 import { formatFixture } from './format.js';
@@ -57,6 +58,12 @@ export interface RecordOptions {
   ignore?: string[];
   /** The real shim to record; default: the process's backend. */
   shim?: Shim;
+  /**
+   * The start of the throwaway namespaces' real names while recording
+   * (default `rtnlrec`): `PREFIX-PID-N-LABEL`. Fixtures name them by label,
+   * so the prefix never reaches the file.
+   */
+  netnsPrefix?: string;
 }
 
 export interface ReplayHarnessOptions {
@@ -98,7 +105,9 @@ export async function withRecording<T>(file: string, fn: (fx: FixtureContext) =>
   const made: string[] = [];
   const owned: string[] = [];
   const labels = new Map<string, string>();
-  const uniqueName = (label: string) => `rtnlrec-${process.pid}-${scratchCounter++}-${label}`.slice(0, 64);
+  const prefix = options.netnsPrefix ?? 'rtnlrec';
+  if (typeof prefix !== 'string' || !/^[A-Za-z0-9_.-]{1,32}$/.test(prefix)) throw new ValidationError('netnsPrefix', `expected 1–32 letters, digits, "_", "." or "-", got ${JSON.stringify(prefix)}`);
+  const uniqueName = (label: string) => `${prefix}-${process.pid}-${scratchCounter++}-${label}`.slice(0, 64);
   const ctx: FixtureContext = {
     mode: 'record',
     netns(label) {

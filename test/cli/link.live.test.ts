@@ -42,12 +42,23 @@ describe.skipIf(!canRunLive)(`rtnl link and tuntap${liveSkipReason ? ` (skipped:
     expect(names(ns.name)).not.toContain('in0');
     expect(typeof get('out0').link_netnsid).toBe('number');
 
+    // ip's flag words.
+    rtnlOk(['-n', ns.name, 'link', 'set', 've0', 'promisc', 'on', 'arp', 'off', 'allmulticast', 'on']);
+    expect(get('ve0').flags).toEqual(expect.arrayContaining(['PROMISC', 'NOARP', 'ALLMULTI']));
+    rtnlOk(['-n', ns.name, 'link', 'set', 've0', 'promisc', 'off', 'arp', 'on']);
+    expect(get('ve0').flags).not.toContain('PROMISC');
+    expect(get('ve0').flags).not.toContain('NOARP');
+
     // No peer name: the kernel names the peer from "veth%d", as for `ip link add v0 type veth`.
     const before = names(ns.name);
     rtnlOk(['-n', ns.name, 'link', 'add', 'lone0', 'type', 'veth']);
     const made = names(ns.name).filter((n) => !before.includes(n));
     expect(made).toContain('lone0');
     expect(made.filter((n) => /^veth\d+$/.test(n))).toHaveLength(1);
+    // No name at all: both from the template (ip link add type veth).
+    const before2 = names(ns.name);
+    rtnlOk(['-n', ns.name, 'link', 'add', 'type', 'veth']);
+    expect(names(ns.name).filter((n) => !before2.includes(n)).filter((n) => /^veth\d+$/.test(n))).toHaveLength(2);
   });
 
   it('link add … type bridge with ip\'s options (times in centiseconds)', () => {

@@ -7,7 +7,7 @@
  *   link set DEV up|down|master BR|nomaster|netns NS|mtu N|name NEW|address MAC
  *   link del DEV | link del group N
  */
-import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
+import { Args, isHelp, matches, onOff, pick, unknownArg } from '../args.js';
 import { type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { KIND_DEFS, SLAVE_KIND_DEFS, bridgeAttrs } from '../../wire.js';
@@ -24,6 +24,8 @@ export const LINK_HELP = `Usage: rtnl link add [ name ] NAME [ address LLADDR ] 
                      [ { up | down } ] [ master BR | nomaster ] [ netns NETNSNAME ]
                      [ mtu MTU ] [ name NEWNAME ] [ address LLADDR ]
                      [ txqueuelen N ] [ alias NAME ] [ group GROUP ]
+                     [ promisc { on | off } ] [ allmulticast { on | off } ]
+                     [ multicast { on | off } ] [ arp { on | off } ]
                      [ type bridge_slave [ cost N ] [ priority N ] [ hairpin on|off ] … ]
                      [ type { bond_slave | vrf_slave } ARGS ] [ type TYPE ARGS ]  (TYPE's own settings)
        rtnl link show [ [dev] DEVICE ] [ type KIND ] [ master BR ] [ up ] [ group GROUP ]
@@ -104,8 +106,9 @@ async function add(ctx: Context, args: Args): Promise<number> {
     else if (name === undefined) name = a;
     else throw unknownArg(a, 'link');
   }
-  if (name === undefined) throw new UsageError('Not enough information: "dev" argument is required.');
   if (type === undefined) throw new UsageError('Not enough information: "type" argument is required.');
+  // No name: the kernel's own, KIND%d (rtnl_newlink), as for `ip link add type veth`.
+  name ??= `${type}%d`;
   if (type === 'veth') {
     const intent: VethIntent = { ...link, name, peer: {} };
     if (!args.done) {
@@ -170,6 +173,7 @@ function parseSet(args: Args): SetIntent {
     const a = args.next() as string;
     if (a === 'up') s.up = true;
     else if (a === 'down') s.up = false;
+    else if (a === 'promisc' || a === 'allmulticast' || a === 'multicast' || a === 'arp') (s.flags ??= {})[a] = onOff(a, args.value(a));
     else if (a === 'master') s.master = args.value('master');
     else if (a === 'nomaster') s.master = null;
     else if (a === 'netns') s.netns = args.value('netns');

@@ -17,10 +17,10 @@ import {
   validateBoolean,
 } from '../../rtnetlink/link/index.js';
 import { fetchLink } from './lookup.js';
-import { OPERATION_KEYS, endAttrs, header, pick, sendLink } from './request.js';
+import { LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, endAttrs, flagChange, header, pick, sendLink } from './request.js';
 import { undoCreate, undoLostCreate } from './rollback.js';
 
-export interface CreateBridgeOptions extends BridgeOptions, OperationOptions {
+export interface CreateBridgeOptions extends BridgeOptions, OperationOptions, LinkFlagOptions {
   mtu?: number;
   address?: string;
   up?: boolean;
@@ -28,7 +28,7 @@ export interface CreateBridgeOptions extends BridgeOptions, OperationOptions {
   txQueueLen?: number;
 }
 
-const BRIDGE_LINK_KEYS = [...OPERATION_KEYS, 'mtu', 'address', 'up', 'group', 'txQueueLen'] as const;
+const BRIDGE_LINK_KEYS = [...OPERATION_KEYS, ...LINK_FLAG_KEYS, 'mtu', 'address', 'up', 'group', 'txQueueLen'] as const;
 
 /** Bridge options → IFLA_BR_* attributes (seconds → clock_t), validated. */
 function bridgeData(opts: CreateBridgeOptions): Record<string, unknown> {
@@ -55,13 +55,14 @@ function validateGroupAddress(v: unknown): string {
 export async function createBridge(name: string, opts: CreateBridgeOptions = {}): Promise<Link> {
   const attrs = endAttrs({ ...pick(opts, ['mtu', 'address', 'group', 'txQueueLen']), name }, '');
   const up = opts.up === undefined ? undefined : validateBoolean(opts.up, 'up');
+  const flags = flagChange(opts);
   const data = bridgeData(opts);
   attrs.linkinfo = { kind: 'bridge', data } as LinkInfo;
   const operation = 'createBridge';
   return withSocket(opts, async (sock) => {
     let replies: Message[];
     try {
-      replies = await sendLink(sock, RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, header(0, up), attrs, operation);
+      replies = await sendLink(sock, RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, header(0, up, flags), attrs, operation);
     } catch (e) {
       if (isNetlinkError(e, 'EEXIST')) throw explainError(e, 'ifname', `a link named ${JSON.stringify(name)} already exists`);
       if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && data.vlanFiltering !== undefined) {

@@ -20,13 +20,13 @@ import { type NetnsHandle, type NetnsRef, netnsPath } from '../../netlink/netns.
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { RTM } from '../../rtnetlink/constants.js';
-import { type Link, type LinkInfo, kindDef, linkAttrs, linkMessage, readLinkAt, validateBoolean, validateLinkRef } from '../../rtnetlink/link/index.js';
+import { type BridgePortOptions, type Link, type LinkInfo, kindDef, linkAttrs, linkMessage, readLinkAt, validateBoolean, validateLinkRef } from '../../rtnetlink/link/index.js';
 import { type LinkRef, lookupLink } from './lookup.js';
-import { OPERATION_KEYS, endAttrs, header, netnsAttr, pick } from './request.js';
+import { LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, applyBridgePort, bridgePortData, explainMaster, endAttrs, flagChange, header, netnsAttr, pick } from './request.js';
 import { undoCreate, undoLostCreate } from './rollback.js';
 
 /** What every created link may be given, whatever its kind. */
-export interface CreateLinkCommon extends OperationOptions {
+export interface CreateLinkCommon extends OperationOptions, LinkFlagOptions {
   name: string;
   /** The lower device (IFLA_LINK), by name or ifindex, in the namespace the call acts in. */
   link?: LinkRef;
@@ -36,6 +36,8 @@ export interface CreateLinkCommon extends OperationOptions {
   address?: string;
   /** Enslave to this master (name or ifindex, in the namespace the device is created in). */
   master?: LinkRef;
+  /** Bridge port options, with `master` a bridge: a second request once the link is a port (see createVethPair). */
+  bridgePort?: BridgePortOptions;
   up?: boolean;
   group?: number;
   txQueueLen?: number;
@@ -47,7 +49,7 @@ export interface CreatedLink {
   parent?: Link;
 }
 
-const COMMON_KEYS = [...OPERATION_KEYS, 'name', 'link', 'targetNetns', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
+const COMMON_KEYS = [...OPERATION_KEYS, ...LINK_FLAG_KEYS, 'bridgePort', 'name', 'link', 'targetNetns', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
 
 /**
  * Creates a link of `kind` with `kindOptions` (the writable views of the
@@ -74,6 +76,8 @@ export async function createKindLink(
   if (opts.master !== undefined) validateLinkRef(opts.master, 'master');
   if (opts.targetNetns !== undefined) netnsPath(opts.targetNetns, 'targetNetns');
   const up = opts.up === undefined ? undefined : validateBoolean(opts.up, 'up');
+  const flags = flagChange(opts);
+  const bridgePort = bridgePortData(opts);
   attrs.linkinfo = (Object.keys(data).length ? { kind, data } : { kind }) as LinkInfo;
 
   return withSocket(opts, async (sock) => {
@@ -87,7 +91,7 @@ export async function createKindLink(
         if (ns) Object.assign(attrs, ns.attrs);
         let echoed: Link | undefined;
         try {
-          sock.requestRead(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, (w) => linkMessage.encode(w, { header: header(0, up), attrs }), { operation, attrs: linkAttrs }, (buf, view, off, h) => {
+          sock.requestRead(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, (w) => linkMessage.encode(w, { header: header(0, up, flags), attrs }), { operation, attrs: linkAttrs }, (buf, view, off, h) => {
             if (h.type === RTM.NEWLINK && !echoed) {
               try {
                 echoed = readLinkAt(buf, view, off, h.len);
@@ -99,11 +103,14 @@ export async function createKindLink(
         } catch (e) {
           if (isNetlinkError(e, 'EEXIST')) throw explainError(e, 'ifname', `a link named ${JSON.stringify(opts.name)} already exists`);
           if (e instanceof TimeoutError) throw withUndoFailures(e, await undoLostCreate(there, opts.name, kind, operation));
+          if (opts.master !== undefined) throw explainMaster(e);
           throw e;
         }
-        // The echo's index is the new namespace's: only usable when that is the socket's own.
-        const ref: LinkRef = echoed && !ns ? echoed.index : opts.name;
+        // The echo's index is the new namespace's: only usable when that is the socket's own; its
+        // name is the one the kernel chose for a template (`dummy%d`).
+        const ref: LinkRef = echoed ? (ns ? echoed.name : echoed.index) : opts.name;
         try {
+          if (bridgePort) await applyBridgePort(there, lookupLink(there, ref, operation, { field: 'ifname', stats: false }).index, bridgePort, operation);
           const link = lookupLink(there, ref, operation, { field: 'ifname' });
           const out: CreatedLink = { link };
           if (parentIndex !== undefined) out.parent = lookupLink(sock, parentIndex, operation, { field: 'link' });

@@ -32,9 +32,21 @@ export interface GetLinkOptions extends OperationOptions {
    * Default true.
    */
   stats?: boolean;
+  /**
+   * Read from the namespace with this id, as the call's namespace numbers
+   * its peers (IFLA_TARGET_NETNSID; `listNsids` lists them): the kernel
+   * answers for that namespace over this socket, no second socket opened.
+   * The links' indexes are that namespace's.
+   */
+  targetNetnsId?: number;
 }
 
-const GET_KEYS = [...OPERATION_KEYS, 'stats'] as const;
+const GET_KEYS = [...OPERATION_KEYS, 'stats', 'targetNetnsId'] as const;
+
+function validateNsid(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new ValidationError('targetNetnsId', `expected a namespace id 0..2147483647, got ${JSON.stringify(v)}`);
+  return v;
+}
 
 /**
  * Reads one link by name or ifindex. A missing link is a NetlinkError with
@@ -48,8 +60,9 @@ export function getLink(ref: LinkRef, opts: GetLinkOptions = {}): Promise<Link> 
     rejectUnknownKeys(opts, GET_KEYS, '');
     const stats = opts.stats === undefined ? true : validateBoolean(opts.stats, 'stats');
     const field = typeof ref === 'number' ? 'index' : 'ifname';
-    if (opts.socket !== undefined && opts.netns === undefined) return Promise.resolve(lookupLink(opts.socket, ref, 'getLink', { field, stats }));
-    return withSocket(opts, (sock) => lookupLink(sock, ref, 'getLink', { field, stats }));
+    const targetNetnsId = opts.targetNetnsId === undefined ? undefined : validateNsid(opts.targetNetnsId);
+    if (opts.socket !== undefined && opts.netns === undefined) return Promise.resolve(lookupLink(opts.socket, ref, 'getLink', { field, stats, targetNetnsId }));
+    return withSocket(opts, (sock) => lookupLink(sock, ref, 'getLink', { field, stats, targetNetnsId }));
   } catch (e) {
     return Promise.reject(e as Error);
   }
@@ -70,6 +83,7 @@ function validateListOptions(opts: ListLinksOptions): void {
   if (opts.kind !== undefined && (typeof opts.kind !== 'string' || opts.kind === '')) throw new ValidationError('kind', `expected a link kind such as "veth", got ${JSON.stringify(opts.kind)}`);
   if (opts.master !== undefined) validateLinkRef(opts.master, 'master');
   if (opts.group !== undefined) validateU32(opts.group, 'group', 'a group number');
+  if (opts.targetNetnsId !== undefined) validateNsid(opts.targetNetnsId);
 }
 
 /**
@@ -83,7 +97,7 @@ export async function* iterateLinks(opts: ListLinksOptions = {}): AsyncGenerator
   validateListOptions(opts);
   const { socket, owned } = openSocket(opts);
   try {
-    const d = linkDump(socket, opts);
+    const d = linkDump(socket, opts, 'iterateLinks');
     for await (const m of socket.dump(RTM.GETLINK, 0, d.body, d.options)) {
       const link = m.type === RTM.NEWLINK ? d.pick(readLinkAt(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength), 0, m.bytes.length, m.bytes, opts.stats !== false)) : undefined;
       if (link) yield link;
@@ -97,19 +111,20 @@ export async function* iterateLinks(opts: ListLinksOptions = {}): AsyncGenerator
  * The dump request behind listLinks / iterateLinks (with the master's index
  * resolved first) and the filter its replies go through.
  */
-function linkDump(sock: RtnlSocket, opts: ListLinksOptions) {
+function linkDump(sock: RtnlSocket, opts: ListLinksOptions, operation: 'listLinks' | 'iterateLinks') {
   const filter: LinkAttrs = {};
   let master: number | undefined;
   if (opts.master !== undefined) {
-    master = lookupLink(sock, opts.master, 'listLinks', { field: 'master', stats: false }).index;
+    master = lookupLink(sock, opts.master, operation, { field: 'master', stats: false, targetNetnsId: opts.targetNetnsId }).index;
     filter.master = master;
   }
   if (opts.kind !== undefined) filter.linkinfo = { kind: opts.kind };
   if (opts.stats === false) filter.extMask = RTEXT_FILTER.SKIP_STATS;
+  if (opts.targetNetnsId !== undefined) filter.targetNetnsid = opts.targetNetnsId;
   const msg = { header: NO_HEADER, attrs: filter };
   return {
     body: (w: Parameters<typeof linkMessage.encode>[0]) => linkMessage.encode(w, msg),
-    options: { operation: 'listLinks', attrs: linkAttrs },
+    options: { operation, attrs: linkAttrs },
     /** The link of a reply that passes the filters (the kernel ignores a kind it has no driver for). */
     pick(link: Link): Link | undefined {
       if (opts.kind !== undefined && link.kind !== opts.kind) return undefined;
@@ -124,7 +139,7 @@ function linkDump(sock: RtnlSocket, opts: ListLinksOptions) {
 export async function listLinks(opts: ListLinksOptions = {}): Promise<Link[]> {
   validateListOptions(opts);
   return withSocket(opts, async (sock) => {
-    const d = linkDump(sock, opts);
+    const d = linkDump(sock, opts, 'listLinks');
     const out: Link[] = [];
     // Each link keeps its dump chunk (one copy per datagram) for its lazy parts.
     await sock.dumpRead(RTM.GETLINK, 0, d.body, d.options, (buf, view, off, h, datagram) => {

@@ -33,11 +33,12 @@ export function linkNotFound(ref: LinkRef, operation: string, field: string, cau
  * An RTM_GETLINK body: one link by ifindex (in ifi_index) or by name
  * (IFLA_IFNAME), or every link (neither); without counters if `skipStats`.
  */
-function getLinkBody(ref: LinkRef | undefined, skipStats: boolean) {
+function getLinkBody(ref: LinkRef | undefined, skipStats: boolean, targetNetnsId?: number) {
   const header: IfInfoMsg = { family: AF.UNSPEC, type: 0, index: typeof ref === 'number' ? ref : 0, flags: 0, change: 0 };
   const attrs: LinkAttrs = typeof ref === 'string' ? { ifname: ref } : {};
   // A name ↔ index look-up needs no counters.
   if (skipStats) attrs.extMask = RTEXT_FILTER.SKIP_STATS;
+  if (targetNetnsId !== undefined) attrs.targetNetnsid = targetNetnsId;
   return (w: Parameters<typeof linkMessage.encode>[0]) => linkMessage.encode(w, { header, attrs });
 }
 
@@ -53,12 +54,14 @@ export interface LookupOptions {
   field?: string;
   /** false: no counters (IFLA_EXT_MASK with RTEXT_FILTER_SKIP_STATS). Default true. */
   stats?: boolean;
+  /** Look in the namespace with this id (IFLA_TARGET_NETNSID), as the socket's namespace numbers its peers. */
+  targetNetnsId?: number | undefined;
 }
 
-export function lookupLink(sock: RtnlSocket, ref: LinkRef, operation: string, { field = fieldOf(ref), stats = true }: LookupOptions = {}): Link {
+export function lookupLink(sock: RtnlSocket, ref: LinkRef, operation: string, { field = fieldOf(ref), stats = true, targetNetnsId }: LookupOptions = {}): Link {
   let link: Link | undefined;
   try {
-    sock.requestRead(RTM.GETLINK, 0, getLinkBody(ref, !stats), { operation, attrs: linkMessage.attrs, ack: false }, (buf, view, off, h) => {
+    sock.requestRead(RTM.GETLINK, 0, getLinkBody(ref, !stats, targetNetnsId), { operation, attrs: linkMessage.attrs, ack: false }, (buf, view, off, h) => {
       if (h.type === RTM.NEWLINK) link ??= readLinkAt(buf, view, off, h.len, undefined, stats);
     });
   } catch (e) {

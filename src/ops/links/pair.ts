@@ -12,6 +12,7 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import {
+  type BridgePortOptions,
   type LinkAttrs,
   type LinkInfo,
   type LinkPeer,
@@ -24,7 +25,7 @@ import {
   validateLinkRef,
 } from '../../rtnetlink/link/index.js';
 import { type LinkRef, fetchLink, lookupLink, resolveIndex } from './lookup.js';
-import { NO_HEADER, OPERATION_KEYS, endAttrs, header, netnsAttr, sendLink } from './request.js';
+import { LINK_FLAG_KEYS, type LinkFlagOptions, NO_HEADER, OPERATION_KEYS, applyBridgePort, bridgePortData, explainMaster, endAttrs, flagChange, header, netnsAttr, sendLink } from './request.js';
 import { undoCreate, undoLostCreate } from './rollback.js';
 
 export interface VethPeerOptions {
@@ -43,19 +44,26 @@ export interface VethPeerOptions {
   txQueueLen?: number;
 }
 
-export interface CreateVethPairOptions extends OperationOptions {
+export interface CreateVethPairOptions extends OperationOptions, LinkFlagOptions {
   name: string;
   peer: VethPeerOptions;
   mtu?: number;
   address?: string;
   /** Enslave the new link to this bridge (name or ifindex), in the same request. */
   master?: LinkRef;
+  /**
+   * Bridge port options of the new link (`{ hairpin: true }`, `{ cost: 10 }`
+   * …), with `master` a bridge: a second request, since the kernel applies
+   * port data only to a link that already is a port (rtnl_newlink creates
+   * the device, then enslaves it). A refusal deletes the link again.
+   */
+  bridgePort?: BridgePortOptions;
   up?: boolean;
   group?: number;
   txQueueLen?: number;
 }
 
-const PAIR_KEYS = [...OPERATION_KEYS, 'name', 'peer', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
+const PAIR_KEYS = [...OPERATION_KEYS, ...LINK_FLAG_KEYS, 'bridgePort', 'name', 'peer', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
 const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'group', 'txQueueLen'] as const;
 
 /** What makes one paired kind: its name, its extra option keys, and its IFLA_INFO_DATA around the peer message. */
@@ -92,13 +100,16 @@ export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Pro
   const attrs = endAttrs(opts, '');
   const peerAttrs = endAttrs(opts.peer, 'peer.');
   if (opts.peer.netns !== undefined) netnsPath(opts.peer.netns, 'peer.netns');
-  if (opts.peer.netns === undefined && attrs.ifname === peerAttrs.ifname) {
+  // A name template (`veth%d`) on both ends is fine: the kernel numbers them apart.
+  if (opts.peer.netns === undefined && attrs.ifname === peerAttrs.ifname && !String(attrs.ifname).includes('%')) {
     throw new ValidationError('peer.name', `both ends would be called ${JSON.stringify(attrs.ifname)} in the same namespace`);
   }
   if (opts.master !== undefined) validateLinkRef(opts.master, 'master');
   const up = opts.up === undefined ? undefined : validateBoolean(opts.up, 'up');
   const peerUp = opts.peer.up === undefined ? undefined : validateBoolean(opts.peer.up, 'peer.up');
   const { operation } = pk;
+  const flags = flagChange(opts);
+  const bridgePort = bridgePortData(opts);
   const peerMsg: LinkPeer = { header: NO_HEADER, attrs: peerAttrs };
   const linkinfo = { kind: pk.kind, data: pk.data(peerMsg) } as LinkInfo;
 
@@ -115,7 +126,7 @@ export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Pro
     try {
       if (opts.master !== undefined) attrs.master = await resolveIndex(sock, opts.master, operation, 'master');
       attrs.linkinfo = linkinfo;
-      const msg = { header: header(0, up), attrs };
+      const msg = { header: header(0, up, flags), attrs };
       try {
         // NLM_F_ECHO: the kernel sends the new link back (6.x honours ECHO on
         // newlink), which tells us its ifindex and, in IFLA_LINK, the peer's.
@@ -131,6 +142,7 @@ export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Pro
         if (isNetlinkError(e, 'EEXIST')) throw await explainExists(sock, e, opts, pk);
         // Deleting the first end deletes its peer too, wherever it is.
         if (e instanceof TimeoutError) throw withUndoFailures(e, await undoLostCreate(sock, attrs.ifname as string, pk.kind, operation));
+        if (opts.master !== undefined) throw explainMaster(e);
         throw e;
       }
     } finally {
@@ -140,6 +152,7 @@ export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Pro
     try {
       first ??= lookupLink(sock, attrs.ifname as string, operation, { field: 'ifname' });
       const firstLink = first;
+      if (bridgePort) await applyBridgePort(sock, firstLink.index, bridgePort, operation);
       return await inPeerNetns(sock, opts, async (peerSock) => {
         let peer = fetchPeer(peerSock, firstLink.link ?? opts.peer.name, opts.peer.name, operation);
         if (peerUp !== undefined) {
@@ -152,7 +165,7 @@ export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Pro
         // applies IFLA_MASTER later, and an end brought up gets its carrier
         // and operational state from linkwatch, asynchronously (the echo of
         // an up link says RUNNING and UNKNOWN for a moment).
-        const stale = (echoed !== undefined && opts.master !== undefined) || up === true || peerUp !== undefined;
+        const stale = (echoed !== undefined && opts.master !== undefined) || up === true || peerUp !== undefined || bridgePort !== undefined;
         const link = stale ? lookupLink(sock, firstLink.index, operation, { field: 'ifname' }) : firstLink;
         return { link, peer };
       });

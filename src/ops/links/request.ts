@@ -5,15 +5,20 @@
  */
 import { type NetnsHandle, type NetnsRef, netnsPath, openNetns } from '../../netlink/netns.js';
 import type { Message, RtnlSocket } from '../../netlink/socket.js';
-import { AF } from '../../rtnetlink/constants.js';
+import { AF, RTM } from '../../rtnetlink/constants.js';
+import { ValidationError, explainError, isNetlinkError } from '../../netlink/errors.js';
+import { writeView } from '../../netlink/fields.js';
 import {
   IFF,
   type IfInfoMsg,
+  type LinkInfo,
+  bridgePortAttrs,
   type LinkAttrs,
   linkAttrs,
   linkMessage,
   validateIfname,
   validateMtu,
+  validateBoolean,
   validateU32,
   validateUnicastMac,
 } from '../../rtnetlink/link/index.js';
@@ -22,9 +27,49 @@ import { type LinkRef } from './lookup.js';
 export const NO_HEADER: IfInfoMsg = { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 };
 export const OPERATION_KEYS = ['netns', 'socket', 'timeout'] as const;
 
-export function header(index = 0, up?: boolean): IfInfoMsg {
-  if (up === undefined) return { family: AF.UNSPEC, type: 0, index, flags: 0, change: 0 };
-  return { family: AF.UNSPEC, type: 0, index, flags: up ? IFF.UP : 0, change: IFF.UP };
+/** Flag bits a request sets (`set`) among the ones it changes (`mask`): ifi_flags / ifi_change. */
+export interface FlagChange {
+  set: number;
+  mask: number;
+}
+
+export function header(index = 0, up?: boolean, more?: FlagChange): IfInfoMsg {
+  let flags = more?.set ?? 0;
+  let change = more?.mask ?? 0;
+  if (up !== undefined) {
+    flags |= up ? IFF.UP : 0;
+    change |= IFF.UP;
+  }
+  return { family: AF.UNSPEC, type: 0, index, flags, change };
+}
+
+/**
+ * The link flags a request may change besides up (ip's `promisc`,
+ * `allmulticast`, `multicast`, `arp` on|off): IFF_* bits through
+ * ifi_flags / ifi_change, which rtnl_dev_combine_flags() applies with
+ * dev_change_flags() — on creation too (rtnl_configure_link). `arp: false`
+ * is IFF_NOARP set.
+ */
+export const LINK_FLAG_KEYS = ['promisc', 'allmulticast', 'multicast', 'arp'] as const;
+export type LinkFlagOptions = { [K in (typeof LINK_FLAG_KEYS)[number]]?: boolean };
+
+export function flagChange(o: LinkFlagOptions, prefix = ''): FlagChange | undefined {
+  const bits: Record<(typeof LINK_FLAG_KEYS)[number], [number, boolean]> = {
+    promisc: [IFF.PROMISC, false],
+    allmulticast: [IFF.ALLMULTI, false],
+    multicast: [IFF.MULTICAST, false],
+    arp: [IFF.NOARP, true],
+  };
+  let set = 0;
+  let mask = 0;
+  for (const k of LINK_FLAG_KEYS) {
+    const v = o[k];
+    if (v === undefined) continue;
+    const [bit, inverted] = bits[k];
+    if (validateBoolean(v, `${prefix}${k}`) !== inverted) set |= bit;
+    mask |= bit;
+  }
+  return mask ? { set, mask } : undefined;
 }
 
 /** Where a request addresses a link: the ifindex in the header, or IFLA_IFNAME. */
@@ -63,4 +108,35 @@ export function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick
   const out = {} as Pick<T, K>;
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out;
+}
+
+/**
+ * The bridge port options a create call was given, checked (bridgePort
+ * wants a master to be a port of).
+ */
+export function bridgePortData(o: { bridgePort?: unknown; master?: unknown }): Record<string, unknown> | undefined {
+  if (o.bridgePort === undefined) return undefined;
+  if (!o.bridgePort || typeof o.bridgePort !== 'object') throw new ValidationError('bridgePort', 'expected an object of port options');
+  if (o.master === undefined) throw new ValidationError('bridgePort', 'needs master: the link becomes a bridge port by being enslaved to a bridge');
+  const data = writeView(bridgePortAttrs, o.bridgePort as Record<string, unknown>, 'bridgePort');
+  if (!Object.keys(data).length) throw new ValidationError('bridgePort', 'no port option given');
+  return data;
+}
+
+/** Port options of a link just made a bridge port: IFLA_INFO_SLAVE_DATA in a change request. */
+export async function applyBridgePort(sock: RtnlSocket, index: number, data: Record<string, unknown>, operation: string): Promise<void> {
+  await sendLink(sock, RTM.NEWLINK, 0, header(index), { linkinfo: { slaveKind: 'bridge', slaveData: data } as LinkInfo }, operation).catch((e: unknown) => {
+    if (isNetlinkError(e, 'EOPNOTSUPP')) throw explainError(e, 'linkinfo.slaveData', 'the master is not a bridge, so bridge port options do not apply');
+    throw e;
+  });
+}
+
+/**
+ * EOPNOTSUPP from enslaving: do_set_master() found no ndo_add_slave on the
+ * master (lo, a veth, a tap are no masters) and says nothing more, so the
+ * error is given the attribute and the reason.
+ */
+export function explainMaster(e: unknown): unknown {
+  if (isNetlinkError(e, 'EOPNOTSUPP') && !e.kernelMessage) return explainError(e, 'master', 'the master cannot take ports: it is no bridge, bond, team or vrf');
+  return e;
 }

@@ -31,10 +31,10 @@ import {
   validateUnicastMac,
 } from '../../rtnetlink/link/index.js';
 import { type LinkRef, fetchLink, lookupLink, resolveIndex } from './lookup.js';
-import { OPERATION_KEYS, header, netnsAttr, sendLink } from './request.js';
+import { type FlagChange, LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, explainMaster, flagChange, header, netnsAttr, sendLink } from './request.js';
 import { undoStep } from './rollback.js';
 
-export interface SetLinkOptions extends OperationOptions {
+export interface SetLinkOptions extends OperationOptions, LinkFlagOptions {
   up?: boolean;
   mtu?: number;
   address?: string;
@@ -68,10 +68,11 @@ export interface SetLinkOptions extends OperationOptions {
   info?: LinkKindOptions;
 }
 
-const SET_KEYS = [...OPERATION_KEYS, 'up', 'mtu', 'address', 'name', 'master', 'moveToNetns', 'txQueueLen', 'group', 'alias', 'bridgePort', 'port', 'info'] as const;
+const SET_KEYS = [...OPERATION_KEYS, ...LINK_FLAG_KEYS, 'up', 'mtu', 'address', 'name', 'master', 'moveToNetns', 'txQueueLen', 'group', 'alias', 'bridgePort', 'port', 'info'] as const;
 
 interface SetPlan {
   up?: boolean;
+  flags?: FlagChange;
   mtu?: number;
   address?: string;
   name?: string;
@@ -91,6 +92,8 @@ function planSet(opts: SetLinkOptions): SetPlan {
   rejectUnknownKeys(opts, SET_KEYS, '');
   const p: SetPlan = {};
   if (opts.up !== undefined) p.up = validateBoolean(opts.up, 'up');
+  const flags = flagChange(opts);
+  if (flags) p.flags = flags;
   // The device's own range is checked once it is known; this is the outer bound.
   if (opts.mtu !== undefined) p.mtu = validateMtu(opts.mtu, 'mtu', 68, 0x7fffffff);
   if (opts.address !== undefined) p.address = validateUnicastMac(opts.address, 'address');
@@ -121,7 +124,7 @@ function planSet(opts: SetLinkOptions): SetPlan {
     if (p.port) throw new ValidationError('moveToNetns', `conflicts with ${opts.port ? 'port' : 'bridgePort'}: the link stops being a port when it changes namespace`);
     p.move = opts.moveToNetns;
   }
-  if (Object.keys(p).length === 0) throw new ValidationError('options', 'nothing to change (pass up, mtu, address, name, master, moveToNetns, txQueueLen, group, alias, bridgePort, port or info)');
+  if (Object.keys(p).length === 0) throw new ValidationError('options', 'nothing to change (pass up, promisc, allmulticast, multicast, arp, mtu, address, name, master, moveToNetns, txQueueLen, group, alias, bridgePort, port or info)');
   return p;
 }
 
@@ -241,12 +244,13 @@ async function changeLink(sock: RtnlSocket, ref: LinkRef, p: SetPlan, opts: SetL
   // acknowledged the move, 'maybe' when the answer to the move was lost.
   let moved: 'no' | 'maybe' | 'yes' = 'no';
   try {
-    if (Object.keys(a).length || upInA !== undefined) {
-      await sendLink(sock, RTM.NEWLINK, 0, header(before.index, upInA), a, operation).catch((e: unknown) => {
+    if (Object.keys(a).length || upInA !== undefined || p.flags) {
+      await sendLink(sock, RTM.NEWLINK, 0, header(before.index, upInA, p.flags), a, operation).catch((e: unknown) => {
         if (isNetlinkError(e, 'EEXIST') && a.ifname !== undefined) throw explainError(e, 'ifname', `a link named ${JSON.stringify(a.ifname)} already exists`);
         // rtnl_changelink: EOPNOTSUPP for data of a kind without changelink, or for port data on a link that is no port.
         if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && p.kind && !p.port && !e.kernelMessage) throw explainError(e, 'linkinfo.data', `${before.kind} links cannot be changed after they are made`);
         if (isNetlinkError(e) && e.code === 'EOPNOTSUPP' && a.linkinfo?.slaveData) throw explainError(e, 'linkinfo.slaveData', `${before.name} is not a ${p.portKind} port`);
+        if (masterChanges) throw explainMaster(e);
         throw e;
       });
     }
@@ -350,10 +354,13 @@ async function restore(sock: RtnlSocket, before: Link, p: SetPlan, operation: st
     }
     if (Object.keys(back).length) steps.push({ linkinfo: { slaveKind: p.portKind, slaveData: back } as LinkInfo });
   }
+  // The flag bits the call changed, back as they were.
+  const flags = p.flags ? { set: before.header.flags & p.flags.mask, mask: p.flags.mask } : undefined;
   for (const [i, attrs] of steps.entries()) {
     const up = i === 0 && p.up !== undefined ? before.up : undefined;
-    if (!Object.keys(attrs).length && up === undefined) continue;
-    await undoStep(failures, () => sendLink(sock, RTM.NEWLINK, 0, header(before.index, up), attrs, `${operation} (rollback)`), () => false);
+    const f = i === 0 ? flags : undefined;
+    if (!Object.keys(attrs).length && up === undefined && !f) continue;
+    await undoStep(failures, () => sendLink(sock, RTM.NEWLINK, 0, header(before.index, up, f), attrs, `${operation} (rollback)`), () => false);
   }
   return failures;
 }

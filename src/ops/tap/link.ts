@@ -9,6 +9,7 @@
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { IFF, linkMessage, type LinkAttrs } from '../../rtnetlink/link/index.js';
+import { explainMaster } from '../links/request.js';
 
 export interface LinkChanges {
   mtu?: number;
@@ -32,5 +33,7 @@ export async function changeLink(socket: RtnlSocket, index: number, changes: Lin
   const change = changes.up === undefined ? 0 : IFF.UP;
   if (Object.keys(attrs).length === 0 && change === 0) return;
   const header = { family: AF.UNSPEC, type: 0, index, flags, change };
-  await socket.request(RTM.SETLINK, 0, (w) => linkMessage.encode(w, { header, attrs }), { operation, attrs: linkMessage.attrs });
+  await socket.request(RTM.SETLINK, 0, (w) => linkMessage.encode(w, { header, attrs }), { operation, attrs: linkMessage.attrs }).catch((e: unknown) => {
+    throw changes.master !== undefined ? explainMaster(e) : e;
+  });
 }

@@ -75,6 +75,7 @@ const F = {
   propList: 24,
   permAddress: 25,
   allmulti: 26,
+  targetNetnsid: 27,
 } as const satisfies Partial<Record<keyof typeof linkAttrs.specs, number>>;
 
 const FIELD = new Uint8Array(NLA_TYPE_MASK + 1);
@@ -355,6 +356,7 @@ const LinkView = function (this: Link, buf: Uint8Array, view: DataView, start: n
   let carrier: number | undefined;
   let carrierChanges: number | undefined;
   let linkNetnsid: number | undefined;
+  let targetNetnsid: number | undefined;
   let minMtu: number | undefined;
   let maxMtu: number | undefined;
   let allmulti: number | undefined;
@@ -486,6 +488,12 @@ const LinkView = function (this: Link, buf: Uint8Array, view: DataView, start: n
       case F.allmulti:
         allmulti ??= u32(view, p, plen, 'allmulti');
         break;
+      case F.targetNetnsid:
+        if (targetNetnsid === undefined) {
+          if (plen !== 4) fail(`s32 wants 4 bytes, got ${plen}`, 'targetNetnsid');
+          targetNetnsid = view.getInt32(p, true);
+        }
+        break;
     }
     off += align4(len);
   }
@@ -514,6 +522,7 @@ const LinkView = function (this: Link, buf: Uint8Array, view: DataView, start: n
   if (master !== undefined && master !== 0) this.master = master;
   if (link !== undefined) this.link = link;
   if (linkNetnsid !== undefined) this.linkNetnsId = linkNetnsid;
+  if (targetNetnsid !== undefined) this.netnsId = targetNetnsid;
   if (linkmode !== undefined) this.linkMode = LINK_MODES[linkmode] ?? 'DEFAULT';
   if (txqlen !== undefined) this.txQueueLen = txqlen;
   if (qdisc !== undefined) this.qdisc = qdisc;

@@ -38,6 +38,12 @@ export interface Link {
   link?: number;
   /** Namespace id of the namespace `link` lives in, when it is another one. */
   linkNetnsId?: number;
+  /**
+   * The id of the namespace the link was read from, as the asking
+   * namespace numbers it: on links read with `targetNetnsId` (the kernel
+   * echoes IFLA_TARGET_NETNSID). Absent for links of the caller's namespace.
+   */
+  netnsId?: number;
   operState: OperState;
   linkMode?: LinkMode;
   group: number;
@@ -104,6 +110,7 @@ export function toLink(msg: { header: IfInfoMsg; attrs: LinkAttrs }): Link {
   if (attrs.master !== undefined && attrs.master !== 0) link.master = attrs.master;
   if (attrs.link !== undefined) link.link = attrs.link;
   if (attrs.linkNetnsid !== undefined) link.linkNetnsId = attrs.linkNetnsid;
+  if (attrs.targetNetnsid !== undefined) link.netnsId = attrs.targetNetnsid;
   if (attrs.linkmode !== undefined) link.linkMode = LINK_MODES[attrs.linkmode] ?? 'DEFAULT';
   if (attrs.txqlen !== undefined) link.txQueueLen = attrs.txqlen;
   if (attrs.qdisc !== undefined) link.qdisc = attrs.qdisc;

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createBridge, createVethPair, deleteLink, deleteLinks, getLink, iterateLinks, listLinks, setLink } from '../../../src/ops/links/index.js';
+import { createBridge, createVethPair, deleteLink, deleteLinks, getLink, iterateLinks, listLinks, randomLinkName, setLink } from '../../../src/ops/links/index.js';
 import { RtnlSocket } from '../../../src/netlink/socket.js';
+import { getNsid, setNsid } from '../../../src/ops/netns/index.js';
 import { NLM_F } from '../../../src/netlink/constants.js';
 import { RTM } from '../../../src/rtnetlink/constants.js';
 import { linkMessage } from '../../../src/rtnetlink/link/index.js';
@@ -163,15 +164,65 @@ describe.skipIf(!canRunLive)(liveTitle('getLink / listLinks / setLink / deleteLi
     }
   });
 
+  it('getLink / listLinks with targetNetnsId read another namespace through this one (IFLA_TARGET_NETNSID)', async () => {
+    await createVethPair({ netns: other.name, name: 'tn0', peer: { name: 'tn1' } });
+    // The id this namespace gives the other (an earlier test may have had one assigned).
+    const id = (await getNsid(other.name, { netns: ns.name })) ?? (await setNsid(other.name, 'auto', { netns: ns.name }));
+    const l = await getLink('tn0', { netns: ns.name, targetNetnsId: id });
+    expect(l).toMatchObject({ name: 'tn0', kind: 'veth', netnsId: id });
+    expect(l.index).toBe((await getLink('tn0', { netns: other.name })).index);
+    const names = (await listLinks({ netns: ns.name, targetNetnsId: id, kind: 'veth' })).map((x) => x.name).sort();
+    expect(names).toEqual(['tn0', 'tn1']);
+    // The caller's own links carry no netnsId.
+    expect((await getLink('lo', { netns: ns.name })).netnsId).toBeUndefined();
+    await expect(getLink('tn0', { netns: ns.name, targetNetnsId: id + 1000 })).rejects.toMatchObject({ name: 'NetlinkError' });
+    await expect(getLink('tn0', { netns: ns.name, targetNetnsId: -1 })).rejects.toMatchObject({ name: 'ValidationError', field: 'targetNetnsId' });
+    await deleteLink('tn0', { netns: other.name });
+  });
+
+  it('bridge port options at creation (hairpin, cost), with a random host-side name as the CNI bridge plugin makes it', async () => {
+    await createBridge('hpbr', { netns: ns.name });
+    const name = randomLinkName();
+    expect(name).toMatch(/^veth[0-9a-f]{8}$/);
+    expect(randomLinkName('h')).toMatch(/^h[0-9a-f]{8}$/);
+    expect(() => randomLinkName('toolongp')).toThrow(/7 bytes/);
+    const { link } = await createVethPair({ netns: ns.name, name, peer: { name: 'hp1' }, master: 'hpbr', bridgePort: { hairpin: true, cost: 7 } });
+    expect(link.portInfo).toMatchObject({ hairpin: true, cost: 7 });
+    expect(ipLink(name, ns.name)).toMatchObject({ master: 'hpbr' });
+    await expect(createVethPair({ netns: ns.name, name: 'hp2', peer: { name: 'hp3' }, bridgePort: { hairpin: true } })).rejects.toMatchObject({ name: 'ValidationError', field: 'bridgePort' });
+    await expect(createVethPair({ netns: ns.name, name: 'hp2', peer: { name: 'hp3' }, master: 'hpbr', bridgePort: { colour: 1 } as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'bridgePort.colour' });
+    expect(ipNames(ns.name)).not.toContain('hp2');
+    await deleteLink(name, { netns: ns.name });
+    await deleteLink('hpbr', { netns: ns.name });
+  });
+
+  it('link flags: promisc, allmulticast, multicast and arp at creation and through setLink, as ip shows them', async () => {
+    const { link } = await createVethPair({ netns: ns.name, name: 'fl0', peer: { name: 'fl1' }, promisc: true, arp: false });
+    expect(link.flags).toEqual(expect.arrayContaining(['PROMISC', 'NOARP']));
+    expect(ipLink('fl0', ns.name).flags).toEqual(expect.arrayContaining(['PROMISC', 'NOARP']));
+    const l = await setLink('fl0', { netns: ns.name, promisc: false, arp: true, allmulticast: true, multicast: false });
+    expect(l.flags).toContain('ALLMULTI');
+    expect(l.flags).not.toContain('PROMISC');
+    expect(l.flags).not.toContain('NOARP');
+    expect(l.flags).not.toContain('MULTICAST');
+    const f = ipLink('fl0', ns.name).flags;
+    expect(f).toContain('ALLMULTI');
+    expect(f).not.toContain('MULTICAST');
+    await expect(setLink('fl0', { netns: ns.name, promisc: 'yes' as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'promisc' });
+    await deleteLink('fl0', { netns: ns.name });
+  });
+
   it('setLink puts everything back when a later step fails (rollback), and throws the original error', async () => {
     // STP on: the kernel refuses a manual port state (EBUSY) in the second request.
     await createBridge('brk', { netns: ns.name, stp: true });
     await createVethPair({ name: 'rb0', peer: { name: 'rb1' }, netns: ns.name, mtu: 1500 });
     const before = ipLink('rb0', ns.name);
-    const err = await setLink('rb0', { netns: ns.name, mtu: 1400, alias: 'x', master: 'brk', bridgePort: { state: 'forwarding' } }).catch((e: unknown) => e);
+    const err = await setLink('rb0', { netns: ns.name, mtu: 1400, alias: 'x', promisc: true, arp: false, master: 'brk', bridgePort: { state: 'forwarding' } }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'NetlinkError', code: 'EBUSY' });
     const after = ipLink('rb0', ns.name);
     expect(after.mtu).toBe(before.mtu);
+    expect(after.flags).toEqual(before.flags);
+    expect(after.flags).not.toContain('NOARP');
     expect(after.master).toBeUndefined();
     expect(after.ifalias).toBeUndefined();
     // An injected failure of the move request: the rename and MTU of the first request are undone.

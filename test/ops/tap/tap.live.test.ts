@@ -151,7 +151,8 @@ describe.skipIf(tunLacks !== undefined)(liveTitle('TAP devices', tunLacks), () =
   it('rolls back: a failing later step leaves no TAP behind', async () => {
     // lo cannot be a master: the kernel refuses at RTM_SETLINK, after the TAP exists.
     const err = await createTap('tpr0', { netns: ns.name, master: 'lo', up: true }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'NetlinkError', operation: 'createTap' });
+    expect(err).toMatchObject({ name: 'NetlinkError', operation: 'createTap', code: 'EOPNOTSUPP', attrPath: 'master' });
+    expect(String((err as Error).message)).toMatch(/cannot take ports/);
     expect(link('tpr0')).toBeUndefined();
     // A master ifindex that does not exist: refused by the kernel, rolled back too.
     const err2 = await createTap('tpr0', { netns: ns.name, master: 999999, mtu: 1400 }).catch((e: unknown) => e);
