@@ -10,11 +10,11 @@
  */
 import type { Operation, OvsdbClient } from './client.js';
 import { commit, rootOf } from './commit.js';
-import { namedUuid, set, uuid } from './datum.js';
+import { map, namedUuid, set, uuid } from './datum.js';
 import { OvsExistsError, OvsInterfaceError, OvsNotFoundError } from './errors.js';
 import { withClient, type OvsOptions, type OvsWriteOptions } from './options.js';
 import { findBridge, findPort, readSnapshot, setupFailure, type OvsBridge } from './snapshot.js';
-import { validateDatapathType, validateFlag, validateOvsName } from './validate.js';
+import { validateConfigMap, validateDatapathType, validateFlag, validateOvsName } from './validate.js';
 
 export interface AddBridgeOptions extends OvsWriteOptions {
   /**
@@ -25,6 +25,12 @@ export interface AddBridgeOptions extends OvsWriteOptions {
   datapathType?: string;
   /** Return the existing bridge instead of failing when one of that name exists (ovs-vsctl --may-exist). */
   mayExist?: boolean;
+  /**
+   * The Bridge row's other_config, written with the bridge (`ovs-vsctl
+   * add-br br0 -- set bridge br0 other_config:hwaddr=…`): string keys and
+   * values, as ovs-vswitchd reads them (datapath-id, hwaddr, …).
+   */
+  otherConfig?: Record<string, string>;
 }
 
 export interface DeleteBridgeOptions extends OvsWriteOptions {
@@ -42,6 +48,7 @@ export async function addBridge(name: string, options: AddBridgeOptions = {}): P
   validateOvsName(name, 'name');
   const datapathType = validateDatapathType(options.datapathType);
   const mayExist = validateFlag(options.mayExist, 'mayExist');
+  const otherConfig = validateConfigMap(options.otherConfig, 'otherConfig');
   const wait = options.wait ?? true;
   return withClient(options, async (client, timeout) => {
     const snap = await readSnapshot(client, timeout);
@@ -62,7 +69,12 @@ export async function addBridge(name: string, options: AddBridgeOptions = {}): P
         op: 'insert',
         table: 'Bridge',
         'uuid-name': 'rtnl_bridge',
-        row: { name, ports: namedUuid('rtnl_port'), ...(datapathType !== undefined ? { datapath_type: datapathType } : {}) },
+        row: {
+          name,
+          ports: namedUuid('rtnl_port'),
+          ...(datapathType !== undefined ? { datapath_type: datapathType } : {}),
+          ...(otherConfig ? { other_config: map(Object.entries(otherConfig)) } : {}),
+        },
       },
       root.create
         ? { op: 'insert', table: 'Open_vSwitch', 'uuid-name': 'rtnl_root', row: { bridges: set([bridge]) } }

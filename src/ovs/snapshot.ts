@@ -43,6 +43,8 @@ export interface OvsBridge {
   /** Names of the bridge's ports, sorted, without its local port (as `ovs-vsctl list-ports`). */
   ports: string[];
   externalIds: Record<string, string>;
+  /** The Bridge row's other_config (datapath-id, hwaddr, mcast-snooping-… settings of ovs-vswitchd). */
+  otherConfig: Record<string, string>;
 }
 
 interface RawRow {
@@ -68,7 +70,7 @@ export async function readSnapshot(client: OvsdbClient, timeout: number): Promis
   const [root, bridgeRes, portRes, ifaceRes] = await client.transact(
     [
       { op: 'select', table: 'Open_vSwitch', where: [], columns: ['_uuid', 'bridges'] },
-      { op: 'select', table: 'Bridge', where: [], columns: ['_uuid', 'name', 'datapath_type', 'ports', 'external_ids'] },
+      { op: 'select', table: 'Bridge', where: [], columns: ['_uuid', 'name', 'datapath_type', 'ports', 'external_ids', 'other_config'] },
       { op: 'select', table: 'Port', where: [], columns: ['_uuid', 'name', 'interfaces', 'external_ids'] },
       { op: 'select', table: 'Interface', where: [], columns: ['_uuid', 'name', 'type', 'ofport', 'error', 'mac_in_use', 'external_ids'] },
     ],
@@ -115,6 +117,7 @@ export async function readSnapshot(client: OvsdbClient, timeout: number): Promis
       datapathType: str(row['datapath_type']) || 'system',
       ports: names.sort(),
       externalIds: mapObject(row['external_ids']),
+      otherConfig: mapObject(row['other_config']),
     });
   }
   bridges.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

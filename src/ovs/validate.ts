@@ -51,3 +51,13 @@ export function validateFlag(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') throw new ValidationError(field, `expected a boolean, got ${JSON.stringify(value)}`);
   return value;
 }
+
+/** A string → string map for an OVSDB map column (other_config, external_ids): keys non-empty, values strings. */
+export function validateConfigMap(value: unknown, field: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError(field, `expected an object of string values, got ${JSON.stringify(value)}`);
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '' || typeof v !== 'string') throw new ValidationError(`${field}.${k}`, `expected a string value for a non-empty key, got ${JSON.stringify(v)}`);
+  }
+  return value as Record<string, string>;
+}

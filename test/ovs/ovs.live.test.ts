@@ -63,6 +63,14 @@ describe.skipIf(ovsSkipReason !== undefined)(title, () => {
     expect(env.vsctl(['get', 'Interface', 'br0', 'type']).trim()).toBe('internal');
   });
 
+  it('writes the bridge\'s other_config with it, as ovs-vsctl reads it; a bad map is refused before any request', async () => {
+    const br = await ovs.addBridge('brc', { ...o(), datapathType: 'netdev', otherConfig: { hwaddr: '02:00:00:00:0c:01', 'datapath-id': '00000000000000c1' } });
+    expect(br.otherConfig).toMatchObject({ hwaddr: '02:00:00:00:0c:01', 'datapath-id': '00000000000000c1' });
+    expect(env.vsctl(['get', 'Bridge', 'brc', 'other_config:hwaddr']).trim()).toBe('"02:00:00:00:0c:01"');
+    await expect(ovs.addBridge('brd', { ...o(), otherConfig: { hwaddr: 5 } as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'otherConfig.hwaddr' });
+    await ovs.deleteBridge('brc', o());
+  });
+
   it('refuses a second bridge of the same name, or returns it with mayExist', async () => {
     const err = await ovs.addBridge('br0', { ...o(), datapathType: 'netdev' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ovs.OvsExistsError);
