@@ -143,3 +143,14 @@ export function parseCidr(s: unknown): Cidr | undefined {
   }
   return { family: bytes.length === 4 ? 2 : 10, address: formatIp(bytes), bytes, prefixLength };
 }
+
+/** Whether IP address `addr` lies inside `prefix` (a CIDR; its first prefixLength bits), as ip's `to PREFIX` selects. */
+export function ipInPrefix(addr: string | undefined, prefix: Cidr): boolean {
+  const a = addr === undefined ? undefined : parseIp(addr);
+  if (!a || a.length !== prefix.bytes.length) return false;
+  for (let bit = 0; bit < prefix.prefixLength; bit++) {
+    const m = 0x80 >> (bit & 7);
+    if (((a[bit >> 3] as number) & m) !== ((prefix.bytes[bit >> 3] as number) & m)) return false;
+  }
+  return true;
+}

@@ -158,4 +158,31 @@ describe.skipIf(!canRunLive)(`rtnl addr, route, neigh${liveSkipReason ? ` (skipp
     rtnlOk([...n, 'neigh', 'del', '10.70.0.9', 'dev', 'a1']);
     expect(ipJson<{ dst: string }[]>(['neigh', 'show', 'dev', 'a1'], ns.name).map((e) => e.dst)).not.toContain('10.70.0.9');
   });
+
+  it('addr show to PREFIX prints what ip prints; addr, route and neigh flush remove what ip flush would', async () => {
+    const n = ['-n', ns.name];
+    rtnlOk([...n, 'link', 'add', 'f0', 'type', 'veth', 'peer', 'name', 'f1']);
+    rtnlOk([...n, 'link', 'set', 'f0', 'up']);
+    for (const a of ['10.81.0.1/24', '10.82.0.1/24', '10.82.1.1/24']) rtnlOk([...n, 'addr', 'add', a, 'dev', 'f0']);
+    for (const args of [['addr', 'show', 'to', '10.82.0.0/16'], ['-j', 'addr', 'show', 'to', '10.82.0.0/16'], ['addr', 'show', 'dev', 'f0', 'to', '10.81.0.1']]) await expectAgree(args, ns.name);
+    rtnlOk([...n, 'addr', 'flush', 'dev', 'f0', 'to', '10.82.0.0/16']);
+    expect(addrsOf('f0').filter((a) => a.family === 'inet').map((a) => a.local)).toEqual(['10.81.0.1']);
+    expect(rtnl([...n, 'addr', 'flush']).stderr).toMatch(/Flush requires arguments/);
+    ip(['route', 'add', '10.83.0.0/24', 'dev', 'f0'], ns.name);
+    ip(['route', 'add', '10.84.0.0/24', 'dev', 'f0', 'proto', 'static'], ns.name);
+    rtnlOk([...n, 'route', 'flush', 'dev', 'f0', 'proto', 'static']);
+    const routes = ipJson<{ dst: string }[]>(['route', 'show', 'dev', 'f0'], ns.name).map((r) => r.dst);
+    expect(routes).toContain('10.83.0.0/24');
+    expect(routes).not.toContain('10.84.0.0/24');
+    rtnlOk([...n, 'route', 'flush', 'dev', 'f0']);
+    expect(ipJson<unknown[]>(['route', 'show', 'dev', 'f0'], ns.name)).toEqual([]);
+    rtnlOk([...n, 'neigh', 'add', '10.81.0.7', 'lladdr', '02:00:00:00:81:07', 'dev', 'f0', 'nud', 'stale']);
+    rtnlOk([...n, 'neigh', 'add', '10.81.0.8', 'lladdr', '02:00:00:00:81:08', 'dev', 'f0']);
+    rtnlOk([...n, 'neigh', 'flush', 'dev', 'f0']);
+    // As ip neigh flush: the permanent entry stays; `nud all` takes it too.
+    expect(ipJson<{ dst: string }[]>(['neigh', 'show', 'dev', 'f0'], ns.name).map((e) => e.dst)).toEqual(['10.81.0.8']);
+    rtnlOk([...n, 'neigh', 'flush', 'dev', 'f0', 'nud', 'all']);
+    expect(ipJson<unknown[]>(['neigh', 'show', 'dev', 'f0'], ns.name)).toEqual([]);
+    rtnlOk([...n, 'link', 'del', 'f0']);
+  });
 });

@@ -3,6 +3,7 @@
  * command under test carry this process's id in their names and are
  * removed afterwards whatever happens.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canRunLive, deleteNetnsWithIp, ip, ipJson, liveSkipReason, uniqueName, useNetns } from '../helpers/live.js';
 import { eventually, rtnl, rtnlJson, rtnlOk, rtnlSpawn, useCli } from './_cli.js';
@@ -40,6 +41,25 @@ describe.skipIf(!canRunLive)(`rtnl netns and monitor${liveSkipReason ? ` (skippe
     rtnlOk(['netns', 'del', name]);
     expect(listed()).not.toContain(name);
     expect(rtnl(['netns', 'del', name]).status).toBe(1);
+  });
+
+  it('netns identify and pids answer as ip netns identify / pids do', async () => {
+    const sleeper = spawn('ip', ['netns', 'exec', ns.name, 'sleep', '60'], { stdio: 'ignore' });
+    try {
+      // The sleep is a child of ip (or ip itself, after exec): wait until a pid shows up in the namespace.
+      let pids = '';
+      for (let i = 0; i < 50 && !pids.trim(); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        pids = execFileSync('ip', ['netns', 'pids', ns.name], { encoding: 'utf8' });
+      }
+      expect(pids.trim()).not.toBe('');
+      expect(rtnlOk(['netns', 'pids', ns.name])).toBe(pids);
+      const pid = pids.trim().split('\n')[0] as string;
+      expect(rtnlOk(['netns', 'identify', pid])).toBe(execFileSync('ip', ['netns', 'identify', pid], { encoding: 'utf8' }));
+      expect(rtnlOk(['netns', 'identify', pid]).trim()).toBe(ns.name);
+    } finally {
+      sleeper.kill();
+    }
   });
 
   it('monitor prints link, address and route changes as they happen, and stops on Ctrl-C', async () => {

@@ -4,7 +4,7 @@
  * does not write, and that a fresh recording replays. Needs root.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,22 @@ describe.skipIf(!canRunLive)(`withRecording on the real kernel${liveSkipReason ?
     // The fresh recording replays.
     const again = await withReplay(file, (fx) => getLink('lo', { netns: fx.netns('x') }));
     expect(again.index).toBe(1);
+  });
+
+  it('names its namespaces with the caller\'s prefix (netnsPrefix); the fixture only has the label', async () => {
+    const file = join(dir, 'prefix.rtnl');
+    let real = '';
+    await withRecording(
+      file,
+      async (fx) => {
+        real = fx.netns('p');
+        return getLink('lo', { netns: real });
+      },
+      { netnsPrefix: 'mytool' },
+    );
+    expect(real).toMatch(new RegExp(`^mytool-${process.pid}-\\d+-p$`));
+    expect(readFileSync(file, 'utf8')).not.toContain('mytool');
+    await expect(withRecording(file, () => undefined, { netnsPrefix: 'bad prefix' })).rejects.toMatchObject({ name: 'ValidationError', field: 'netnsPrefix' });
   });
 
   it('writes nothing and still removes its namespaces when the body throws', async () => {

@@ -3,10 +3,12 @@
  * `show` prints each link (ip addr's link lines, without `mode`) followed
  * by its addresses; -j nests them as `addr_info`.
  */
+import { addrFlush } from './flush.js';
 import { addAddress, deleteAddress, listAddresses, type AddAddressOptions, type Address, type SettableAddressFlag } from '../../index.js';
 import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { UsageError } from '../errors.js';
+import { type Cidr, ipInPrefix, parseCidr } from '../../wire.js';
 import { formatAddress } from '../format/addr.js';
 import { formatLink } from '../format/link.js';
 import { linkContext, namespaceView } from '../link-names.js';
@@ -33,8 +35,10 @@ export async function addrCommand(ctx: Context, args: Args): Promise<number> {
     return 0;
   }
   if (verb === undefined) return show(ctx, args);
-  const which = pick(verb, ['add', 'change', 'replace', 'delete', 'list', 'show', 'lst'] as const);
+  const which = pick(verb, ['add', 'change', 'replace', 'delete', 'list', 'show', 'lst', 'flush'] as const);
   switch (which) {
+    case 'flush':
+      return addrFlush(ctx, args);
     case 'add':
     case 'change':
     case 'replace':
@@ -95,10 +99,24 @@ async function modify(ctx: Context, args: Args, verb: 'add' | 'change' | 'replac
 }
 
 async function show(ctx: Context, args: Args): Promise<number> {
-  const filter = parseLinkFilter(args, 'address');
+  // `to PREFIX`: only addresses inside it (ip_addr.c); the rest of the words are the link filter.
+  const words = args.rest();
+  let to: Cidr | undefined;
+  const i = words.indexOf('to');
+  if (i >= 0) {
+    const v = words[i + 1];
+    to = v === undefined ? undefined : parseCidr(v);
+    if (!to) throw new UsageError(`Error: any valid prefix is expected rather than "${v ?? ''}".`);
+    words.splice(i, 2);
+  }
+  const filter = parseLinkFilter(new Args(words), 'address');
   const view = await namespaceView(ctx);
   const links = filterLinks(view.links, view.names, filter);
-  const all = await listAddresses({ ...ops(ctx), ...(ctx.family ? { family: ctx.family } : {}) });
+  // With `to`, ip keeps the prefix's family, and prints an address of it outside the prefix as an
+  // empty JSON object (print_addrinfo opens the object before its prefix test) and not at all as text.
+  const toFamily = to === undefined ? undefined : to.family === 2 ? 'inet' : 'inet6';
+  const miss = (a: Address) => to !== undefined && !ipInPrefix(a.local ?? a.address, to);
+  const all = (await listAddresses({ ...ops(ctx), ...(ctx.family ? { family: ctx.family } : {}) })).filter((a) => toFamily === undefined || a.family === toFamily);
   const byLink = new Map<number, Address[]>();
   for (const a of all) {
     const list = byLink.get(a.index) ?? [];
@@ -106,18 +124,17 @@ async function show(ctx: Context, args: Args): Promise<number> {
     byLink.set(a.index, list);
   }
   // ip prints the link/ether line under `ip addr` only without a family filter (or with -d).
-  const k = { ...linkContext(ctx, view, false), linkLayer: ctx.family === undefined };
+  const k = { ...linkContext(ctx, view, false), linkLayer: ctx.family === undefined && !to };
   // ip -4/-6: links without an address of that family are left out, and
   // the link/ether line is not printed.
-  const shown = ctx.family ? links.filter((l) => byLink.has(l.header.index)) : links;
+  const shown = ctx.family || to ? links.filter((l) => (byLink.get(l.header.index) ?? []).some((a) => !miss(a))) : links;
   const json: object[] = [];
   for (const l of shown) {
     const f = formatLink(l, k);
-    const addrs = (byLink.get(l.header.index) ?? []).map((a) => formatAddress(a, { brief: ctx.brief }));
-    f.out.array(
-      'addr_info',
-      addrs.map((x) => x.obj),
-    );
+    const mine = byLink.get(l.header.index) ?? [];
+    const addrs = mine.filter((a) => !miss(a)).map((a) => formatAddress(a, { brief: ctx.brief }));
+    const objs = mine.map((a) => (miss(a) ? {} : formatAddress(a, { brief: ctx.brief }).obj));
+    f.out.array('addr_info', objs);
     if (ctx.json) {
       json.push(f.out.obj);
       continue;

@@ -1,6 +1,7 @@
 /**
  * `rtnl neigh show|add|del` — the ARP / NDP tables, as `ip neigh`.
  */
+import { neighFlush } from './flush.js';
 import { addNeighbour, deleteNeighbour, listNeighbours, type AddNeighbourOptions, type NeighbourState } from '../../index.js';
 import { Args, isHelp, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
@@ -20,8 +21,10 @@ export async function neighCommand(ctx: Context, args: Args): Promise<number> {
     ctx.stdout(NEIGH_HELP);
     return 0;
   }
-  const which = verb === undefined ? 'show' : pick(verb, ['add', 'delete', 'replace', 'show', 'list', 'lst'] as const);
+  const which = verb === undefined ? 'show' : pick(verb, ['add', 'delete', 'replace', 'show', 'list', 'lst', 'flush'] as const);
   switch (which) {
+    case 'flush':
+      return neighFlush(ctx, args);
     case 'show':
     case 'list':
     case 'lst':

@@ -3,7 +3,7 @@
  * `ip netns` keeps them under /run/netns. (`ip netns exec` runs a program;
  * this package never starts processes, so it has no `exec`.)
  */
-import { createNetns, deleteNetns, listNetns, listNsids, setNsid } from '../../index.js';
+import { createNetns, deleteNetns, identifyNetns, listNetns, listNsids, netnsPids, setNsid } from '../../index.js';
 import { Args, isHelp, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -14,7 +14,13 @@ export const NETNS_HELP = `Usage: rtnl netns list
        rtnl netns { delete | del } NAME
        rtnl netns set NAME NETNSID
        rtnl netns list-id
+       rtnl netns identify [ PID ]
+       rtnl netns pids NAME
 NETNSID := auto | POSITIVE-INT
+
+"netns exec" is not offered: running a program is outside what this
+package does (it starts no processes); use ip netns exec, or runInNetns()
+of the library for code of your own.
 
 "-n NS" makes list, set and list-id ask from inside NS (the ids are per namespace).
 `;
@@ -26,7 +32,7 @@ export async function netnsCommand(ctx: Context, args: Args): Promise<number> {
     ctx.stdout(NETNS_HELP);
     return 0;
   }
-  const which = pick(verb, ['list', 'show', 'lst', 'add', 'delete', 'set', 'list-id'] as const);
+  const which = pick(verb, ['list', 'show', 'lst', 'add', 'delete', 'set', 'list-id', 'identify', 'pids'] as const);
   // ip spells the listing `list`; `show` is accepted as everywhere else.
   if (which === 'list' || which === 'show' || which === 'lst') return list(ctx, args);
   if (verb === 'list-id') return listIds(ctx, args);
@@ -40,6 +46,18 @@ export async function netnsCommand(ctx: Context, args: Args): Promise<number> {
     const name = nameArg(ctx, args, 'delete');
     if (name === undefined) return 0;
     await deleteNetns(name);
+    return 0;
+  }
+  if (which === 'identify') {
+    const p = args.next();
+    if (p !== undefined && !/^\d+$/.test(p)) throw new UsageError(`Invalid pid: "${p}"`);
+    for (const n of identifyNetns(p === undefined ? 'self' : Number(p))) ctx.stdout(`${n}\n`);
+    return 0;
+  }
+  if (which === 'pids') {
+    const name = nameArg(ctx, args, 'pids');
+    if (name === undefined) return 0;
+    for (const p of netnsPids(name)) ctx.stdout(`${p}\n`);
     return 0;
   }
   if (which === 'set') {

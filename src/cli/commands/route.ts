@@ -2,6 +2,7 @@
  * `rtnl route add|replace|del|show|get` — the main routing table (or
  * another), as `ip route`. Like ip, `show` lists IPv4 unless `-6` is given.
  */
+import { routeFlush } from './flush.js';
 import { addRoute, deleteRoute, getRoute, listRoutes, type AddRouteOptions, type RouteNexthopSpec, type RouteSpec } from '../../index.js';
 import { listLinkNames } from '../link-names.js';
 import { Args, isHelp, matches, pick, unknownArg } from '../args.js';
@@ -36,8 +37,10 @@ export async function routeCommand(ctx: Context, args: Args): Promise<number> {
     ctx.stdout(ROUTE_HELP);
     return 0;
   }
-  const which = verb === undefined ? 'show' : pick(verb, ['add', 'delete', 'replace', 'show', 'list', 'lst', 'get'] as const);
+  const which = verb === undefined ? 'show' : pick(verb, ['add', 'delete', 'replace', 'show', 'list', 'lst', 'get', 'flush'] as const);
   switch (which) {
+    case 'flush':
+      return routeFlush(ctx, args);
     case 'add':
     case 'replace': {
       const spec = parseRoute(ctx, args, 'add') as AddRouteOptions;

@@ -16,6 +16,7 @@ import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type IfAddrMsg } from '../../rt
 import type { Decoded } from '../../netlink/schema.js';
 import type { addrAttrs } from '../../rtnetlink/addr/index.js';
 import { RT_SCOPE, lookupNumber } from '../../rtnetlink/route/names.js';
+import { deleteEach, inPrefix, prefixOf } from '../flush.js';
 
 
 export type { Address, AddressFamily, Lifetime } from '../../rtnetlink/addr/view.js';
@@ -206,5 +207,39 @@ export async function listAddresses(options: ListAddressesOptions = {}): Promise
     const index = options.link !== undefined ? await resolveLinkIndex(socket, options.link, 'link', 'listAddresses') : 0;
     const names = await linkNames(socket, 'listAddresses');
     return dumpAddresses(socket, family, index, names);
+  });
+}
+
+export interface FlushAddressesOptions extends ListAddressesOptions {
+  /** Only addresses of this scope (`global`, `link`, `host`, or a number). */
+  scope?: string | number;
+  /** Only addresses with this label. */
+  label?: string;
+  /** Only addresses inside this prefix (`10.0.0.0/8`), as ip's `to PREFIX`. */
+  to?: string;
+}
+
+/**
+ * Deletes every address the filter selects — `ip address flush dev X [scope
+ * S] [label L] [to PREFIX]` — and resolves with how many went. At least one
+ * of `link`, `scope`, `label`, `to` or `family` must be given (as ip: a flush
+ * of everything is refused), so a slip cannot remove the namespace's every
+ * address.
+ */
+export async function flushAddresses(options: FlushAddressesOptions): Promise<number> {
+  if (!options || typeof options !== 'object') throw new ValidationError('options', 'expected a filter');
+  const { scope, label, to, netns: _n, timeout: _t, ...list } = options;
+  if (options.link === undefined && scope === undefined && label === undefined && to === undefined && options.family === undefined) {
+    throw new ValidationError('options', 'flush needs a filter (link, scope, label, to or family), as ip says "Flush requires arguments"');
+  }
+  const scopeNum = scope === undefined ? undefined : lookupNumber(RT_SCOPE, scope, 255);
+  if (scope !== undefined && scopeNum === undefined) throw new ValidationError('scope', `expected a scope name or number, got ${JSON.stringify(scope)}`);
+  const prefix = to === undefined ? undefined : prefixOf(to);
+  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${JSON.stringify(to)}`);
+  if (label !== undefined && typeof label !== 'string') throw new ValidationError('label', `expected a string, got ${JSON.stringify(label)}`);
+  return withSocket(options, async (socket) => {
+    const all = await listAddresses({ ...list, socket });
+    const chosen = all.filter((a) => (scopeNum === undefined || a.raw.header.scope === scopeNum) && (label === undefined || a.label === label) && (!prefix || inPrefix(a.local ?? a.address, prefix)));
+    return deleteEach(socket, RTM.DELADDR, chosen, (w, a) => addrMessage.encode(w, a.raw), 'flushAddresses', addrMessage.attrs as never);
   });
 }

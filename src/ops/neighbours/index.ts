@@ -22,6 +22,7 @@ import { NTF, NUD, neighMessage, type NdMsg, type neighAttrs } from '../../rtnet
 export type { Neighbour, NeighbourFamily } from '../../rtnetlink/neigh/view.js';
 export { toNeighbour } from '../../rtnetlink/neigh/view.js';
 import { type Neighbour, type NeighbourFamily, toNeighbour } from '../../rtnetlink/neigh/view.js';
+import { deleteEach, inPrefix, prefixOf } from '../flush.js';
 
 /** States of an IP neighbour entry (NUD_*), lower-case. */
 export type NeighbourState = 'permanent' | 'noarp' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'incomplete' | 'none';
@@ -238,5 +239,38 @@ export async function listNeighbours(options: ListNeighboursOptions = {}): Promi
     if (options.master !== undefined) attrs.master = await resolveLinkIndex(socket, options.master, 'master', 'listNeighbours');
     const names = await linkNames(socket, 'listNeighbours');
     return dumpNeighbours(socket, family, attrs, proxy ? NTF.proxy : 0, names);
+  });
+}
+
+export interface FlushNeighboursOptions extends OperationOptions {
+  link?: LinkRef;
+  family?: 'inet' | 'inet6';
+  /** Permanent and noarp entries too (ip's `nud all`); by default they stay, as with `ip neigh flush`. */
+  all?: boolean;
+  /** Only entries for addresses inside this prefix (ip's `to PREFIX`). */
+  to?: string;
+}
+
+/**
+ * Deletes neighbour entries — `ip neigh flush dev X [nud all] [to PREFIX]`
+ * — and resolves with how many went. As ip, the entries the kernel keeps
+ * for itself or that were set by hand (NUD_PERMANENT, NUD_NOARP) stay
+ * unless `all`. Needs `link`, `family` or `to`.
+ */
+export async function flushNeighbours(options: FlushNeighboursOptions): Promise<number> {
+  if (!options || typeof options !== 'object') throw new ValidationError('options', 'expected a filter');
+  const { all, to, netns: _n, timeout: _t, ...list } = options;
+  if (options.link === undefined && options.family === undefined && to === undefined) throw new ValidationError('options', 'flush needs a filter (link, family or to)');
+  if (options.family !== undefined && options.family !== 'inet' && options.family !== 'inet6') throw new ValidationError('family', `expected 'inet' or 'inet6', got ${JSON.stringify(options.family)}`);
+  const everything = bool(all, 'all');
+  const prefix = to === undefined ? undefined : prefixOf(to);
+  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${JSON.stringify(to)}`);
+  return withSocket(options, async (socket) => {
+    const entries = await listNeighbours({ ...list, socket });
+    const chosen = entries.filter(
+      // ip's filter: an entry goes when its state has a bit of the selected ones (NUD_NONE, 0, never does).
+      (n) => (n.raw.header.state & (everything ? 0xff : ~(NUD.PERMANENT | NUD.NOARP) & 0xff)) !== 0 && (!prefix || inPrefix(n.address, prefix)),
+    );
+    return deleteEach(socket, RTM.DELNEIGH, chosen, (w, n) => neighMessage.encode(w, n.raw), 'flushNeighbours', neighMessage.attrs as never);
   });
 }

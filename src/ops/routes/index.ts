@@ -29,6 +29,7 @@ import {
 export type { Route, RouteFamily, RouteNexthop } from '../../rtnetlink/route/view.js';
 export { toRoute } from '../../rtnetlink/route/view.js';
 import { type Route, type RouteFamily, toRoute } from '../../rtnetlink/route/view.js';
+import { deleteEach, inPrefix, prefixOf } from '../flush.js';
 
 export interface RouteNexthopSpec {
   gateway?: string;
@@ -326,5 +327,45 @@ export async function getRoute(dst: string, options: GetRouteOptions = {}): Prom
     if (!reply) throw new Error('getRoute: the kernel answered without a route');
     const names = await linkNames(socket, 'getRoute');
     return toRoute(routeMessage.decode(reply.bytes), names);
+  });
+}
+
+export interface FlushRoutesOptions extends ListRoutesOptions {
+  /** Only routes out of this device. */
+  link?: LinkRef;
+  /** Only routes of this protocol (`boot`, `static`, `kernel`, a number …). */
+  protocol?: string | number;
+  /** Only routes to destinations inside this prefix, as ip's `to PREFIX` (root match). */
+  to?: string;
+}
+
+/**
+ * Deletes the routes of a table (`main` by default; `all` for every table)
+ * that the filter selects — `ip route flush dev X | table T | proto P | to
+ * PREFIX` — and resolves with how many went. Kernel-made routes of the
+ * local table go too when it is named: as with ip, the filter is the
+ * caller's. At least one filter besides the table is needed, except with
+ * an explicit `table`.
+ */
+export async function flushRoutes(options: FlushRoutesOptions): Promise<number> {
+  if (!options || typeof options !== 'object') throw new ValidationError('options', 'expected a filter');
+  const { link, protocol, to, netns: _n, timeout: _t, ...list } = options;
+  if (link === undefined && protocol === undefined && to === undefined && options.table === undefined && options.family === undefined) {
+    throw new ValidationError('options', 'flush needs a filter (link, protocol, to, table or family)');
+  }
+  if (link !== undefined) validateLinkRef(link, 'link');
+  const proto = protocol === undefined ? undefined : named(RTPROT, protocol, 'protocol', 255);
+  const prefix = to === undefined ? undefined : prefixOf(to);
+  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${JSON.stringify(to)}`);
+  return withSocket(options, async (socket) => {
+    const oif = link === undefined ? undefined : await resolveLinkIndex(socket, link, 'link', 'flushRoutes');
+    const all = await listRoutes({ ...list, socket });
+    const chosen = all.filter(
+      (r) =>
+        (oif === undefined || r.oif === oif || (r.nexthops ?? []).some((n) => n.oif === oif)) &&
+        (proto === undefined || r.raw.header.protocol === proto) &&
+        (!prefix || (r.dstLength >= prefix.prefixLength && inPrefix(r.dst === 'default' ? (r.family === 'inet6' ? '::' : '0.0.0.0') : r.dst, prefix))),
+    );
+    return deleteEach(socket, RTM.DELROUTE, chosen, (w, r) => routeMessage.encode(w, r.raw), 'flushRoutes', routeMessage.attrs as never);
   });
 }
