@@ -1,5 +1,5 @@
 /**
- * What every subcommand gets: the global options (`-n -d -j -p -br -4 -6`)
+ * What every subcommand gets: the global options (`-n -d -j -p -br -o -4 -6`)
  * and where to write. Writing goes through functions so tests and the demo
  * can capture output without a subprocess.
  */
@@ -19,6 +19,8 @@ export interface GlobalOptions {
   brief: boolean;
   /** `-s`: statistics (link show). */
   stats: boolean;
+  /** `-o`: one line per record, its line breaks written as "\\" (ip's oneline: link and address show). */
+  oneline?: boolean;
   /** `-4` / `-6`. */
   family?: 'inet' | 'inet6';
   /** `-compressvlans`: bridge's option, VLAN ranges on one row (`bridge vlan show`). */

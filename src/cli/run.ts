@@ -84,6 +84,7 @@ export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; re
     } else if (matches(a, '-json')) opts.json = true;
     else if (matches(a, '-pretty')) opts.pretty = true;
     else if (matches(a, '-brief')) opts.brief = true;
+    else if (matches(a, '-oneline')) opts.oneline = true;
     // bridge and ip read a bare -c as -color: the long spelling only.
     else if (a.length >= 4 && matches(a, '-compressvlans')) opts.compressVlans = true;
     else throw new UsageError(`Option "${argv[i]}" is unknown, try "rtnl -help".`);

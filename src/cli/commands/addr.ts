@@ -139,6 +139,11 @@ async function show(ctx: Context, args: Args): Promise<number> {
       json.push(f.out.obj);
       continue;
     }
+    if (ctx.oneline && !ctx.brief) {
+      // ip -o addr: one line per address, "INDEX: NAME" before it (the name without @peer), no link lines.
+      for (const x of addrs) ctx.stdout(`${l.header.index}: ${(l.attrs.ifname as string | undefined) ?? ''}${x.text.replace(/\n/g, '\\')}\n`);
+      continue;
+    }
     let text = f.out.text;
     if (ctx.brief) text += addrs.map((x) => `${(x.obj['local'] as string)}/${x.obj['prefixlen'] as number} `).join('');
     else for (const x of addrs) text += '\n' + x.text;

@@ -75,6 +75,7 @@ export async function linkShow(ctx: Context, args: Args): Promise<number> {
   const k = linkContext(ctx, view, true);
   const outs = links.map((l) => formatLink(l, k).out);
   if (ctx.json) printJson(ctx, outs.map((o) => o.obj));
-  else for (const o of outs) ctx.stdout(o.text + '\n');
+  // -o: a record's line breaks become "\\" (ip's _SL_), its lines otherwise as they are.
+  else for (const o of outs) ctx.stdout((ctx.oneline ? o.text.replace(/\n/g, '\\') : o.text) + '\n');
   return 0;
 }
