@@ -22,7 +22,7 @@ import { VERSION } from './version.js';
 export const MAIN_HELP = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge }
        OPTIONS := { -n[etns] NAME | -d[etails] | -j[son] | -p[retty] |
-                    -br[ief] | -s[tatistics] | -4 | -6 | -com[pressvlans] |
+                    -br[ief] | -o[neline] | -s[tatistics] | -4 | -6 | -com[pressvlans] |
                     -V[ersion] | -h[elp] }
 
 rtnl speaks rtnetlink directly (no iproute2); its output follows "ip":
