@@ -88,6 +88,40 @@ describe.skipIf(!canRunLive)(`rtnl netns and monitor${liveSkipReason ? ` (skippe
     }
   });
 
+  it('monitor prints records as ip monitor does (a link\'s second line on its own), and with -o as ip -o monitor', async () => {
+    for (const oneline of [false, true]) {
+      const o = oneline ? ['-o'] : [];
+      const ours = rtnlSpawn(['-n', ns.name, ...o, 'monitor', 'link', 'address']);
+      const theirs = spawn('ip', ['-n', ns.name, ...o, 'monitor', 'link', 'address'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let ipOut = '';
+      theirs.stdout.setEncoding('utf8').on('data', (d: string) => (ipOut += d));
+      try {
+        // Both subscribed: each has seen a warm-up change.
+        await eventually(
+          () => {
+            if (ours.out().includes('warm0') && ipOut.includes('warm0')) return true;
+            ip(['link', 'add', 'warm0', 'type', 'bridge'], ns.name);
+            ip(['link', 'del', 'warm0'], ns.name);
+            return false;
+          },
+          8000,
+          'both monitors subscribed',
+        );
+        ip(['link', 'add', 'mon9', 'type', 'bridge'], ns.name);
+        ip(['addr', 'add', '10.91.0.1/24', 'dev', 'mon9'], ns.name);
+        ip(['link', 'del', 'mon9'], ns.name);
+        const tail = (t: string) => t.slice(t.indexOf(t.split('\n').find((l) => l.includes('mon9')) ?? '\u0000'));
+        await eventually(() => (tail(ours.out()).match(/Deleted/g) ?? []).length >= 2 && (tail(ipOut).match(/Deleted/g) ?? []).length >= 2, 3000, 'the deletions in both');
+        expect(tail(ours.out())).toContain('mon9');
+        expect(tail(ours.out())).toBe(tail(ipOut));
+        expect(tail(ours.out()).includes('\n    link/ether')).toBe(!oneline);
+      } finally {
+        await ours.stop('SIGINT');
+        theirs.kill('SIGINT');
+      }
+    }
+  });
+
   it('monitor -j prints one JSON object per event, in the show commands\' shapes', async () => {
     const m = rtnlSpawn(['-n', ns.name, '-j', 'monitor', 'link']);
     try {

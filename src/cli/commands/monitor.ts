@@ -1,6 +1,6 @@
 /**
  * `rtnl monitor [all | OBJECT...] [label]` — follow changes as
- * `ip monitor` does, one line per event, until Ctrl-C. With -j each event
+ * `ip monitor` does (with -o one line per event), until Ctrl-C. With -j each event
  * is one JSON object per line, in the same shape as the `show` commands
  * print that object (links with `deleted: true` when removed).
  */
@@ -19,7 +19,8 @@ import { kindContext } from '../link-names.js';
 
 export const MONITOR_HELP = `Usage: rtnl monitor [ all | OBJECT-LIST ] [ label ]
 OBJECT-LIST := [ link ] [ address ] [ route ] [ neigh ] [ nsid ]
-Prints one line per change until interrupted (Ctrl-C). "label" (and "all")
+Prints each change until interrupted (Ctrl-C), as ip monitor (-o: one line
+per change, as ip -o monitor). "label" (and "all")
 prefix each line with its kind: [LINK], [ADDR], [ROUTE], [NEIGH], [NSID].
 With -j, prints one JSON object per line.
 `;
@@ -64,7 +65,8 @@ export async function monitorCommand(ctx: Context, args: Args): Promise<number> 
         if (obj) ctx.stdout(formatJson(obj) + '\n');
         continue;
       }
-      ctx.stdout(formatEvent(e, { prefix: label, linkName: (i) => m.linkName(i) }) + '\n');
+      // As ip monitor: a record's lines as ip prints them, or with -o one line per event.
+      ctx.stdout(formatEvent(e, { prefix: label, linkName: (i) => m.linkName(i), oneline: ctx.oneline === true }) + '\n');
     }
   } finally {
     ctx.signal.removeEventListener('abort', stop);

@@ -1,5 +1,7 @@
 /**
- * One-line text for monitor events, in the style of `ip -o monitor`:
+ * Text for monitor events, in the style of `ip -o monitor` (one line per
+ * event; with `oneline: false` as `ip monitor`, a record's second line on
+ * its own):
  *
  *   2: br0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default \    link/ether 3e:53:… brd ff:ff:…
  *   Deleted 2: br0    inet 10.0.0.1/24 scope global br0\       valid_lft forever preferred_lft forever
@@ -27,7 +29,16 @@ export interface FormatOptions {
    * fits; unknown indexes print as `if7`, as iproute2 does.
    */
   linkName?: (index: number) => string | undefined;
+  /**
+   * `false`: a record's second line (a link's link/ether line, an
+   * address's lifetimes) on a line of its own, as `ip monitor` prints it;
+   * default `true`: joined with "\\", as `ip -o monitor`.
+   */
+  oneline?: boolean;
 }
+
+/** The break inside a record: ip's _SL_ with -o, a newline without. */
+const sep = (o: FormatOptions) => (o.oneline === false ? '\n' : '\\');
 
 const PREFIX: Record<string, string> = {
   newlink: '[LINK]',
@@ -58,7 +69,7 @@ function formatBody(e: MonitorEvent, o: FormatOptions): string {
       return deleted(e.type) + formatLink(e.link, o);
     case 'newaddr':
     case 'deladdr':
-      return deleted(e.type) + formatAddress(e.address);
+      return deleted(e.type) + formatAddress(e.address, o);
     case 'newroute':
     case 'delroute':
       return deleted(e.type) + formatRoute(e.route);
@@ -113,7 +124,7 @@ function formatLink(link: MonitorLink, o: FormatOptions): string {
   const l2 = [`link/${link.linkType}`];
   if (a.address !== undefined) l2.push(a.address);
   if (a.broadcast !== undefined) l2.push(h.flags & 0x10 ? 'peer' : 'brd', a.broadcast);
-  return `${parts.join(' ')} \\    ${l2.join(' ')}`;
+  return `${parts.join(' ')} ${sep(o)}    ${l2.join(' ')}`;
 }
 
 // --- addresses --------------------------------------------------------------
@@ -122,7 +133,7 @@ function lifetime(v: number): string {
   return v === INFINITY_LIFE_TIME ? 'forever' : `${v}sec`;
 }
 
-function formatAddress(addr: MonitorAddress): string {
+function formatAddress(addr: MonitorAddress, o: FormatOptions): string {
   const { header: h, attrs: a } = addr.raw;
   const v6 = h.family === AF.INET6;
   const parts = [`${h.index}: ${addr.link ?? `if${h.index}`}   `, v6 ? 'inet6' : h.family === AF.INET ? 'inet' : String(h.family)];
@@ -141,7 +152,7 @@ function formatAddress(addr: MonitorAddress): string {
   }
   if (a.label !== undefined) parts.push(a.label);
   let line = parts.join(' ');
-  if (a.cacheinfo) line += `\\       valid_lft ${lifetime(a.cacheinfo.valid)} preferred_lft ${lifetime(a.cacheinfo.preferred)}`;
+  if (a.cacheinfo) line += `${sep(o)}       valid_lft ${lifetime(a.cacheinfo.valid)} preferred_lft ${lifetime(a.cacheinfo.preferred)}`;
   return line;
 }
 
