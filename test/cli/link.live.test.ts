@@ -42,6 +42,10 @@ describe.skipIf(!canRunLive)(`rtnl link and tuntap${liveSkipReason ? ` (skipped:
     expect(names(ns.name)).not.toContain('in0');
     expect(typeof get('out0').link_netnsid).toBe('number');
 
+    // The MTU range is the device's own (IFLA_MIN_MTU / IFLA_MAX_MTU: 68..65535 for a veth).
+    const big = rtnl(['-n', ns.name, 'link', 'set', 've0', 'mtu', '70000']);
+    expect(big.status).not.toBe(0);
+    expect(big.stderr).toMatch(/68\.\.65535/);
     // ip's flag words.
     rtnlOk(['-n', ns.name, 'link', 'set', 've0', 'promisc', 'on', 'arp', 'off', 'allmulticast', 'on']);
     expect(get('ve0').flags).toEqual(expect.arrayContaining(['PROMISC', 'NOARP', 'ALLMULTI']));

@@ -47,6 +47,8 @@ export interface CreateLinkCommon extends OperationOptions, LinkFlagOptions {
 export interface CreatedLink {
   link: Link;
   parent?: Link;
+  /** Where `link` lives: the `targetNetns` or `netns` the call was given (undefined: the caller's namespace). */
+  netns?: NetnsRef;
 }
 
 const COMMON_KEYS = [...OPERATION_KEYS, ...LINK_FLAG_KEYS, 'bridgePort', 'name', 'link', 'targetNetns', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
@@ -113,6 +115,8 @@ export async function createKindLink(
           if (bridgePort) await applyBridgePort(there, lookupLink(there, ref, operation, { field: 'ifname', stats: false }).index, bridgePort, operation);
           const link = lookupLink(there, ref, operation, { field: 'ifname' });
           const out: CreatedLink = { link };
+          const where = opts.targetNetns ?? opts.netns;
+          if (where !== undefined) out.netns = where;
           if (parentIndex !== undefined) out.parent = lookupLink(sock, parentIndex, operation, { field: 'link' });
           return out;
         } catch (e) {

@@ -6,8 +6,8 @@
  */
 import { ValidationError } from '../../netlink/errors.js';
 import { writeView } from '../../netlink/fields.js';
-import { type Link, type NetkitMode, type NetkitPolicy, type NetkitScrub, netkitAttrs } from '../../rtnetlink/link/index.js';
-import { type CreateVethPairOptions, type VethPeerOptions, createPair } from './pair.js';
+import { type NetkitMode, type NetkitPolicy, type NetkitScrub, netkitAttrs } from '../../rtnetlink/link/index.js';
+import { type CreateVethPairOptions, type CreatedPair, type VethPeerOptions, createPair } from './pair.js';
 
 export interface NetkitPeerOptions extends VethPeerOptions {
   /** The peer's default policy (IFLA_NETKIT_PEER_POLICY): forward (the kernel's default) or blackhole. */
@@ -37,7 +37,7 @@ const OWN = ['mode', 'policy', 'scrub', 'headroom', 'tailroom'] as const;
  * as read back, each with `info: { kind: 'netkit', primary, policy,
  * peerPolicy, mode, … }`. A later step failing deletes the pair.
  */
-export function createNetkitPair(opts: CreateNetkitPairOptions): Promise<{ link: Link; peer: Link }> {
+export function createNetkitPair(opts: CreateNetkitPairOptions): Promise<CreatedPair> {
   return createPair(opts as CreateVethPairOptions, {
     kind: 'netkit',
     operation: 'createNetkitPair',

@@ -87,12 +87,24 @@ export interface PairKind {
  * If a later step fails (bringing the peer up, reading the ends back) the
  * pair is deleted and the original error is thrown.
  */
-export function createVethPair(opts: CreateVethPairOptions): Promise<{ link: Link; peer: Link }> {
+/**
+ * Both ends of a pair as read back, and where each lives: `netns` and
+ * `peerNetns` are the namespaces the call was given (undefined: the
+ * caller's own), since a Link carries no namespace of its own.
+ */
+export interface CreatedPair {
+  link: Link;
+  peer: Link;
+  netns?: NetnsRef;
+  peerNetns?: NetnsRef;
+}
+
+export function createVethPair(opts: CreateVethPairOptions): Promise<CreatedPair> {
   return createPair(opts, { kind: 'veth', operation: 'createVethPair', peerRow: 'peer', data: (peer) => ({ peer }) });
 }
 
 /** Both ends of a paired kind in one request, read back; rolled back when a later step fails. */
-export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Promise<{ link: Link; peer: Link }> {
+export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Promise<CreatedPair> {
   if (!opts || typeof opts !== 'object') throw new ValidationError('options', 'expected an options object');
   rejectUnknownKeys(opts, [...PAIR_KEYS, ...(pk.keys ?? [])], '');
   if (!opts.peer || typeof opts.peer !== 'object') throw new ValidationError('peer', 'expected { name, netns?, address?, mtu? }');
@@ -167,7 +179,11 @@ export async function createPair(opts: CreateVethPairOptions, pk: PairKind): Pro
         // an up link says RUNNING and UNKNOWN for a moment).
         const stale = (echoed !== undefined && opts.master !== undefined) || up === true || peerUp !== undefined || bridgePort !== undefined;
         const link = stale ? lookupLink(sock, firstLink.index, operation, { field: 'ifname' }) : firstLink;
-        return { link, peer };
+        const out: CreatedPair = { link, peer };
+        if (opts.netns !== undefined) out.netns = opts.netns;
+        const peerNetns = opts.peer.netns ?? opts.netns;
+        if (peerNetns !== undefined) out.peerNetns = peerNetns;
+        return out;
       });
     } catch (e) {
       throw withUndoFailures(e, await undoCreate(sock, first?.index ?? (attrs.ifname as string), operation));

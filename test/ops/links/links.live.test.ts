@@ -196,6 +196,16 @@ describe.skipIf(!canRunLive)(liveTitle('getLink / listLinks / setLink / deleteLi
     await deleteLink('hpbr', { netns: ns.name });
   });
 
+  it('a created pair says where each end lives (the namespaces the call was given)', async () => {
+    const r = await createVethPair({ netns: ns.name, name: 'wh0', peer: { name: 'wh1', netns: other.name } });
+    expect(r.netns).toBe(ns.name);
+    expect(r.peerNetns).toBe(other.name);
+    const same = await createVethPair({ netns: ns.name, name: 'wh2', peer: { name: 'wh3' } });
+    expect(same.peerNetns).toBe(ns.name);
+    await deleteLink('wh0', { netns: ns.name });
+    await deleteLink('wh2', { netns: ns.name });
+  });
+
   it('link flags: promisc, allmulticast, multicast and arp at creation and through setLink, as ip shows them', async () => {
     const { link } = await createVethPair({ netns: ns.name, name: 'fl0', peer: { name: 'fl1' }, promisc: true, arp: false });
     expect(link.flags).toEqual(expect.arrayContaining(['PROMISC', 'NOARP']));
