@@ -32,6 +32,32 @@ export function idRange(text: string, what: string): [number, number | undefined
   return [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])];
 }
 
+/** `[ dev DEV ] [ vid VLAN_ID ]`, the filter of the show commands (a VLAN filter keeps the whole run that holds it, as bridge does). */
+export function showFilter(args: Args): { dev?: string; vid?: number } {
+  const f: { dev?: string; vid?: number } = {};
+  while (!args.done) {
+    const a = args.next() as string;
+    if (a === 'dev') f.dev = args.value('dev');
+    else if (a === 'vid') f.vid = idRange(args.value('vid'), 'vid')[0];
+    else throw unknownArg(a, 'bridge');
+  }
+  return f;
+}
+
+/** Per device its rows, as bridge prints them: the header, then the device name on its first row; JSON `[{ ifname, vlans }]`. */
+function printRows(ctx: Context, devices: { name: string | undefined; index: number; rows: { json: Record<string, unknown>; text: string }[] }[]): number {
+  const json: unknown[] = [];
+  let text = `${'port'.padEnd(16)}  ${'vlan-id'.padEnd(9)}\n`;
+  for (const d of devices) {
+    if (!d.rows.length) continue;
+    json.push({ ifname: d.name, vlans: d.rows.map((r) => r.json) });
+    d.rows.forEach((r, i) => (text += `${i === 0 ? port(d.name ?? `if${d.index}`) : port('')}${r.text}`));
+  }
+  if (ctx.json) printJson(ctx, json as never);
+  else ctx.stdout(text);
+  return 0;
+}
+
 function rangeJson(vid: number, vidEnd: number | undefined): Record<string, number> {
   return vidEnd === undefined ? { vlan: vid } : { vlan: vid, vlanEnd: vidEnd };
 }
@@ -64,17 +90,7 @@ function entryOut(e: BridgeVlanEntry): { json: Record<string, unknown>; text: st
 /** `bridge -d vlan show`: the VLAN database dump, one entry per run, with its options. */
 export async function detailShow(ctx: Context, dev: string | undefined, vid: number | undefined): Promise<number> {
   const ports = await listBridgeVlanEntries({ ...ops(ctx), ...(dev === undefined ? {} : { link: dev }) });
-  const json: unknown[] = [];
-  let text = `${'port'.padEnd(16)}  ${'vlan-id'.padEnd(9)}\n`;
-  for (const p of ports) {
-    const rows = p.entries.filter((e) => covers(vid, e)).map(entryOut);
-    if (!rows.length) continue;
-    json.push({ ifname: p.name, vlans: rows.map((r) => r.json) });
-    rows.forEach((r, i) => (text += `${i === 0 ? port(p.name ?? `if${p.index}`) : port('')}${r.text}`));
-  }
-  if (ctx.json) printJson(ctx, json as never);
-  else ctx.stdout(text);
-  return 0;
+  return printRows(ctx, ports.map((p) => ({ name: p.name, index: p.index, rows: p.entries.filter((e) => covers(vid, e)).map(entryOut) })));
 }
 
 /** clock_t as bridge prints the global timers. */
@@ -113,27 +129,10 @@ function globalOut(g: BridgeVlanGlobal, names: Map<number, string>): { json: Rec
 }
 
 export async function globalShow(ctx: Context, args: Args): Promise<number> {
-  let dev: string | undefined;
-  let vid: number | undefined;
-  while (!args.done) {
-    const a = args.next() as string;
-    if (a === 'dev') dev = args.value('dev');
-    else if (a === 'vid') vid = idRange(args.value('vid'), 'vid')[0];
-    else throw unknownArg(a, 'bridge');
-  }
+  const { dev, vid } = showFilter(args);
   const bridges = await listBridgeVlanGlobalOptions({ ...ops(ctx), ...(dev === undefined ? {} : { bridge: dev }) });
   const names = new Map((await listLinks({ ...ops(ctx), stats: false })).map((l) => [l.index, l.name]));
-  const json: unknown[] = [];
-  let text = `${'port'.padEnd(16)}  ${'vlan-id'.padEnd(9)}\n`;
-  for (const b of bridges) {
-    const rows = b.vlans.filter((g) => covers(vid, g)).map((g) => globalOut(g, names));
-    if (!rows.length) continue;
-    json.push({ ifname: b.name, vlans: rows.map((r) => r.json) });
-    rows.forEach((r, i) => (text += `${i === 0 ? port(b.name ?? `if${b.index}`) : port('')}${r.text}`));
-  }
-  if (ctx.json) printJson(ctx, json as never);
-  else ctx.stdout(text);
-  return 0;
+  return printRows(ctx, bridges.map((b) => ({ name: b.name, index: b.index, rows: b.vlans.filter((g) => covers(vid, g)).map((g) => globalOut(g, names)) })));
 }
 
 /** bridge's parse_stp_state: a state by name or number. */

@@ -8,7 +8,7 @@ import { addBridgeVlan, addBridgeVlanTunnel, deleteBridgeVlan, deleteBridgeVlanT
 import { Args, isHelp, pick, unknownArg } from '../args.js';
 import { type Context, ops, printJson } from '../context.js';
 import { UsageError } from '../errors.js';
-import { detailShow, globalSet, globalShow, idRange, optionSet } from './bridge-vlan-db.js';
+import { detailShow, globalSet, globalShow, idRange, optionSet, showFilter } from './bridge-vlan-db.js';
 
 export const BRIDGE_HELP = `Usage: rtnl bridge vlan { add | del } vid VLAN_ID[-VLAN_END] dev DEV [ tunnel_info id TUNNEL_ID[-TUNNEL_END] ]
                                     [ pvid ] [ untagged ] [ self ] [ master ]
@@ -166,14 +166,7 @@ interface Row {
 }
 
 async function show(ctx: Context, args: Args, subject: 'vlans' | 'tunnels'): Promise<number> {
-  let dev: string | undefined;
-  let vid: number | undefined;
-  while (!args.done) {
-    const a = args.next() as string;
-    if (a === 'dev') dev = args.value('dev');
-    else if (a === 'vid') vid = idRange(args.value('vid'), 'vid')[0];
-    else throw unknownArg(a, 'bridge');
-  }
+  const { dev, vid } = showFilter(args);
   // bridge -d vlan show reads the VLAN database (RTM_GETVLAN) instead of the link dump.
   if (ctx.details && subject === 'vlans') return detailShow(ctx, dev, vid);
   const ports = await listBridgeVlans({ ...ops(ctx), ...(dev === undefined ? {} : { link: dev }) });

@@ -15,7 +15,7 @@
  * - `lo` exists in every new namespace with ifindex 1 (LOOPBACK_IFINDEX) and
  *   starts down.
  */
-import { closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
 import { ValidationError, withUndoFailures } from '../../netlink/errors.js';
 import { NETNS_RUN_DIR, type NetnsRef, openNetns, runInNetnsSync, validateNetnsName } from '../../netlink/netns.js';
 import { RtnlSocket } from '../../netlink/socket.js';
@@ -388,45 +388,4 @@ export function runInNetns<T>(netns: NetnsRef, fn: () => T): T {
   return result;
 }
 
-/** The device and inode of a namespace file (nsfs): equal for every file naming the same namespace. */
-function nsKey(path: string): string | undefined {
-  try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The names under /run/netns of the network namespace process `pid`
- * (default: this one) is in — `ip netns identify [PID]` — compared by the
- * namespace files' device and inode. Empty when it has no name.
- */
-export function identifyNetns(pid: number | 'self' = 'self'): string[] {
-  if (pid !== 'self' && (!Number.isInteger(pid) || pid <= 0)) throw new ValidationError('pid', `expected a process id, got ${JSON.stringify(pid)}`);
-  const key = nsKey(`/proc/${pid}/ns/net`);
-  if (key === undefined) throw new ValidationError('pid', `no process ${pid} (or its namespace cannot be read)`);
-  let names: string[];
-  try {
-    names = readdirSync(NETNS_RUN_DIR);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => nsKey(`${NETNS_RUN_DIR}/${n}`) === key).sort();
-}
-
-/**
- * The processes inside the named namespace — `ip netns pids NAME` — found
- * through /proc/PID/ns/net (the processes whose namespace this process may
- * read: all of them as root), in ascending order.
- */
-export function netnsPids(name: string): number[] {
-  const key = nsKey(`${NETNS_RUN_DIR}/${validateNetnsName(name)}`);
-  if (key === undefined) throw new ValidationError('name', `no network namespace ${JSON.stringify(name)}`);
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (/^\d+$/.test(d) && nsKey(`/proc/${d}/ns/net`) === key) out.push(Number(d));
-  }
-  return out.sort((a, b) => a - b);
-}
+export { identifyNetns, netnsPids } from './identify.js';
