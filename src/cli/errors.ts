@@ -47,6 +47,8 @@ export interface Report {
 export function report(e: unknown): Report {
   if (e instanceof UsageError) return { lines: [e.message, ...(e.hint ? [e.hint] : [])], exitCode: 255 };
   if (e instanceof CliError) return { lines: [e.message], exitCode: e.exitCode };
+  // A device named on the command line that is not there: ip looks names up first and says so (exit 1).
+  if (isNetlinkError(e, 'ENODEV') && typeof e.missingLink === 'string') return { lines: [`Cannot find device "${e.missingLink}"`], exitCode: 1 };
   if (isNetlinkError(e)) {
     const lines: string[] = [];
     const km = e.kernelMessage?.trim();

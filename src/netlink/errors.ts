@@ -58,6 +58,8 @@ export interface NetlinkErrorInit {
   attrPath?: string;
   /** The missing attribute, named as `nest.attr`. */
   missingAttr?: string;
+  /** ENODEV of a look-up: the link (name or ifindex) that is not there. */
+  missingLink?: string | number;
   /** What to do about it; by default derived from the errno (EPERM: the capability). */
   hint?: string;
   /** Our explanation, appended to the message (most link errors come without extended ACK). */
@@ -98,6 +100,8 @@ export class NetlinkError extends RtnlErrorBase {
   readonly kernelMessage: string | undefined;
   readonly attrPath: string | undefined;
   readonly missingAttr: string | undefined;
+  /** ENODEV of a look-up: the link (name or ifindex) that is not there. */
+  readonly missingLink: string | number | undefined;
   readonly extack: ExtAck;
   /** What to do about it, when we know (EPERM: the capability that is missing). */
   readonly hint: string | undefined;
@@ -120,6 +124,7 @@ export class NetlinkError extends RtnlErrorBase {
     this.kernelMessage = init.extack?.message;
     this.attrPath = init.attrPath;
     this.missingAttr = init.missingAttr;
+    this.missingLink = init.missingLink;
     this.extack = init.extack ?? {};
   }
 }
@@ -137,6 +142,7 @@ export function explainError(e: unknown, attrPath: string | undefined, detail: s
   const path = e.attrPath ?? attrPath;
   if (path !== undefined) init.attrPath = path;
   if (e.missingAttr !== undefined) init.missingAttr = e.missingAttr;
+  if (e.missingLink !== undefined) init.missingLink = e.missingLink;
   return new NetlinkError(init);
 }
 

@@ -13,6 +13,7 @@
  * only fields that newer iproute2 releases print for the same attributes
  * (NEWER_IPROUTE2); anything else fails the test.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { oracleUnvalidated } from '../helpers/iproute2.js';
 import { kernelLacks } from '../helpers/kernel.js';
@@ -128,5 +129,12 @@ describe.skipIf(cannot !== undefined)(`rtnl vs ip on the same namespace${cannot 
     const missing = rtnl(['-n', ns.name, 'link', 'show', 'nope0']);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toBe('Device "nope0" does not exist.\n');
+    // A device named in a change: `Cannot find device "x"`, exit 1, for every object, as ip.
+    for (const args of [['link', 'set', 'nope0', 'up'], ['link', 'del', 'nope0'], ['addr', 'add', '10.1.1.1/24', 'dev', 'nope0'], ['route', 'add', '10.9.0.0/24', 'dev', 'nope0'], ['neigh', 'add', '10.1.1.2', 'lladdr', '02:00:00:00:00:01', 'dev', 'nope0']]) {
+      const r = rtnl(['-n', ns.name, ...args]);
+      expect([r.status, r.stderr], args.join(' ')).toEqual([1, 'Cannot find device "nope0"\n']);
+      const theirs = spawnSync('ip', ['-n', ns.name, ...args], { encoding: 'utf8' });
+      expect([theirs.status, theirs.stderr], `ip ${args.join(' ')}`).toEqual([1, 'Cannot find device "nope0"\n']);
+    }
   });
 });

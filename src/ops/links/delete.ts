@@ -9,7 +9,7 @@ import {
   validateLinkRef,
   validateU32,
 } from '../../rtnetlink/link/index.js';
-import { type LinkRef, describeLink } from './lookup.js';
+import { type LinkRef, describeLink, linkNotFound } from './lookup.js';
 import { OPERATION_KEYS, header, sendLink, target } from './request.js';
 
 /**
@@ -24,7 +24,7 @@ export async function deleteLink(ref: LinkRef, opts: OperationOptions = {}): Pro
     try {
       await sendLink(sock, RTM.DELLINK, 0, header(t.index), t.attrs, 'deleteLink');
     } catch (e) {
-      if (isNetlinkError(e, 'ENODEV')) throw explainError(e, typeof ref === 'number' ? 'index' : 'ifname', `no link ${describeLink(ref)}`);
+      if (isNetlinkError(e, 'ENODEV')) throw linkNotFound(ref, 'deleteLink', typeof ref === 'number' ? 'index' : 'ifname', e);
       throw e;
     }
   });

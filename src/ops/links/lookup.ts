@@ -8,7 +8,7 @@
  * that named it and whose message names the link asked for.
  */
 import { errnoValue } from '../../shim/errors.js';
-import { NetlinkError, explainError, isNetlinkError } from '../../netlink/errors.js';
+import { NetlinkError, isNetlinkError } from '../../netlink/errors.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { type IfInfoMsg, type Link, type LinkAttrs, RTEXT_FILTER, linkMessage, readLinkAt, validateLinkRef } from '../../rtnetlink/link/index.js';
@@ -25,8 +25,11 @@ const fieldOf = (ref: LinkRef): string => (typeof ref === 'number' ? 'index' : '
 
 /** The ENODEV of a link that is not there; `cause` is the kernel's own answer when it gave one. */
 export function linkNotFound(ref: LinkRef, operation: string, field: string, cause?: NetlinkError): NetlinkError {
-  if (cause) return explainError(cause, field, `no link ${describeLink(ref)}`) as NetlinkError;
-  return new NetlinkError({ errno: ENODEV, code: 'ENODEV', operation, attrPath: field, detail: `no link ${describeLink(ref)}: the kernel answered without one` });
+  if (cause) {
+    const seq = cause.seq === undefined ? {} : { seq: cause.seq };
+    return new NetlinkError({ errno: cause.errno, code: cause.code, operation: cause.operation, extack: cause.extack, ...seq, attrPath: cause.attrPath ?? field, detail: `no link ${describeLink(ref)}`, missingLink: ref, cause });
+  }
+  return new NetlinkError({ errno: ENODEV, code: 'ENODEV', operation, attrPath: field, missingLink: ref, detail: `no link ${describeLink(ref)}: the kernel answered without one` });
 }
 
 /**
