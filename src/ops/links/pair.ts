@@ -78,15 +78,6 @@ export interface PairKind {
   data(peer: LinkPeer): Record<string, unknown>;
 }
 
-
-/**
- * Creates a veth pair with ONE RTM_NEWLINK: both ends, the peer possibly
- * inside another namespace, the master and the up state of the first end
- * included. Returns both ends as the kernel reports them afterwards (the
- * peer read from its own namespace: veth never reports its peer's details).
- * If a later step fails (bringing the peer up, reading the ends back) the
- * pair is deleted and the original error is thrown.
- */
 /**
  * Both ends of a pair as read back, and where each lives: `netns` and
  * `peerNetns` are the namespaces the call was given (undefined: the
@@ -99,6 +90,14 @@ export interface CreatedPair {
   peerNetns?: NetnsRef;
 }
 
+/**
+ * Creates a veth pair with ONE RTM_NEWLINK: both ends, the peer possibly
+ * inside another namespace, the master and the up state of the first end
+ * included. Returns both ends as the kernel reports them afterwards (the
+ * peer read from its own namespace: veth never reports its peer's details).
+ * If a later step fails (bringing the peer up, reading the ends back) the
+ * pair is deleted and the original error is thrown.
+ */
 export function createVethPair(opts: CreateVethPairOptions): Promise<CreatedPair> {
   return createPair(opts, { kind: 'veth', operation: 'createVethPair', peerRow: 'peer', data: (peer) => ({ peer }) });
 }
