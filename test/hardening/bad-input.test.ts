@@ -52,6 +52,10 @@ const rows: Row[] = [
   ['name with :', () => veth({ name: 'eth0:1' }), 'ValidationError', 'name'],
   ['name ..', () => veth({ name: '..' }), 'ValidationError', 'name'],
   ['name with NUL', () => veth({ name: 'a\0b' }), 'ValidationError', 'name'],
+  // dev_alloc_name: a "%" must be one "%d" (a template), anything else is EINVAL.
+  ['name with %s', () => veth({ name: 'a%s' }), 'ValidationError', 'name'],
+  ['name with two %d', () => veth({ name: 'a%d%d' }), 'ValidationError', 'name'],
+  ['rename to a template', () => rtnl.setLink('br0', { name: 'v%d', ...N() }), 'ValidationError', 'name'],
   ['peer with the same name in the same namespace', () => veth({}, { name: 'hv0' }), 'ValidationError', 'peer.name'],
   ['bad peer name', () => veth({}, { name: 'x'.repeat(40) }), 'ValidationError', 'peer.name'],
   ['name of the wrong type', () => veth({ name: 42 }), 'ValidationError', 'name'],

@@ -97,7 +97,11 @@ function planSet(opts: SetLinkOptions): SetPlan {
   // The device's own range is checked once it is known; this is the outer bound.
   if (opts.mtu !== undefined) p.mtu = validateMtu(opts.mtu, 'mtu', 68, 0x7fffffff);
   if (opts.address !== undefined) p.address = validateUnicastMac(opts.address, 'address');
-  if (opts.name !== undefined) p.name = validateIfname(opts.name, 'name');
+  if (opts.name !== undefined) {
+    p.name = validateIfname(opts.name, 'name');
+    // dev_change_name() would number a template: a rename takes the name it is given.
+    if (p.name.includes('%')) throw new ValidationError('name', `a rename takes a plain name, not the template ${JSON.stringify(p.name)}`);
+  }
   if (opts.master !== undefined) p.master = opts.master === null ? null : validateLinkRef(opts.master, 'master');
   if (opts.txQueueLen !== undefined) p.txqlen = validateU32(opts.txQueueLen, 'txQueueLen', 'a queue length');
   if (opts.group !== undefined) p.group = validateU32(opts.group, 'group', 'a group number');

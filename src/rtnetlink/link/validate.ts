@@ -54,6 +54,11 @@ export function validateIfname(name: unknown, field: string): string {
   if (n < 1 || n > IFNAME_MAX_BYTES) throw new ValidationError(field, `interface name ${JSON.stringify(name)} must be 1–${IFNAME_MAX_BYTES} bytes, is ${n}`);
   if (name === '.' || name === '..') throw new ValidationError(field, `interface name may not be "." or ".."`);
   if (ascii ? forbidden : /[/:\s\0]/u.test(name)) throw new ValidationError(field, `interface name ${JSON.stringify(name)} may not contain "/", ":", NUL or whitespace`);
+  // A "%" makes the name a template the kernel numbers (dev_alloc_name): exactly one "%d", or EINVAL.
+  const pct = name.indexOf('%');
+  if (pct >= 0 && (name[pct + 1] !== 'd' || name.includes('%', pct + 2))) {
+    throw new ValidationError(field, `interface name ${JSON.stringify(name)}: a "%" is only allowed as one "%d", a template the kernel numbers (veth%d → veth0)`);
+  }
   return name;
 }
 
