@@ -1,6 +1,7 @@
 /** Small helpers shared by the frame decoders. */
 import { DecodeError, ValidationError } from '../netlink/errors.js';
 import { parseIpv4, parseMac } from '../netlink/inet.js';
+import { formatValue } from '../netlink/format-value.js';
 
 export function viewOf(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -35,13 +36,13 @@ export function wordSum(b: Uint8Array): number {
 /** A 6-byte MAC from text, or a ValidationError naming `field`. */
 export function mac(s: string, field: string): Uint8Array {
   const b = parseMac(s);
-  if (!b || b.length !== 6) throw new ValidationError(field, `expected a MAC address, got ${JSON.stringify(s)}`);
+  if (!b || b.length !== 6) throw new ValidationError(field, `expected a MAC address, got ${formatValue(s)}`);
   return b;
 }
 
 /** The 4 bytes of an IPv4 address from text, or a ValidationError naming `field`. */
 export function ip4(s: string, field: string): Uint8Array {
   const b = parseIpv4(s);
-  if (!b) throw new ValidationError(field, `expected an IPv4 address, got ${JSON.stringify(s)}`);
+  if (!b) throw new ValidationError(field, `expected an IPv4 address, got ${formatValue(s)}`);
   return b;
 }

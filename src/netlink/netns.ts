@@ -7,8 +7,9 @@
  * the foreign namespace.
  */
 import type { Shim } from '../shim/types.js';
-import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../shim/constants.js';
+import { CLONE_NEWNET, O_CLOEXEC, O_NONBLOCK, O_RDONLY } from '../shim/constants.js';
 import { ValidationError } from './errors.js';
+import { formatValue } from './format-value.js';
 
 /** SIOCGSKNS (<linux/sockios.h>): an ioctl on a socket that returns a new fd for the network namespace it lives in. */
 export const SIOCGSKNS = 0x894c;
@@ -27,7 +28,7 @@ const NAME_RE = /^[A-Za-z0-9_.-]{1,255}$/;
 /** Validates a namespace name as a single path component (no `/`, not `.` or `..`). */
 export function validateNetnsName(name: unknown, field = 'netns'): string {
   if (typeof name !== 'string' || !NAME_RE.test(name) || name === '.' || name === '..') {
-    throw new ValidationError(field, `invalid network namespace name ${JSON.stringify(name)}: use 1–255 of [A-Za-z0-9_.-], not "." or ".."`);
+    throw new ValidationError(field, `invalid network namespace name ${formatValue(name)}: use 1–255 of [A-Za-z0-9_.-], not "." or ".."`);
   }
   return name;
 }
@@ -35,15 +36,16 @@ export function validateNetnsName(name: unknown, field = 'netns'): string {
 /** The path a reference names, or undefined for file descriptors. Validates before any system call. */
 export function netnsPath(ref: NetnsRef, field = 'netns'): string | undefined {
   if (typeof ref === 'number') {
-    if (!Number.isInteger(ref) || ref < 0) throw new ValidationError(field, `invalid namespace file descriptor ${ref}`);
+    // A descriptor is a C int: anything past 2^31-1 would be truncated on its way to setns(2) (2**32 + fd is fd).
+    if (!Number.isInteger(ref) || ref < 0 || ref > 0x7fffffff) throw new ValidationError(field, `invalid namespace file descriptor ${ref}`);
     return undefined;
   }
   if (typeof ref === 'string') {
     // A NUL would cut the path short in the C string the shim passes to
     // open(2): '/run/netns/a\0…' would silently open '/run/netns/a'.
-    if (ref.includes('\0')) throw new ValidationError(field, `namespace reference ${JSON.stringify(ref)} contains a NUL byte`);
+    if (ref.includes('\0')) throw new ValidationError(field, `namespace reference ${formatValue(ref)} contains a NUL byte`);
     if (ref.startsWith('/')) {
-      if (ref.split('/').includes('..')) throw new ValidationError(field, `namespace path ${JSON.stringify(ref)} must not contain ".."`);
+      if (ref.split('/').includes('..')) throw new ValidationError(field, `namespace path ${formatValue(ref)} must not contain ".."`);
       return ref;
     }
     return `${NETNS_RUN_DIR}/${validateNetnsName(ref, field)}`;
@@ -51,11 +53,12 @@ export function netnsPath(ref: NetnsRef, field = 'netns'): string | undefined {
   if (ref && typeof ref === 'object') {
     if ('fd' in ref) return netnsPath(ref.fd, field);
     if ('pid' in ref) {
-      if (!Number.isInteger(ref.pid) || ref.pid <= 0) throw new ValidationError(field, `invalid pid ${String(ref.pid)}`);
+      // pid_t is 32 bits; the kernel's limit (pid_max) is at most 2^22.
+      if (!Number.isInteger(ref.pid) || ref.pid <= 0 || ref.pid > 0x7fffffff) throw new ValidationError(field, `invalid pid ${String(ref.pid)}`);
       return `/proc/${ref.pid}/ns/net`;
     }
   }
-  throw new ValidationError(field, `expected a namespace name, path, fd or { pid }, got ${JSON.stringify(ref)}`);
+  throw new ValidationError(field, `expected a namespace name, path, fd or { pid }, got ${formatValue(ref)}`);
 }
 
 /** An open namespace: its fd, and whether we opened it (and so must close it). */
@@ -74,11 +77,13 @@ export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHand
   }
   let fd: number;
   try {
-    fd = shim.open(path, O_RDONLY | O_CLOEXEC, 0);
+    // O_NONBLOCK: a FIFO (or a device) at the path would otherwise block open(2), and the
+    // event loop with it; an nsfs file ignores the flag, and anything else fails NS_GET_NSTYPE below.
+    fd = shim.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT') {
-      throw new ValidationError(field, `no network namespace ${JSON.stringify(ref)} (${path} does not exist)`);
+      throw new ValidationError(field, `no network namespace ${formatValue(ref)} (${path} does not exist)`);
     }
     throw e;
   }
@@ -117,13 +122,13 @@ function assertNetNamespace(shim: Shim, fd: number, ref: NetnsRef, field: string
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ENOTTY' || code === 'EINVAL') {
-      throw new ValidationError(field, `${JSON.stringify(ref)} is not a network namespace (not an nsfs file)`);
+      throw new ValidationError(field, `${formatValue(ref)} is not a network namespace (not an nsfs file)`);
     }
-    if (code === 'EBADF') throw new ValidationError(field, `${JSON.stringify(ref)} is not an open file descriptor`);
+    if (code === 'EBADF') throw new ValidationError(field, `${formatValue(ref)} is not an open file descriptor`);
     throw e;
   }
   if (type !== CLONE_NEWNET) {
-    throw new ValidationError(field, `${JSON.stringify(ref)} is a namespace, but not a network namespace`);
+    throw new ValidationError(field, `${formatValue(ref)} is a namespace, but not a network namespace`);
   }
 }
 
@@ -142,7 +147,7 @@ export function runInNetnsSync<T>(shim: Shim, ref: NetnsRef | undefined, fn: () 
         shim.setns(target.fd, CLONE_NEWNET);
       } catch (e) {
         if ((e as { code?: string }).code === 'EINVAL') {
-          throw new ValidationError(field, `${JSON.stringify(ref)} is not a network namespace`);
+          throw new ValidationError(field, `${formatValue(ref)} is not a network namespace`);
         }
         throw e;
       }

@@ -24,6 +24,7 @@ import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { AttrSet } from './schema.js';
 import { errnoName } from '../shim/errors.js';
 import { type AttrTrace, ByteWriter } from './writer.js';
+import { formatValue } from './format-value.js';
 
 /** One received netlink message: its header fields and its bytes (header included, a private copy). */
 export interface Message {
@@ -510,7 +511,7 @@ export class RtnlSocket {
 function validateTimeout(timeout: unknown): number {
   if (timeout === undefined) return 10_000;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > 2 ** 31 * 1000) {
-    throw new ValidationError('timeout', `expected a positive number of milliseconds, got ${typeof timeout === 'number' ? timeout : JSON.stringify(timeout)}`);
+    throw new ValidationError('timeout', `expected a positive number of milliseconds, got ${formatValue(timeout)}`);
   }
   return timeout;
 }

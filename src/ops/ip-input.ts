@@ -7,6 +7,7 @@
 import { ValidationError } from '../netlink/errors.js';
 import { formatIp, parseIp } from '../netlink/inet.js';
 import { AF } from '../rtnetlink/constants.js';
+import { formatValue } from '../netlink/format-value.js';
 
 export type IpFamily = typeof AF.INET | typeof AF.INET6;
 
@@ -18,7 +19,7 @@ export function ipFamilyOption(name: unknown, field = 'family'): IpFamily | unde
   if (name === undefined) return undefined;
   if (name === 'inet') return AF.INET;
   if (name === 'inet6') return AF.INET6;
-  throw new ValidationError(field, `expected 'inet' or 'inet6', got ${JSON.stringify(name)}`);
+  throw new ValidationError(field, `expected 'inet' or 'inet6', got ${formatValue(name)}`);
 }
 
 /**

@@ -14,6 +14,7 @@
 import { TimeoutError, ValidationError } from '../netlink/errors.js';
 import type { Atom, Datum } from './datum.js';
 import { JsonRpcConnection, toOvsdbError, type Json } from './jsonrpc.js';
+import { formatValue } from '../netlink/format-value.js';
 
 /** The database ovs-vswitchd reads. */
 export const OPEN_VSWITCH_DB = 'Open_vSwitch';
@@ -61,7 +62,7 @@ export interface ClientOptions {
 export function validateTimeout(timeout: unknown, field = 'timeout'): number {
   if (timeout === undefined) return DEFAULT_TIMEOUT;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-    throw new ValidationError(field, `expected a positive number of milliseconds, got ${JSON.stringify(timeout)}`);
+    throw new ValidationError(field, `expected a positive number of milliseconds, got ${formatValue(timeout)}`);
   }
   return timeout;
 }
@@ -69,7 +70,7 @@ export function validateTimeout(timeout: unknown, field = 'timeout'): number {
 export function validateSocketPath(path: unknown, field = 'socket'): string {
   if (path === undefined) return defaultSocketPath();
   if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
-    throw new ValidationError(field, `expected the path of ovsdb-server's unix socket, got ${JSON.stringify(path)}`);
+    throw new ValidationError(field, `expected the path of ovsdb-server's unix socket, got ${formatValue(path)}`);
   }
   // Accept ovs-vsctl's --db spelling too.
   return path.startsWith('unix:') ? path.slice(5) : path;

@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../netlink/errors.js';
 import { OvsdbClient, validateSocketPath, validateTimeout } from './client.js';
+import { formatValue } from '../netlink/format-value.js';
 
 export interface OvsOptions {
   /**
@@ -33,7 +34,7 @@ export function checkOptions(opts: OvsOptions | undefined): { socket: string; ti
     throw new ValidationError('socket', 'pass either `client` or `socket`, not both (a client is already connected)');
   }
   const w = opts as OvsWriteOptions | undefined;
-  if (w?.wait !== undefined && typeof w.wait !== 'boolean') throw new ValidationError('wait', `expected a boolean, got ${JSON.stringify(w.wait)}`);
+  if (w?.wait !== undefined && typeof w.wait !== 'boolean') throw new ValidationError('wait', `expected a boolean, got ${formatValue(w.wait)}`);
   return {
     socket: opts?.client ? opts.client.socketPath : validateSocketPath(opts?.socket),
     timeout: opts?.timeout !== undefined ? validateTimeout(opts.timeout) : (opts?.client?.timeout ?? validateTimeout(undefined)),

@@ -6,6 +6,7 @@
  * bytes, not "." or "..", no '/', ':' or whitespace.
  */
 import { ValidationError } from '../netlink/errors.js';
+import { formatValue } from '../netlink/format-value.js';
 
 const utf8 = new TextEncoder();
 
@@ -32,7 +33,7 @@ export type OvsPortType = (typeof PORT_TYPES)[number];
 export function validatePortType(type: unknown, field = 'type'): OvsPortType {
   if (type === undefined) return 'system';
   if (typeof type !== 'string' || !(PORT_TYPES as readonly string[]).includes(type)) {
-    throw new ValidationError(field, `expected one of ${PORT_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
+    throw new ValidationError(field, `expected one of ${PORT_TYPES.join(', ')}, got ${formatValue(type)}`);
   }
   return type as OvsPortType;
 }
@@ -41,23 +42,23 @@ export function validatePortType(type: unknown, field = 'type'): OvsPortType {
 export function validateDatapathType(type: unknown, field = 'datapathType'): string | undefined {
   if (type === undefined) return undefined;
   if (typeof type !== 'string' || !/^[a-z0-9_-]{1,32}$/.test(type)) {
-    throw new ValidationError(field, `expected a datapath type such as "system" or "netdev", got ${JSON.stringify(type)}`);
+    throw new ValidationError(field, `expected a datapath type such as "system" or "netdev", got ${formatValue(type)}`);
   }
   return type;
 }
 
 export function validateFlag(value: unknown, field: string): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new ValidationError(field, `expected a boolean, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw new ValidationError(field, `expected a boolean, got ${formatValue(value)}`);
   return value;
 }
 
 /** A string → string map for an OVSDB map column (other_config, external_ids): keys non-empty, values strings. */
 export function validateConfigMap(value: unknown, field: string): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError(field, `expected an object of string values, got ${JSON.stringify(value)}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError(field, `expected an object of string values, got ${formatValue(value)}`);
   for (const [k, v] of Object.entries(value)) {
-    if (k === '' || typeof v !== 'string') throw new ValidationError(`${field}.${k}`, `expected a string value for a non-empty key, got ${JSON.stringify(v)}`);
+    if (k === '' || typeof v !== 'string') throw new ValidationError(`${field}.${k}`, `expected a string value for a non-empty key, got ${formatValue(v)}`);
   }
   return value as Record<string, string>;
 }

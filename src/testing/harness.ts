@@ -24,6 +24,7 @@ import { parseFixture } from './parse.js';
 import { recordShim, type RecordingShim } from './record.js';
 import { replayShim, type ReplayShim } from './replay.js';
 import { createScratchNetns, removeScratchNetns, SCRATCH_NOTE } from './scratch-netns.js';
+import { formatValue } from '../netlink/format-value.js';
 
 export type FixtureMode = 'record' | 'replay';
 
@@ -106,7 +107,7 @@ export async function withRecording<T>(file: string, fn: (fx: FixtureContext) =>
   const owned: string[] = [];
   const labels = new Map<string, string>();
   const prefix = options.netnsPrefix ?? 'rtnlrec';
-  if (typeof prefix !== 'string' || !/^[A-Za-z0-9_.-]{1,32}$/.test(prefix)) throw new ValidationError('netnsPrefix', `expected 1–32 letters, digits, "_", "." or "-", got ${JSON.stringify(prefix)}`);
+  if (typeof prefix !== 'string' || !/^[A-Za-z0-9_.-]{1,32}$/.test(prefix)) throw new ValidationError('netnsPrefix', `expected 1–32 letters, digits, "_", "." or "-", got ${formatValue(prefix)}`);
   const uniqueName = (label: string) => `${prefix}-${process.pid}-${scratchCounter++}-${label}`.slice(0, 64);
   const ctx: FixtureContext = {
     mode: 'record',

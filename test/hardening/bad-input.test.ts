@@ -165,6 +165,32 @@ const rows: Row[] = [
   // Namespaces are opened before the first request of a call.
   ['peer netns that does not exist, with a master', () => veth({ master: 'br0' }, { netns: 'rtnl-no-such-ns-hardening' }), 'ValidationError', 'peer.netns'],
   ['moveToNetns that does not exist', () => rtnl.setLink('br0', { moveToNetns: 'rtnl-no-such-ns-hardening', ...N() }), 'ValidationError', 'moveToNetns'],
+  // ---- BigInt values: the messages quote them without failing (JSON.stringify throws on BigInt)
+  ['a BigInt MTU', () => veth({ mtu: any(1500n) }), 'ValidationError', 'mtu'],
+  ['a BigInt interface name', () => veth({ name: any(5n) }), 'ValidationError', 'name'],
+  ['a BigInt address family', () => rtnl.listAddresses({ family: any(2n), ...N() }), 'ValidationError', 'family'],
+  ['a BigInt neighbour family', () => rtnl.listNeighbours({ family: any(7n), ...N() }), 'ValidationError', 'family'],
+  ['a BigInt route table', () => rtnl.listRoutes({ table: any(254n), ...N() }), 'ValidationError', 'table'],
+  ['a BigInt netns', () => rtnl.listLinks({ netns: any(3n) }), 'ValidationError', 'netns'],
+  ['a BigInt timeout', () => rtnl.getLink('lo', { timeout: any(10n), ...N() }), 'ValidationError', 'timeout'],
+  ['a BigInt target nsid', () => rtnl.getLink('lo', { targetNetnsId: any(1n), ...N() }), 'ValidationError', 'targetNetnsId'],
+  // ---- descriptors and pids past 32 bits (they would wrap on the way to the kernel)
+  ['a namespace fd of 2^32 + 3', () => rtnl.listLinks({ netns: 2 ** 32 + 3 }), 'ValidationError', 'netns'],
+  ['a namespace fd of 1e300', () => rtnl.listLinks({ netns: 1e300 }), 'ValidationError', 'netns'],
+  ['a peer { pid: 2^53 }', () => veth({}, { netns: { pid: 2 ** 53 } }), 'ValidationError', 'peer.netns'],
+  // ---- null where an options object goes
+  ['createVethPair(null)', () => rtnl.createVethPair(any(null)), 'ValidationError'],
+  ['setLink options null', () => rtnl.setLink('br0', any(null)), 'ValidationError'],
+  ['addAddress options null', () => rtnl.addAddress('br0', '10.0.0.1/24', any(null)), 'ValidationError'],
+  ['addRoute(null)', () => rtnl.addRoute(any(null)), 'ValidationError'],
+  ['addNeighbour(null)', () => rtnl.addNeighbour(any(null)), 'ValidationError'],
+  ['createTap options null', () => rtnl.createTap('tap0', any(null)), 'ValidationError'],
+  ['listLinks(null)', () => rtnl.listLinks(any(null)), 'ValidationError'],
+  ['getLink options null', () => rtnl.getLink('lo', any(null)), 'ValidationError'],
+  ['createBridge options null', () => rtnl.createBridge('brx', any(null)), 'ValidationError'],
+  ['flushAddresses(null)', () => rtnl.flushAddresses(any(null)), 'ValidationError'],
+  ['listBridgeVlanEntries(null)', () => rtnl.listBridgeVlanEntries(any(null)), 'ValidationError'],
+  ['createNetkitPair(null)', () => rtnl.createNetkitPair(any(null)), 'ValidationError'],
 ];
 
 /**

@@ -10,7 +10,7 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import type { LinkRef } from '../links/index.js';
 import { linkNames, resolveLinkIndex } from '../links/lookup.js';
-import { validateLinkRef } from '../../rtnetlink/link/index.js';
+import { validateLinkRef, validateOptions } from '../../rtnetlink/link/index.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type IfAddrMsg } from '../../rtnetlink/addr/index.js';
 import type { Decoded } from '../../netlink/schema.js';
@@ -22,6 +22,7 @@ import { deleteEach, inPrefix, prefixOf } from '../flush.js';
 export type { Address, AddressFamily, Lifetime } from '../../rtnetlink/addr/view.js';
 export { toAddress } from '../../rtnetlink/addr/view.js';
 import { type Address, type AddressFamily, type Lifetime, toAddress } from '../../rtnetlink/addr/view.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 /** Flags a caller may set (the others are the kernel's to report). */
 const SETTABLE_FLAGS = ['nodad', 'optimistic', 'home', 'mngtmpaddr', 'noprefixroute', 'autojoin'] as const;
@@ -62,7 +63,7 @@ function parseCidrField(cidr: unknown, field: string): Cidr {
 function lifetime(v: unknown, field: string): number {
   if (v === undefined || v === 'forever') return INFINITY_LIFE_TIME;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= INFINITY_LIFE_TIME) {
-    throw new ValidationError(field, `expected whole seconds (0 … ${INFINITY_LIFE_TIME - 1}) or 'forever', got ${JSON.stringify(v)}`);
+    throw new ValidationError(field, `expected whole seconds (0 … ${INFINITY_LIFE_TIME - 1}) or 'forever', got ${formatValue(v)}`);
   }
   return v;
 }
@@ -94,7 +95,7 @@ function buildAdd(cidr: string, o: AddAddressOptions): AddrRequest {
   if (o.label !== undefined) {
     if (v6) throw new ValidationError('label', 'labels exist only on IPv4 addresses');
     if (typeof o.label !== 'string' || new TextEncoder().encode(o.label).length > 15 || o.label.length === 0) {
-      throw new ValidationError('label', `expected 1–15 bytes, got ${JSON.stringify(o.label)}`);
+      throw new ValidationError('label', `expected 1–15 bytes, got ${formatValue(o.label)}`);
     }
     attrs.label = o.label;
   }
@@ -103,7 +104,7 @@ function buildAdd(cidr: string, o: AddAddressOptions): AddrRequest {
     // ipv6_add_addr derives an IPv6 address's scope from the address itself; ifa_scope is ignored.
     if (v6) throw new ValidationError('scope', 'the kernel derives an IPv6 address\'s scope from the address (fe80::/10 is link scope); it cannot be set');
     const s = lookupNumber(RT_SCOPE, o.scope, 255);
-    if (s === undefined) throw new ValidationError('scope', `expected one of ${Object.keys(RT_SCOPE).join(', ')} or 0–255, got ${JSON.stringify(o.scope)}`);
+    if (s === undefined) throw new ValidationError('scope', `expected one of ${Object.keys(RT_SCOPE).join(', ')} or 0–255, got ${formatValue(o.scope)}`);
     scope = s;
   }
   let flags = 0;
@@ -140,6 +141,7 @@ function buildAdd(cidr: string, o: AddAddressOptions): AddrRequest {
  * `flags: ['noprefixroute']`).
  */
 export async function addAddress(link: LinkRef, cidr: string, options: AddAddressOptions = {}): Promise<void> {
+  validateOptions(options);
   validateLinkRef(link, 'link');
   const req = buildAdd(cidr, options);
   await withSocket(options, async (socket) => {
@@ -233,10 +235,10 @@ export async function flushAddresses(options: FlushAddressesOptions): Promise<nu
     throw new ValidationError('options', 'flush needs a filter (link, scope, label, to or family), as ip says "Flush requires arguments"');
   }
   const scopeNum = scope === undefined ? undefined : lookupNumber(RT_SCOPE, scope, 255);
-  if (scope !== undefined && scopeNum === undefined) throw new ValidationError('scope', `expected a scope name or number, got ${JSON.stringify(scope)}`);
+  if (scope !== undefined && scopeNum === undefined) throw new ValidationError('scope', `expected a scope name or number, got ${formatValue(scope)}`);
   const prefix = to === undefined ? undefined : prefixOf(to);
-  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${JSON.stringify(to)}`);
-  if (label !== undefined && typeof label !== 'string') throw new ValidationError('label', `expected a string, got ${JSON.stringify(label)}`);
+  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${formatValue(to)}`);
+  if (label !== undefined && typeof label !== 'string') throw new ValidationError('label', `expected a string, got ${formatValue(label)}`);
   return withSocket(options, async (socket) => {
     const all = await listAddresses({ ...list, socket });
     const chosen = all.filter((a) => (scopeNum === undefined || a.raw.header.scope === scopeNum) && (label === undefined || a.label === label) && (!prefix || inPrefix(a.local ?? a.address, prefix)));

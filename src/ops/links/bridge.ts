@@ -15,10 +15,12 @@ import {
   type LinkInfo,
   readLink,
   validateBoolean,
+  validateOptions,
 } from '../../rtnetlink/link/index.js';
 import { fetchLink } from './lookup.js';
 import { LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, endAttrs, flagChange, header, pick, sendLink } from './request.js';
 import { undoCreate, undoLostCreate } from './rollback.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 export interface CreateBridgeOptions extends BridgeOptions, OperationOptions, LinkFlagOptions {
   mtu?: number;
@@ -47,12 +49,13 @@ function bridgeData(opts: CreateBridgeOptions): Record<string, unknown> {
 
 function validateGroupAddress(v: unknown): string {
   // The kernel wants a link-local group address 01:80:c2:00:00:0X and checks it (EINVAL otherwise).
-  if (typeof v !== 'string' || !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(v)) throw new ValidationError('groupAddress', `expected a MAC address, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(v)) throw new ValidationError('groupAddress', `expected a MAC address, got ${formatValue(v)}`);
   return v.toLowerCase();
 }
 
 /** Creates a bridge with its options in one RTM_NEWLINK request. */
 export async function createBridge(name: string, opts: CreateBridgeOptions = {}): Promise<Link> {
+  validateOptions(opts);
   const attrs = endAttrs({ ...pick(opts, ['mtu', 'address', 'group', 'txQueueLen']), name }, '');
   const up = opts.up === undefined ? undefined : validateBoolean(opts.up, 'up');
   const flags = flagChange(opts);

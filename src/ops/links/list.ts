@@ -21,6 +21,7 @@ import {
 } from '../../rtnetlink/link/index.js';
 import { type LinkRef, lookupLink } from './lookup.js';
 import { NO_HEADER, OPERATION_KEYS } from './request.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 export interface GetLinkOptions extends OperationOptions {
   /**
@@ -44,7 +45,7 @@ export interface GetLinkOptions extends OperationOptions {
 const GET_KEYS = [...OPERATION_KEYS, 'stats', 'targetNetnsId'] as const;
 
 function validateNsid(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new ValidationError('targetNetnsId', `expected a namespace id 0..2147483647, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new ValidationError('targetNetnsId', `expected a namespace id 0..2147483647, got ${formatValue(v)}`);
   return v;
 }
 
@@ -80,7 +81,7 @@ export interface ListLinksOptions extends GetLinkOptions {
 function validateListOptions(opts: ListLinksOptions): void {
   rejectUnknownKeys(opts, [...GET_KEYS, 'kind', 'master', 'group'], '');
   if (opts.stats !== undefined) validateBoolean(opts.stats, 'stats');
-  if (opts.kind !== undefined && (typeof opts.kind !== 'string' || opts.kind === '')) throw new ValidationError('kind', `expected a link kind such as "veth", got ${JSON.stringify(opts.kind)}`);
+  if (opts.kind !== undefined && (typeof opts.kind !== 'string' || opts.kind === '')) throw new ValidationError('kind', `expected a link kind such as "veth", got ${formatValue(opts.kind)}`);
   if (opts.master !== undefined) validateLinkRef(opts.master, 'master');
   if (opts.group !== undefined) validateU32(opts.group, 'group', 'a group number');
   if (opts.targetNetnsId !== undefined) validateNsid(opts.targetNetnsId);

@@ -33,6 +33,7 @@ import {
 import { type LinkRef, fetchLink, lookupLink, resolveIndex } from './lookup.js';
 import { type FlagChange, LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, explainMaster, flagChange, header, netnsAttr, sendLink } from './request.js';
 import { undoStep } from './rollback.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 export interface SetLinkOptions extends OperationOptions, LinkFlagOptions {
   up?: boolean;
@@ -148,7 +149,7 @@ function planTable(value: unknown, field: string, defs: Readonly<Record<string, 
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError(field, `expected { kind, …${shape} }`);
   const { kind, ...options } = value as Record<string, unknown>;
   const def = typeof kind === 'string' && Object.hasOwn(defs, kind) ? defs[kind] : undefined;
-  if (!def) throw new ValidationError(`${field}.kind`, `expected ${expected}, got ${JSON.stringify(kind)}`);
+  if (!def) throw new ValidationError(`${field}.kind`, `expected ${expected}, got ${formatValue(kind)}`);
   const data = writeView(def.data, options, field);
   if (Object.keys(data).length === 0) throw new ValidationError(field, `nothing to change for a ${kind as string} ${noun}`);
   return { kind: kind as string, data, options };

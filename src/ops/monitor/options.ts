@@ -4,6 +4,7 @@
 import { ValidationError } from '../../netlink/errors.js';
 import { KINDS, KIND_ALIASES, type MonitorObject } from './kinds.js';
 import type { MonitorOptions } from './events.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 export function normaliseObjects(objects: readonly string[] | undefined): MonitorObject[] {
   if (objects === undefined) return Object.keys(KINDS) as MonitorObject[];
@@ -24,7 +25,7 @@ export function normaliseObjects(objects: readonly string[] | undefined): Monito
 export function validateOptions(o: MonitorOptions): MonitorOptions {
   if (o === null || typeof o !== 'object') throw new ValidationError('options', 'expected an object');
   if (o.family !== undefined && o.family !== 'inet' && o.family !== 'inet6') {
-    throw new ValidationError('family', `expected "inet" or "inet6", got ${JSON.stringify(o.family)}`);
+    throw new ValidationError('family', `expected "inet" or "inet6", got ${formatValue(o.family)}`);
   }
   if (o.highWaterMark !== undefined && (!Number.isInteger(o.highWaterMark) || o.highWaterMark < 1)) {
     throw new ValidationError('highWaterMark', `expected a positive integer, got ${String(o.highWaterMark)}`);

@@ -23,6 +23,7 @@ export type { Neighbour, NeighbourFamily } from '../../rtnetlink/neigh/view.js';
 export { toNeighbour } from '../../rtnetlink/neigh/view.js';
 import { type Neighbour, type NeighbourFamily, toNeighbour } from '../../rtnetlink/neigh/view.js';
 import { deleteEach, inPrefix, prefixOf } from '../flush.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 /** States of an IP neighbour entry (NUD_*), lower-case. */
 export type NeighbourState = 'permanent' | 'noarp' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'incomplete' | 'none';
@@ -120,7 +121,7 @@ function build(o: Partial<AddNeighbourOptions> & { link: LinkRef }, forDelete: b
     ipFamily = ip.family;
     attrs.dst = ip.text;
   }
-  if (o.family !== undefined && !(o.family in FAMILY)) throw new ValidationError('family', `expected 'inet', 'inet6' or 'bridge', got ${JSON.stringify(o.family)}`);
+  if (o.family !== undefined && !(o.family in FAMILY)) throw new ValidationError('family', `expected 'inet', 'inet6' or 'bridge', got ${formatValue(o.family)}`);
   const family = o.family !== undefined ? FAMILY[o.family] : (ipFamily ?? AF.BRIDGE);
   if (family !== AF.BRIDGE && ipFamily !== undefined && family !== ipFamily) {
     throw new ValidationError('family', `address ${o.address} is ${ipVersion(ipFamily)} but family is ${o.family}`);
@@ -155,7 +156,7 @@ function build(o: Partial<AddNeighbourOptions> & { link: LinkRef }, forDelete: b
     // Deletes carry a state too, as bridge(8) sends them: a device's own
     // table (ndo_dflt_fdb_del) refuses a delete without NUD_PERMANENT.
     const s = (forDelete ? undefined : o.state) ?? 'permanent';
-    if (!(s in FDB_STATES)) throw new ValidationError('state', `FDB entries are 'permanent', 'static' or 'dynamic', got ${JSON.stringify(s)}`);
+    if (!(s in FDB_STATES)) throw new ValidationError('state', `FDB entries are 'permanent', 'static' or 'dynamic', got ${formatValue(s)}`);
     state = FDB_STATES[s as FdbState];
   } else {
     for (const [k, v] of [['master', master], ['self', self], ['sticky', sticky]] as const) {
@@ -169,7 +170,7 @@ function build(o: Partial<AddNeighbourOptions> & { link: LinkRef }, forDelete: b
     if (router) flags |= NTF.router;
     if (!forDelete && !proxy) {
       const s = o.state ?? 'permanent';
-      if (!(s in IP_STATES)) throw new ValidationError('state', `expected one of ${Object.keys(IP_STATES).join(', ')}, got ${JSON.stringify(s)}`);
+      if (!(s in IP_STATES)) throw new ValidationError('state', `expected one of ${Object.keys(IP_STATES).join(', ')}, got ${formatValue(s)}`);
       state = IP_STATES[s as NeighbourState];
     }
   }
@@ -223,7 +224,7 @@ async function dumpNeighbours(socket: RtnlSocket, family: number, attrs: Decoded
  */
 export async function listNeighbours(options: ListNeighboursOptions = {}): Promise<Neighbour[]> {
   if (options.family !== undefined && !(options.family in FAMILY)) {
-    throw new ValidationError('family', `expected 'inet', 'inet6' or 'bridge', got ${JSON.stringify(options.family)}`);
+    throw new ValidationError('family', `expected 'inet', 'inet6' or 'bridge', got ${formatValue(options.family)}`);
   }
   if (options.link !== undefined) validateLinkRef(options.link, 'link');
   if (options.master !== undefined) {
@@ -261,10 +262,10 @@ export async function flushNeighbours(options: FlushNeighboursOptions): Promise<
   if (!options || typeof options !== 'object') throw new ValidationError('options', 'expected a filter');
   const { all, to, netns: _n, timeout: _t, ...list } = options;
   if (options.link === undefined && options.family === undefined && to === undefined) throw new ValidationError('options', 'flush needs a filter (link, family or to)');
-  if (options.family !== undefined && options.family !== 'inet' && options.family !== 'inet6') throw new ValidationError('family', `expected 'inet' or 'inet6', got ${JSON.stringify(options.family)}`);
+  if (options.family !== undefined && options.family !== 'inet' && options.family !== 'inet6') throw new ValidationError('family', `expected 'inet' or 'inet6', got ${formatValue(options.family)}`);
   const everything = bool(all, 'all');
   const prefix = to === undefined ? undefined : prefixOf(to);
-  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${JSON.stringify(to)}`);
+  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${formatValue(to)}`);
   return withSocket(options, async (socket) => {
     const entries = await listNeighbours({ ...list, socket });
     const chosen = entries.filter(

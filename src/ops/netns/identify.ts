@@ -8,6 +8,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { ValidationError } from '../../netlink/errors.js';
 import { NETNS_RUN_DIR, validateNetnsName } from '../../netlink/netns.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 /** The device and inode of a namespace file (nsfs): equal for every file naming the same namespace. */
 function nsKey(path: string): string | undefined {
@@ -25,7 +26,7 @@ function nsKey(path: string): string | undefined {
  * namespace files' device and inode. Empty when it has no name.
  */
 export function identifyNetns(pid: number | 'self' = 'self'): string[] {
-  if (pid !== 'self' && (!Number.isInteger(pid) || pid <= 0)) throw new ValidationError('pid', `expected a process id, got ${JSON.stringify(pid)}`);
+  if (pid !== 'self' && (!Number.isInteger(pid) || pid <= 0)) throw new ValidationError('pid', `expected a process id, got ${formatValue(pid)}`);
   const key = nsKey(`/proc/${pid}/ns/net`);
   if (key === undefined) throw new ValidationError('pid', `no process ${pid} (or its namespace cannot be read)`);
   let names: string[];

@@ -21,7 +21,7 @@ import { NETNS_RUN_DIR, type NetnsRef, openNetns, runInNetnsSync, validateNetnsN
 import { RtnlSocket } from '../../netlink/socket.js';
 import { getShim } from '../../shim/index.js';
 import type { Shim } from '../../shim/types.js';
-import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, O_CLOEXEC, O_RDONLY } from '../../shim/constants.js';
+import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, O_CLOEXEC, O_NONBLOCK, O_RDONLY } from '../../shim/constants.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { IFF, linkMessage } from '../../rtnetlink/link/index.js';
@@ -247,7 +247,8 @@ export async function listNetns(options?: OperationOptions): Promise<NetnsInfo[]
 async function nsidOfPath(socket: RtnlSocket, path: string): Promise<number | undefined> {
   let fd: number;
   try {
-    fd = socket.shim.open(path, O_RDONLY | O_CLOEXEC, 0);
+    // O_NONBLOCK: a FIFO left under /run/netns must not block listNetns.
+    fd = socket.shim.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   } catch {
     return undefined;
   }
@@ -294,7 +295,7 @@ export async function getNsid(peer: NetnsRef, options?: OperationOptions): Promi
  */
 export async function setNsid(peer: NetnsRef, id: number | 'auto', options?: OperationOptions): Promise<number> {
   if (id !== 'auto' && (!Number.isInteger(id) || id < 0 || id > 0x7fffffff)) {
-    throw new ValidationError('id', `expected an integer 0…2147483647 or 'auto', got ${JSON.stringify(id)}`);
+    throw new ValidationError('id', `expected an integer 0…2147483647 or 'auto', got ${formatValue(id)}`);
   }
   const shim0 = options?.socket?.shim ?? getShim();
   const target = openNetns(shim0, peer, 'peer');
@@ -317,6 +318,7 @@ export async function setNsid(peer: NetnsRef, id: number | 'auto', options?: Ope
 
 export type { NsidEntry } from '../../rtnetlink/nsid/index.js';
 import type { NsidEntry } from '../../rtnetlink/nsid/index.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 /**
  * Every id the namespace `options.netns` (default: the caller's) has

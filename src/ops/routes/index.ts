@@ -30,6 +30,7 @@ export type { Route, RouteFamily, RouteNexthop } from '../../rtnetlink/route/vie
 export { toRoute } from '../../rtnetlink/route/view.js';
 import { type Route, type RouteFamily, toRoute } from '../../rtnetlink/route/view.js';
 import { deleteEach, inPrefix, prefixOf } from '../flush.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 export interface RouteNexthopSpec {
   gateway?: string;
@@ -99,13 +100,13 @@ export interface GetRouteOptions extends OperationOptions {
 const ipField = (v: unknown, field: string, family: number | undefined) => ipAddressOption(v, field, family, 'the route');
 
 function u32Field(v: unknown, field: string, min = 0): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 0xffffffff) throw new ValidationError(field, `expected an integer ${min} … 4294967295, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 0xffffffff) throw new ValidationError(field, `expected an integer ${min} … 4294967295, got ${formatValue(v)}`);
   return v;
 }
 
 function named(table: Record<string, number>, v: unknown, field: string, max: number): number {
   const n = lookupNumber(table, v, max);
-  if (n === undefined) throw new ValidationError(field, `expected one of ${Object.keys(table).join(', ')} or a number 0 … ${max}, got ${JSON.stringify(v)}`);
+  if (n === undefined) throw new ValidationError(field, `expected one of ${Object.keys(table).join(', ')} or a number 0 … ${max}, got ${formatValue(v)}`);
   return n;
 }
 
@@ -125,7 +126,7 @@ interface Built {
 function parseDst(dst: unknown): { cidr?: Cidr; family?: number } {
   if (dst === 'default') return {};
   const c = parseCidr(dst);
-  if (!c) throw new ValidationError('dst', `expected 'default' or a prefix such as 10.0.0.0/24 or fd00::/64, got ${JSON.stringify(dst)}`);
+  if (!c) throw new ValidationError('dst', `expected 'default' or a prefix such as 10.0.0.0/24 or fd00::/64, got ${formatValue(dst)}`);
   return { cidr: c, family: c.family };
 }
 
@@ -293,7 +294,7 @@ export async function listRoutes(options: ListRoutesOptions = {}): Promise<Route
  */
 export async function getRoute(dst: string, options: GetRouteOptions = {}): Promise<Route> {
   const d = typeof dst === 'string' && !dst.includes('/') ? parseIp(dst) : undefined;
-  if (!d) throw new ValidationError('dst', `expected an IP address (no prefix), got ${JSON.stringify(dst)}`);
+  if (!d) throw new ValidationError('dst', `expected an IP address (no prefix), got ${formatValue(dst)}`);
   const family = d.length === 4 ? AF.INET : AF.INET6;
   const full = d.length * 8;
   const attrs: RouteAttrs = { dst: formatIp(d) };
@@ -356,7 +357,7 @@ export async function flushRoutes(options: FlushRoutesOptions): Promise<number> 
   if (link !== undefined) validateLinkRef(link, 'link');
   const proto = protocol === undefined ? undefined : named(RTPROT, protocol, 'protocol', 255);
   const prefix = to === undefined ? undefined : prefixOf(to);
-  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${JSON.stringify(to)}`);
+  if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${formatValue(to)}`);
   return withSocket(options, async (socket) => {
     const oif = link === undefined ? undefined : await resolveLinkIndex(socket, link, 'link', 'flushRoutes');
     const all = await listRoutes({ ...list, socket });

@@ -26,7 +26,7 @@ import {
   tunSetPersist,
   TUN_FLAG,
 } from './ioctl.js';
-import { type Link, type TunInfo, validateLinkRef, validateMtu, validateUnicastMac } from '../../rtnetlink/link/index.js';
+import { type Link, type TunInfo, validateLinkRef, validateMtu, validateOptions, validateUnicastMac } from '../../rtnetlink/link/index.js';
 import { deleteLink, type LinkRef } from '../links/index.js';
 import { fetchLink } from '../links/lookup.js';
 import { changeLink, type LinkChanges } from './link.js';
@@ -97,6 +97,7 @@ export function createTap(name: string, options?: CreateTapOptions & { open?: fa
 export function createTap(name: string, options?: CreateTapOptions): Promise<Link | { link: Link; tap: Tap }>;
 export async function createTap(name: string, options: CreateTapOptions = {}): Promise<Link | { link: Link; tap: Tap }> {
   // Every check before any system call.
+  validateOptions(options);
   validateIfName(name, 'name', { template: true });
   const owner = options.owner === undefined ? undefined : validateId(options.owner, 'owner');
   const group = options.group === undefined ? undefined : validateId(options.group, 'group');

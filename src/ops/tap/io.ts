@@ -13,6 +13,7 @@
 import { SocketClosedError, ValidationError } from '../../netlink/errors.js';
 import type { Poller, Shim } from '../../shim/types.js';
 import { tunSetCarrier } from './ioctl.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 /** Largest read: a 64 KiB GSO frame plus a virtio_net_hdr; tun truncates frames that do not fit. */
 const READ_BUFFER_SIZE = 65536 + 64;
@@ -65,7 +66,7 @@ interface Waiter {
 export function validateQueueSize(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65536) {
-    throw new ValidationError(field, `expected an integer from 1 to 65536 frames, got ${JSON.stringify(value)}`);
+    throw new ValidationError(field, `expected an integer from 1 to 65536 frames, got ${formatValue(value)}`);
   }
   return value;
 }

@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../../netlink/errors.js';
 import { IFNAME_MAX_BYTES, validateBoolean } from '../../rtnetlink/link/index.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 const encoder = new TextEncoder();
 
@@ -37,7 +38,7 @@ export function validateIfName(name: unknown, field: string, options: { template
 /** A uid or gid: an integer 0 … 2³²−2 (−1, i.e. 2³²−1, means "none" to the kernel). */
 export function validateId(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xfffffffe) {
-    throw new ValidationError(field, `expected an integer id from 0 to 4294967294, got ${JSON.stringify(value)}`);
+    throw new ValidationError(field, `expected an integer id from 0 to 4294967294, got ${formatValue(value)}`);
   }
   return value;
 }

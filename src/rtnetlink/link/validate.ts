@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../../netlink/errors.js';
 import { parseMac } from '../../netlink/inet.js';
+import { formatValue } from '../../netlink/format-value.js';
 
 /** IFNAMSIZ is 16 including the NUL: names have at most 15 bytes. */
 export const IFNAME_MAX_BYTES = 15;
@@ -37,7 +38,7 @@ function utf8Length(s: string): number {
  * bytes, not "." or "..", no "/", ":" or whitespace.
  */
 export function validateIfname(name: unknown, field: string): string {
-  if (typeof name !== 'string') throw new ValidationError(field, `expected an interface name, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string') throw new ValidationError(field, `expected an interface name, got ${formatValue(name)}`);
   // Names are looked up on every request: check ASCII ones in one pass
   // (the same rules as the regular expression below, which handles the rest).
   let ascii = true;
@@ -65,7 +66,7 @@ export function validateIfname(name: unknown, field: string): string {
 /** A unicast Ethernet address: 6 bytes, multicast bit clear, not all zeros. Returned in canonical lowercase form. */
 export function validateUnicastMac(mac: unknown, field: string): string {
   const b = parseMac(mac);
-  if (!b || b.length !== 6) throw new ValidationError(field, `expected a MAC address like "02:00:00:00:00:01", got ${JSON.stringify(mac)}`);
+  if (!b || b.length !== 6) throw new ValidationError(field, `expected a MAC address like "02:00:00:00:00:01", got ${formatValue(mac)}`);
   if ((b[0] as number) & 1) throw new ValidationError(field, `${String(mac)} is a multicast address; a device address must be unicast (first octet even)`);
   if (b.every((x) => x === 0)) throw new ValidationError(field, 'the all-zero address is not a valid device address');
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
@@ -73,20 +74,20 @@ export function validateUnicastMac(mac: unknown, field: string): string {
 
 export function validateMtu(mtu: unknown, field: string, min = MTU_MIN, max = MTU_MAX): number {
   if (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < min || mtu > max) {
-    throw new ValidationError(field, `MTU must be an integer ${min}..${max}, got ${JSON.stringify(mtu)}`);
+    throw new ValidationError(field, `MTU must be an integer ${min}..${max}, got ${formatValue(mtu)}`);
   }
   return mtu;
 }
 
 export function validateU32(v: unknown, field: string, what = 'an integer'): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-    throw new ValidationError(field, `expected ${what} 0..4294967295, got ${JSON.stringify(v)}`);
+    throw new ValidationError(field, `expected ${what} 0..4294967295, got ${formatValue(v)}`);
   }
   return v;
 }
 
 export function validateBoolean(v: unknown, field: string): boolean {
-  if (typeof v !== 'boolean') throw new ValidationError(field, `expected true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') throw new ValidationError(field, `expected true or false, got ${formatValue(v)}`);
   return v;
 }
 
@@ -100,13 +101,21 @@ export function validateLinkRef(ref: unknown, field: string): string | number {
 }
 
 export function validateAlias(v: unknown, field: string): string {
-  if (typeof v !== 'string') throw new ValidationError(field, `expected a string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string') throw new ValidationError(field, `expected a string, got ${formatValue(v)}`);
   if (encoder.encode(v).length > IFALIAS_MAX_BYTES) throw new ValidationError(field, `alias longer than ${IFALIAS_MAX_BYTES} bytes`);
   return v;
 }
 
+/** An options argument: an object (undefined was already replaced by the default); null or a primitive is a ValidationError. */
+export function validateOptions<T>(opts: T, field = 'options'): T {
+  if (opts === null || typeof opts !== 'object') throw new ValidationError(field, `expected an options object, got ${formatValue(opts)}`);
+  return opts;
+}
+
 /** Rejects keys an options object does not know: a typo must not be silently ignored. */
 export function rejectUnknownKeys(opts: object, known: readonly string[], field: string): void {
+  // null, or a number where an options object goes, is a bad argument too (not a TypeError).
+  if (opts === null || typeof opts !== 'object') throw new ValidationError(field || 'options', `expected an options object, got ${formatValue(opts)}`);
   for (const key of Object.keys(opts)) {
     if (!known.includes(key) && (opts as Record<string, unknown>)[key] !== undefined) {
       throw new ValidationError(field ? `${field}.${key}` : key, `unknown option (known: ${known.join(', ')})`);
