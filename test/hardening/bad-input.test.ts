@@ -178,6 +178,14 @@ const rows: Row[] = [
   ['a namespace fd of 2^32 + 3', () => rtnl.listLinks({ netns: 2 ** 32 + 3 }), 'ValidationError', 'netns'],
   ['a namespace fd of 1e300', () => rtnl.listLinks({ netns: 1e300 }), 'ValidationError', 'netns'],
   ['a peer { pid: 2^53 }', () => veth({}, { netns: { pid: 2 ** 53 } }), 'ValidationError', 'peer.netns'],
+  // ---- misspelt option keys: refused, never ignored (an ignored `netnss` would act in the caller's namespace)
+  ['addAddress with netnss', () => rtnl.addAddress('br0', '10.0.0.1/24', any({ netnss: 'x', ...N() })), 'ValidationError', 'netnss'],
+  ['addRoute with netnss', () => rtnl.addRoute(any({ dst: '10.9.0.0/16', dev: 'br0', netnss: 'x', ...N() })), 'ValidationError', 'netnss'],
+  ['addNeighbour with netnss', () => rtnl.addNeighbour(any({ link: 'br0', address: '10.0.0.9', lladdr: '02:00:00:00:00:09', netnss: 'x', ...N() })), 'ValidationError', 'netnss'],
+  ['createTap with persistt', () => rtnl.createTap('tap0', any({ persistt: false, ...N() })), 'ValidationError', 'persistt'],
+  ['listAddresses with famly', () => rtnl.listAddresses(any({ famly: 'inet', ...N() })), 'ValidationError', 'famly'],
+  ['createNetns with a typo', () => rtnl.createNetns('rtnl-bad-typo', any({ loUpp: true })), 'ValidationError', 'loUpp'],
+  ['monitor with a typo', () => rtnl.monitor(['link'], any({ netnss: 'x' })), 'ValidationError', 'netnss'],
   // ---- null where an options object goes
   ['createVethPair(null)', () => rtnl.createVethPair(any(null)), 'ValidationError'],
   ['setLink options null', () => rtnl.setLink('br0', any(null)), 'ValidationError'],

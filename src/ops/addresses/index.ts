@@ -10,7 +10,7 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import type { LinkRef } from '../links/index.js';
 import { linkNames, resolveLinkIndex } from '../links/lookup.js';
-import { validateLinkRef, validateOptions } from '../../rtnetlink/link/index.js';
+import { rejectUnknownKeys, validateLinkRef, validateOptions } from '../../rtnetlink/link/index.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type IfAddrMsg } from '../../rtnetlink/addr/index.js';
 import type { Decoded } from '../../netlink/schema.js';
@@ -82,7 +82,10 @@ interface AddrRequest {
 }
 
 /** Validates everything and builds the message; no system call. */
+const ADD_KEYS = ['netns', 'socket', 'timeout', 'broadcast', 'label', 'scope', 'flags', 'validLifetime', 'preferredLifetime', 'peer', 'metric', 'replace'] as const;
+
 function buildAdd(cidr: string, o: AddAddressOptions): AddrRequest {
+  rejectUnknownKeys(o, ADD_KEYS, '');
   const c = parseCidrField(cidr, 'address');
   const v6 = c.family === AF.INET6;
   const attrs: Decoded<typeof addrAttrs> = {};
@@ -203,6 +206,7 @@ async function dumpAddresses(socket: RtnlSocket, family: number, index: number, 
 
 /** The addresses of a namespace, or of one link, optionally of one family (`ip addr show`). */
 export async function listAddresses(options: ListAddressesOptions = {}): Promise<Address[]> {
+  rejectUnknownKeys(options, ['netns', 'socket', 'timeout', 'link', 'family'], '');
   const family = ipFamilyOption(options.family) ?? AF.UNSPEC;
   if (options.link !== undefined) validateLinkRef(options.link, 'link');
   return withSocket(options, async (socket) => {

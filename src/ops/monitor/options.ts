@@ -5,6 +5,7 @@ import { ValidationError } from '../../netlink/errors.js';
 import { KINDS, KIND_ALIASES, type MonitorObject } from './kinds.js';
 import type { MonitorOptions } from './events.js';
 import { formatValue } from '../../netlink/format-value.js';
+import { rejectUnknownKeys } from '../../rtnetlink/link/index.js';
 
 export function normaliseObjects(objects: readonly string[] | undefined): MonitorObject[] {
   if (objects === undefined) return Object.keys(KINDS) as MonitorObject[];
@@ -24,6 +25,7 @@ export function normaliseObjects(objects: readonly string[] | undefined): Monito
 
 export function validateOptions(o: MonitorOptions): MonitorOptions {
   if (o === null || typeof o !== 'object') throw new ValidationError('options', 'expected an object');
+  rejectUnknownKeys(o, ['netns', 'signal', 'family', 'listExisting', 'resync', 'receiveBufferSize', 'highWaterMark', 'timeout', 'shim'], '');
   if (o.family !== undefined && o.family !== 'inet' && o.family !== 'inet6') {
     throw new ValidationError('family', `expected "inet" or "inet6", got ${formatValue(o.family)}`);
   }

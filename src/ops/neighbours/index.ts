@@ -15,7 +15,7 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import type { LinkRef } from '../links/index.js';
 import { linkNames, resolveLinkIndex } from '../links/lookup.js';
-import { validateLinkRef } from '../../rtnetlink/link/index.js';
+import { rejectUnknownKeys, validateLinkRef } from '../../rtnetlink/link/index.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { NTF, NUD, neighMessage, type NdMsg, type neighAttrs } from '../../rtnetlink/neigh/index.js';
 
@@ -112,7 +112,10 @@ interface Built {
 }
 
 /** Validates and builds an add/delete message (ifindex filled in later); no system call. */
+const NEIGH_KEYS = ['netns', 'socket', 'timeout', 'link', 'address', 'lladdr', 'family', 'master', 'self', 'vlan', 'proxy'] as const;
+
 function build(o: Partial<AddNeighbourOptions> & { link: LinkRef }, forDelete: boolean): Built {
+  rejectUnknownKeys(o, forDelete ? NEIGH_KEYS : [...NEIGH_KEYS, 'state', 'router', 'sticky', 'externLearn', 'replace'], '');
   validateLinkRef(o.link, 'link');
   const attrs: Decoded<typeof neighAttrs> = {};
   let ipFamily: number | undefined;

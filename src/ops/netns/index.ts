@@ -24,7 +24,7 @@ import type { Shim } from '../../shim/types.js';
 import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, O_CLOEXEC, O_NONBLOCK, O_RDONLY } from '../../shim/constants.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
-import { IFF, linkMessage } from '../../rtnetlink/link/index.js';
+import { IFF, linkMessage, rejectUnknownKeys } from '../../rtnetlink/link/index.js';
 import { NETNSA_NSID_NOT_ASSIGNED, nsidMessage } from '../../rtnetlink/nsid/index.js';
 
 export { validateNetnsName, NETNS_RUN_DIR };
@@ -103,6 +103,7 @@ function removeNetnsFile(shim: Shim, path: string): void {
  * removed and the original error is thrown.
  */
 export async function createNetns(name: string, options: CreateNetnsOptions = {}): Promise<NetnsInfo> {
+  rejectUnknownKeys(options, ['loopback', 'timeout'], '');
   const path = netnsFile(name, 'name');
   if (options.loopback !== undefined && typeof options.loopback !== 'boolean') {
     throw new ValidationError('loopback', `expected a boolean, got ${typeof options.loopback}`);

@@ -10,7 +10,7 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import type { LinkRef } from '../links/index.js';
 import { linkNames, resolveLinkIndex } from '../links/lookup.js';
-import { validateLinkRef } from '../../rtnetlink/link/index.js';
+import { rejectUnknownKeys, validateLinkRef } from '../../rtnetlink/link/index.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import {
   RTM_F,
@@ -131,7 +131,10 @@ function parseDst(dst: unknown): { cidr?: Cidr; family?: number } {
 }
 
 /** Builds an add or delete request from a RouteSpec. `forDelete` leaves unset fields as wildcards. */
+const ROUTE_KEYS = ['netns', 'socket', 'timeout', 'dst', 'family', 'gateway', 'dev', 'table', 'metric', 'scope', 'protocol', 'type', 'src', 'onlink', 'mtu', 'nexthops', 'tos'] as const;
+
 function buildRoute(spec: Partial<RouteSpec> & { dst: string }, forDelete: boolean): Built {
+  rejectUnknownKeys(spec, forDelete ? ROUTE_KEYS : [...ROUTE_KEYS, 'replace'], '');
   const { cidr, family: dstFamily } = parseDst(spec.dst);
   let family: number | undefined = dstFamily ?? ipFamilyOption(spec.family);
   if (dstFamily !== undefined && spec.family !== undefined && ipFamilyOption(spec.family) !== dstFamily) {

@@ -26,7 +26,7 @@ import {
   tunSetPersist,
   TUN_FLAG,
 } from './ioctl.js';
-import { type Link, type TunInfo, validateLinkRef, validateMtu, validateOptions, validateUnicastMac } from '../../rtnetlink/link/index.js';
+import { type Link, type TunInfo, rejectUnknownKeys, validateLinkRef, validateMtu, validateOptions, validateUnicastMac } from '../../rtnetlink/link/index.js';
 import { deleteLink, type LinkRef } from '../links/index.js';
 import { fetchLink } from '../links/lookup.js';
 import { changeLink, type LinkChanges } from './link.js';
@@ -97,7 +97,7 @@ export function createTap(name: string, options?: CreateTapOptions & { open?: fa
 export function createTap(name: string, options?: CreateTapOptions): Promise<Link | { link: Link; tap: Tap }>;
 export async function createTap(name: string, options: CreateTapOptions = {}): Promise<Link | { link: Link; tap: Tap }> {
   // Every check before any system call.
-  validateOptions(options);
+  rejectUnknownKeys(validateOptions(options), ['netns', 'socket', 'timeout', 'queueSize', 'signal', 'owner', 'group', 'multiQueue', 'vnetHdr', 'persist', 'mtu', 'address', 'up', 'master', 'open'], '');
   validateIfName(name, 'name', { template: true });
   const owner = options.owner === undefined ? undefined : validateId(options.owner, 'owner');
   const group = options.group === undefined ? undefined : validateId(options.group, 'group');
@@ -181,6 +181,7 @@ export async function createTap(name: string, options: CreateTapOptions = {}): P
  * queue per open.
  */
 export async function openTap(name: string, options: OpenTapOptions = {}): Promise<Tap> {
+  rejectUnknownKeys(options, ['netns', 'socket', 'timeout', 'queueSize', 'signal', 'multiQueue', 'vnetHdr'], '');
   validateIfName(name, 'name');
   const wantMultiQueue = optionalBoolean(options.multiQueue, 'multiQueue');
   const wantVnetHdr = optionalBoolean(options.vnetHdr, 'vnetHdr');
