@@ -7,7 +7,6 @@
  * not an error: it is gone either way.
  */
 import { isNetlinkError } from '../netlink/errors.js';
-import { type Cidr, parseCidr } from '../netlink/inet.js';
 import type { RtnlSocket } from '../netlink/socket.js';
 import type { ByteWriter } from '../netlink/writer.js';
 
@@ -26,8 +25,3 @@ export async function deleteEach<E>(sock: RtnlSocket, type: number, entries: rea
   }
   return n;
 }
-
-/** A `to` filter: a CIDR, or a bare address meaning all its bits. */
-export const prefixOf = (v: string): Cidr | undefined => parseCidr(v);
-
-export { ipInPrefix as inPrefix } from '../netlink/inet.js';

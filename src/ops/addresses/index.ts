@@ -4,7 +4,7 @@
  */
 import { NLM_F } from '../../netlink/constants.js';
 import { ValidationError } from '../../netlink/errors.js';
-import { type Cidr, formatIp, parseCidr } from '../../netlink/inet.js';
+import { type Cidr, formatIp, ipInPrefix, parseCidr } from '../../netlink/inet.js';
 import { ipAddressOption, ipFamilyOption } from '../ip-input.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
@@ -16,7 +16,7 @@ import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type IfAddrMsg } from '../../rt
 import type { Decoded } from '../../netlink/schema.js';
 import type { addrAttrs } from '../../rtnetlink/addr/index.js';
 import { RT_SCOPE, lookupNumber } from '../../rtnetlink/route/names.js';
-import { deleteEach, inPrefix, prefixOf } from '../flush.js';
+import { deleteEach } from '../flush.js';
 
 
 export type { Address, AddressFamily, Lifetime } from '../../rtnetlink/addr/view.js';
@@ -240,12 +240,12 @@ export async function flushAddresses(options: FlushAddressesOptions): Promise<nu
   }
   const scopeNum = scope === undefined ? undefined : lookupNumber(RT_SCOPE, scope, 255);
   if (scope !== undefined && scopeNum === undefined) throw new ValidationError('scope', `expected a scope name or number, got ${formatValue(scope)}`);
-  const prefix = to === undefined ? undefined : prefixOf(to);
+  const prefix = to === undefined ? undefined : parseCidr(to);
   if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${formatValue(to)}`);
   if (label !== undefined && typeof label !== 'string') throw new ValidationError('label', `expected a string, got ${formatValue(label)}`);
   return withSocket(options, async (socket) => {
     const all = await listAddresses({ ...list, socket });
-    const chosen = all.filter((a) => (scopeNum === undefined || a.raw.header.scope === scopeNum) && (label === undefined || a.label === label) && (!prefix || inPrefix(a.local ?? a.address, prefix)));
+    const chosen = all.filter((a) => (scopeNum === undefined || a.raw.header.scope === scopeNum) && (label === undefined || a.label === label) && (!prefix || ipInPrefix(a.local ?? a.address, prefix)));
     return deleteEach(socket, RTM.DELADDR, chosen, (w, a) => addrMessage.encode(w, a.raw), 'flushAddresses', addrMessage.attrs as never);
   });
 }

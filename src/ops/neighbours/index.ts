@@ -8,7 +8,7 @@
  */
 import { NLM_F } from '../../netlink/constants.js';
 import { ValidationError } from '../../netlink/errors.js';
-import { formatMac, parseMac } from '../../netlink/inet.js';
+import { formatMac, ipInPrefix, parseCidr, parseMac } from '../../netlink/inet.js';
 import { ipAddressOption, ipVersion } from '../ip-input.js';
 import type { Decoded } from '../../netlink/schema.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
@@ -22,7 +22,7 @@ import { NTF, NUD, neighMessage, type NdMsg, type neighAttrs } from '../../rtnet
 export type { Neighbour, NeighbourFamily } from '../../rtnetlink/neigh/view.js';
 export { toNeighbour } from '../../rtnetlink/neigh/view.js';
 import { type Neighbour, type NeighbourFamily, toNeighbour } from '../../rtnetlink/neigh/view.js';
-import { deleteEach, inPrefix, prefixOf } from '../flush.js';
+import { deleteEach } from '../flush.js';
 import { formatValue } from '../../netlink/format-value.js';
 
 /** States of an IP neighbour entry (NUD_*), lower-case. */
@@ -267,13 +267,13 @@ export async function flushNeighbours(options: FlushNeighboursOptions): Promise<
   if (options.link === undefined && options.family === undefined && to === undefined) throw new ValidationError('options', 'flush needs a filter (link, family or to)');
   if (options.family !== undefined && options.family !== 'inet' && options.family !== 'inet6') throw new ValidationError('family', `expected 'inet' or 'inet6', got ${formatValue(options.family)}`);
   const everything = bool(all, 'all');
-  const prefix = to === undefined ? undefined : prefixOf(to);
+  const prefix = to === undefined ? undefined : parseCidr(to);
   if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${formatValue(to)}`);
   return withSocket(options, async (socket) => {
     const entries = await listNeighbours({ ...list, socket });
     const chosen = entries.filter(
       // ip's filter: an entry goes when its state has a bit of the selected ones (NUD_NONE, 0, never does).
-      (n) => (n.raw.header.state & (everything ? 0xff : ~(NUD.PERMANENT | NUD.NOARP) & 0xff)) !== 0 && (!prefix || inPrefix(n.address, prefix)),
+      (n) => (n.raw.header.state & (everything ? 0xff : ~(NUD.PERMANENT | NUD.NOARP) & 0xff)) !== 0 && (!prefix || ipInPrefix(n.address, prefix)),
     );
     return deleteEach(socket, RTM.DELNEIGH, chosen, (w, n) => neighMessage.encode(w, n.raw), 'flushNeighbours', neighMessage.attrs as never);
   });

@@ -4,7 +4,7 @@
  */
 import { NLM_F } from '../../netlink/constants.js';
 import { ValidationError } from '../../netlink/errors.js';
-import { type Cidr, formatIp, parseCidr, parseIp } from '../../netlink/inet.js';
+import { type Cidr, formatIp, ipInPrefix, parseCidr, parseIp } from '../../netlink/inet.js';
 import { ipAddressOption, ipFamilyOption, ipVersion } from '../ip-input.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
@@ -29,7 +29,7 @@ import {
 export type { Route, RouteFamily, RouteNexthop } from '../../rtnetlink/route/view.js';
 export { toRoute } from '../../rtnetlink/route/view.js';
 import { type Route, type RouteFamily, toRoute } from '../../rtnetlink/route/view.js';
-import { deleteEach, inPrefix, prefixOf } from '../flush.js';
+import { deleteEach } from '../flush.js';
 import { formatValue } from '../../netlink/format-value.js';
 
 export interface RouteNexthopSpec {
@@ -359,7 +359,7 @@ export async function flushRoutes(options: FlushRoutesOptions): Promise<number> 
   }
   if (link !== undefined) validateLinkRef(link, 'link');
   const proto = protocol === undefined ? undefined : named(RTPROT, protocol, 'protocol', 255);
-  const prefix = to === undefined ? undefined : prefixOf(to);
+  const prefix = to === undefined ? undefined : parseCidr(to);
   if (to !== undefined && !prefix) throw new ValidationError('to', `expected an address or prefix, got ${formatValue(to)}`);
   return withSocket(options, async (socket) => {
     const oif = link === undefined ? undefined : await resolveLinkIndex(socket, link, 'link', 'flushRoutes');
@@ -368,7 +368,7 @@ export async function flushRoutes(options: FlushRoutesOptions): Promise<number> 
       (r) =>
         (oif === undefined || r.oif === oif || (r.nexthops ?? []).some((n) => n.oif === oif)) &&
         (proto === undefined || r.raw.header.protocol === proto) &&
-        (!prefix || (r.dstLength >= prefix.prefixLength && inPrefix(r.dst === 'default' ? (r.family === 'inet6' ? '::' : '0.0.0.0') : r.dst, prefix))),
+        (!prefix || (r.dstLength >= prefix.prefixLength && ipInPrefix(r.dst === 'default' ? (r.family === 'inet6' ? '::' : '0.0.0.0') : r.dst, prefix))),
     );
     return deleteEach(socket, RTM.DELROUTE, chosen, (w, r) => routeMessage.encode(w, r.raw), 'flushRoutes', routeMessage.attrs as never);
   });
