@@ -132,9 +132,10 @@ async function show(ctx: Context, args: Args): Promise<number> {
   for (const l of shown) {
     const f = formatLink(l, k);
     const mine = byLink.get(l.header.index) ?? [];
-    const addrs = mine.filter((a) => !miss(a)).map((a) => formatAddress(a, { brief: ctx.brief }));
-    const objs = mine.map((a) => (miss(a) ? {} : formatAddress(a, { brief: ctx.brief }).obj));
-    f.out.array('addr_info', objs);
+    // Each address formatted once; one outside `to` stays in the JSON list as {} (see above).
+    const formatted = mine.map((a) => (miss(a) ? undefined : formatAddress(a, { brief: ctx.brief })));
+    const addrs = formatted.filter((x) => x !== undefined);
+    f.out.array('addr_info', formatted.map((x) => x?.obj ?? {}));
     if (ctx.json) {
       json.push(f.out.obj);
       continue;
