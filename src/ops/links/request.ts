@@ -110,15 +110,20 @@ export function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick
   return out;
 }
 
+/** `bridgePort` options → their IFLA_BRPORT_* wire values (setLink's and the create calls'). */
+export function bridgePortWire(v: unknown): Record<string, unknown> {
+  if (!v || typeof v !== 'object') throw new ValidationError('bridgePort', 'expected an object of port options');
+  return writeView(bridgePortAttrs, v as Record<string, unknown>, 'bridgePort');
+}
+
 /**
  * The bridge port options a create call was given, checked (bridgePort
  * wants a master to be a port of).
  */
 export function bridgePortData(o: { bridgePort?: unknown; master?: unknown }): Record<string, unknown> | undefined {
   if (o.bridgePort === undefined) return undefined;
-  if (!o.bridgePort || typeof o.bridgePort !== 'object') throw new ValidationError('bridgePort', 'expected an object of port options');
+  const data = bridgePortWire(o.bridgePort);
   if (o.master === undefined) throw new ValidationError('bridgePort', 'needs master: the link becomes a bridge port by being enslaved to a bridge');
-  const data = writeView(bridgePortAttrs, o.bridgePort as Record<string, unknown>, 'bridgePort');
   if (!Object.keys(data).length) throw new ValidationError('bridgePort', 'no port option given');
   return data;
 }

@@ -11,7 +11,6 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import {
-  bridgePortAttrs,
   type BridgePortOptions,
   type Link,
   type LinkAttrs,
@@ -31,7 +30,7 @@ import {
   validateUnicastMac,
 } from '../../rtnetlink/link/index.js';
 import { type LinkRef, fetchLink, lookupLink, resolveIndex } from './lookup.js';
-import { type FlagChange, LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, explainMaster, flagChange, header, netnsAttr, sendLink } from './request.js';
+import { type FlagChange, LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, bridgePortWire, explainMaster, flagChange, header, netnsAttr, sendLink } from './request.js';
 import { undoStep } from './rollback.js';
 import { formatValue } from '../../netlink/format-value.js';
 
@@ -110,7 +109,7 @@ function planSet(opts: SetLinkOptions): SetPlan {
   if (opts.bridgePort !== undefined) {
     if (!opts.bridgePort || typeof opts.bridgePort !== 'object') throw new ValidationError('bridgePort', 'expected an object of port options');
     if (opts.port !== undefined) throw new ValidationError('port', 'conflicts with bridgePort: give one of them');
-    p.port = writeView(bridgePortAttrs, opts.bridgePort as Record<string, unknown>, 'bridgePort');
+    p.port = bridgePortWire(opts.bridgePort);
     p.portKind = 'bridge';
     if (opts.master === null) throw new ValidationError('bridgePort', 'conflicts with master: null (a link without a master has no port options)');
   }
