@@ -112,7 +112,11 @@ export async function createKindLink(
         // name is the one the kernel chose for a template (`dummy%d`).
         const ref: LinkRef = echoed ? (ns ? echoed.name : echoed.index) : opts.name;
         try {
-          if (bridgePort) await applyBridgePort(there, lookupLink(there, ref, operation, { field: 'ifname', stats: false }).index, bridgePort, operation);
+          if (bridgePort) {
+            // The echo gave the index when the link is in the socket's namespace; else look it up by name.
+            const index = typeof ref === 'number' ? ref : lookupLink(there, ref, operation, { field: 'ifname', stats: false }).index;
+            await applyBridgePort(there, index, bridgePort, operation);
+          }
           const link = lookupLink(there, ref, operation, { field: 'ifname' });
           const out: CreatedLink = { link };
           const where = opts.targetNetns ?? opts.netns;
