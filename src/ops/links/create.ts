@@ -20,27 +20,17 @@ import { type NetnsHandle, type NetnsRef, netnsPath } from '../../netlink/netns.
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { RTM } from '../../rtnetlink/constants.js';
-import { type BridgePortOptions, type Link, type LinkInfo, kindDef, linkAttrs, linkMessage, readLinkAt, validateBoolean, validateLinkRef } from '../../rtnetlink/link/index.js';
+import { type Link, type LinkInfo, kindDef, linkAttrs, linkMessage, readLinkAt, validateBoolean, validateLinkRef } from '../../rtnetlink/link/index.js';
 import { type LinkRef, lookupLink } from './lookup.js';
-import { LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, applyBridgePort, bridgePortData, explainMaster, endAttrs, flagChange, header, netnsAttr, pick } from './request.js';
+import { type CreateEndOptions, END_KEYS, applyBridgePort, bridgePortData, explainMaster, endAttrs, flagChange, header, netnsAttr, pick } from './request.js';
 import { undoCreate, undoLostCreate } from './rollback.js';
 
 /** What every created link may be given, whatever its kind. */
-export interface CreateLinkCommon extends OperationOptions, LinkFlagOptions {
-  name: string;
+export interface CreateLinkCommon extends CreateEndOptions {
   /** The lower device (IFLA_LINK), by name or ifindex, in the namespace the call acts in. */
   link?: LinkRef;
   /** Create the device directly inside this namespace (its lower device stays where the call acts). */
   targetNetns?: NetnsRef;
-  mtu?: number;
-  address?: string;
-  /** Enslave to this master (name or ifindex, in the namespace the device is created in). */
-  master?: LinkRef;
-  /** Bridge port options, with `master` a bridge: a second request once the link is a port (see createVethPair). */
-  bridgePort?: BridgePortOptions;
-  up?: boolean;
-  group?: number;
-  txQueueLen?: number;
 }
 
 /** The new link (read back in its own namespace) and, when it has one, its lower device as it is afterwards. */
@@ -51,7 +41,7 @@ export interface CreatedLink {
   netns?: NetnsRef;
 }
 
-const COMMON_KEYS = [...OPERATION_KEYS, ...LINK_FLAG_KEYS, 'bridgePort', 'name', 'link', 'targetNetns', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
+const COMMON_KEYS = [...END_KEYS, 'link', 'targetNetns'] as const;
 
 /**
  * Creates a link of `kind` with `kindOptions` (the writable views of the

@@ -61,6 +61,7 @@ export { toLink } from '../../rtnetlink/link/index.js';
 export type { LinkRef } from './lookup.js';
 export { getLink, listLinks, iterateLinks, type GetLinkOptions, type ListLinksOptions } from './list.js';
 export { createVethPair, type CreateVethPairOptions, type CreatedPair, type VethPeerOptions } from './pair.js';
+export type { CreateEndOptions } from './request.js';
 export { createNetkitPair, type CreateNetkitPairOptions, type NetkitPeerOptions } from './netkit.js';
 export { createBridge, type CreateBridgeOptions } from './bridge.js';
 export { setLink, type SetLinkOptions } from './set.js';

@@ -12,7 +12,6 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import {
-  type BridgePortOptions,
   type LinkAttrs,
   type LinkInfo,
   type LinkPeer,
@@ -25,7 +24,7 @@ import {
   validateLinkRef,
 } from '../../rtnetlink/link/index.js';
 import { type LinkRef, fetchLink, lookupLink, resolveIndex } from './lookup.js';
-import { LINK_FLAG_KEYS, type LinkFlagOptions, NO_HEADER, OPERATION_KEYS, applyBridgePort, bridgePortData, explainMaster, endAttrs, flagChange, header, netnsAttr, sendLink } from './request.js';
+import { type CreateEndOptions, END_KEYS, NO_HEADER, applyBridgePort, bridgePortData, explainMaster, endAttrs, flagChange, header, netnsAttr, sendLink } from './request.js';
 import { undoCreate, undoLostCreate } from './rollback.js';
 
 export interface VethPeerOptions {
@@ -44,26 +43,11 @@ export interface VethPeerOptions {
   txQueueLen?: number;
 }
 
-export interface CreateVethPairOptions extends OperationOptions, LinkFlagOptions {
-  name: string;
+export interface CreateVethPairOptions extends CreateEndOptions {
   peer: VethPeerOptions;
-  mtu?: number;
-  address?: string;
-  /** Enslave the new link to this bridge (name or ifindex), in the same request. */
-  master?: LinkRef;
-  /**
-   * Bridge port options of the new link (`{ hairpin: true }`, `{ cost: 10 }`
-   * …), with `master` a bridge: a second request, since the kernel applies
-   * port data only to a link that already is a port (rtnl_newlink creates
-   * the device, then enslaves it). A refusal deletes the link again.
-   */
-  bridgePort?: BridgePortOptions;
-  up?: boolean;
-  group?: number;
-  txQueueLen?: number;
 }
 
-const PAIR_KEYS = [...OPERATION_KEYS, ...LINK_FLAG_KEYS, 'bridgePort', 'name', 'peer', 'mtu', 'address', 'master', 'up', 'group', 'txQueueLen'] as const;
+const PAIR_KEYS = [...END_KEYS, 'peer'] as const;
 const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'group', 'txQueueLen'] as const;
 
 /** What makes one paired kind: its name, its extra option keys, and its IFLA_INFO_DATA around the peer message. */

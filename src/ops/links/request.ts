@@ -5,10 +5,12 @@
  */
 import { type NetnsHandle, type NetnsRef, netnsPath, openNetns } from '../../netlink/netns.js';
 import type { Message, RtnlSocket } from '../../netlink/socket.js';
+import type { OperationOptions } from '../options.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { ValidationError, explainError, isNetlinkError } from '../../netlink/errors.js';
 import { writeView } from '../../netlink/fields.js';
 import {
+  type BridgePortOptions,
   IFF,
   type IfInfoMsg,
   type LinkInfo,
@@ -26,6 +28,25 @@ import { type LinkRef } from './lookup.js';
 
 export const NO_HEADER: IfInfoMsg = { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 };
 export const OPERATION_KEYS = ['netns', 'socket', 'timeout'] as const;
+
+/** What every create call takes for the link it makes (createLink and the kind calls, createVethPair, createNetkitPair). */
+export interface CreateEndOptions extends OperationOptions, LinkFlagOptions {
+  name: string;
+  mtu?: number;
+  address?: string;
+  /** Enslave to this master (name or ifindex, in the namespace the device is created in), in the creating request. */
+  master?: LinkRef;
+  /**
+   * Bridge port options of the new link (`{ hairpin: true }`, `{ cost: 10 }`
+   * …), with `master` a bridge: a second request, since the kernel applies
+   * port data only to a link that already is a port (rtnl_newlink creates
+   * the device, then enslaves it). A refusal deletes the link again.
+   */
+  bridgePort?: BridgePortOptions;
+  up?: boolean;
+  group?: number;
+  txQueueLen?: number;
+}
 
 /** Flag bits a request sets (`set`) among the ones it changes (`mask`): ifi_flags / ifi_change. */
 export interface FlagChange {
@@ -52,6 +73,9 @@ export function header(index = 0, up?: boolean, more?: FlagChange): IfInfoMsg {
  */
 export const LINK_FLAG_KEYS = ['promisc', 'allmulticast', 'multicast', 'arp'] as const;
 export type LinkFlagOptions = { [K in (typeof LINK_FLAG_KEYS)[number]]?: boolean };
+
+/** The keys of CreateEndOptions. */
+export const END_KEYS = [...OPERATION_KEYS, ...LINK_FLAG_KEYS, 'name', 'mtu', 'address', 'master', 'bridgePort', 'up', 'group', 'txQueueLen'] as const;
 
 export function flagChange(o: LinkFlagOptions, prefix = ''): FlagChange | undefined {
   const bits: Record<(typeof LINK_FLAG_KEYS)[number], [number, boolean]> = {
