@@ -13,7 +13,6 @@ import {
   type BridgeVlanOptionsSpec,
   listBridgeVlanEntries,
   listBridgeVlanGlobalOptions,
-  listLinks,
   setBridgeVlanGlobalOptions,
   setBridgeVlanOptions,
 } from '../../index.js';
@@ -97,7 +96,7 @@ export async function detailShow(ctx: Context, dev: string | undefined, vid: num
 const ticks = (s: number | undefined) => (s === undefined ? undefined : Math.round(s * USER_HZ));
 
 /** The global options iproute2 6.1's print_vlan_global_opts prints, in its order (JSON key, text, value). */
-function globalOut(g: BridgeVlanGlobal, names: Map<number, string>): { json: Record<string, unknown>; text: string } {
+function globalOut(g: BridgeVlanGlobal): { json: Record<string, unknown>; text: string } {
   const json: Record<string, unknown> = rangeJson(g.vid, g.vidEnd);
   let opts = '';
   const put = (key: string, v: number | boolean | undefined) => {
@@ -121,7 +120,7 @@ function globalOut(g: BridgeVlanGlobal, names: Map<number, string>): { json: Rec
   let text = `${rangeText(g.vid, g.vidEnd)}\n${INDENT}${opts}\n`;
   // print_vlan_router_ports: one line of port names (JSON: router_ports [{ port }]).
   if (g.routerPorts?.length) {
-    const ports = g.routerPorts.map((i) => names.get(i) ?? `if${i}`);
+    const ports = g.routerPorts.map((p) => p.name ?? `if${p.index}`);
     json['router_ports'] = ports.map((port) => ({ port }));
     text += `${INDENT}router ports: ${ports.map((p) => `${p} `).join('')}\n`;
   }
@@ -131,8 +130,7 @@ function globalOut(g: BridgeVlanGlobal, names: Map<number, string>): { json: Rec
 export async function globalShow(ctx: Context, args: Args): Promise<number> {
   const { dev, vid } = showFilter(args);
   const bridges = await listBridgeVlanGlobalOptions({ ...ops(ctx), ...(dev === undefined ? {} : { bridge: dev }) });
-  const names = new Map((await listLinks({ ...ops(ctx), stats: false })).map((l) => [l.index, l.name]));
-  return printRows(ctx, bridges.map((b) => ({ name: b.name, index: b.index, rows: b.vlans.filter((g) => covers(vid, g)).map((g) => globalOut(g, names)) })));
+  return printRows(ctx, bridges.map((b) => ({ name: b.name, index: b.index, rows: b.vlans.filter((g) => covers(vid, g)).map(globalOut) })));
 }
 
 /** bridge's parse_stp_state: a state by name or number. */

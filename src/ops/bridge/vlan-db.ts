@@ -23,8 +23,7 @@ import {
   vlanDbGlobalAttrs,
   vlanDbMessage,
 } from '../../rtnetlink/vlan/index.js';
-import { type LinkRef, lookupLink } from '../links/lookup.js';
-import { listLinks } from '../links/list.js';
+import { type LinkRef, linkNames, lookupLink } from '../links/lookup.js';
 import { OPERATION_KEYS } from '../links/request.js';
 import { vlanRange } from './vlans.js';
 
@@ -70,8 +69,8 @@ export interface BridgeVlanGlobal {
   mcastQueryResponseInterval?: number;
   mcastStartupQueryInterval?: number;
   msti?: number;
-  /** The ifindexes of the VLAN's multicast router ports. */
-  routerPorts?: number[];
+  /** The VLAN's multicast router ports: ifindex, and the name when the link is known. */
+  routerPorts?: { index: number; name?: string }[];
 }
 
 export interface BridgeVlanGlobalBridge {
@@ -106,7 +105,7 @@ async function dumpDb(sock: RtnlSocket, only: number | undefined, flags: number,
     operation,
     attrs: vlanDbDumpRequest.attrs,
   });
-  const names = new Map((await listLinks({ socket: sock, stats: false })).map((l) => [l.index, l.name]));
+  const names = await linkNames(sock, operation);
   const out: { index: number; name?: string; entry: VlanDbEntry[]; globalOptions: VlanDbGlobal[] }[] = [];
   for (const m of msgs) {
     if (m.type !== RTM.NEWVLAN) continue;
@@ -115,7 +114,7 @@ async function dumpDb(sock: RtnlSocket, only: number | undefined, flags: number,
     const name = names.get(header.ifindex);
     out.push({ index: header.ifindex, ...(name === undefined ? {} : { name }), entry: attrs.entry ?? [], globalOptions: attrs.globalOptions ?? [] });
   }
-  return out;
+  return { devices: out, names };
 }
 
 /** EOPNOTSUPP / EINVAL of a kernel without the VLAN database or VLAN filtering, said plainly. */
@@ -134,11 +133,11 @@ function entryOf(e: VlanDbEntry): BridgeVlanEntry | undefined {
   return v;
 }
 
-function globalOf(g: VlanDbGlobal): BridgeVlanGlobal | undefined {
+function globalOf(g: VlanDbGlobal, names: Map<number, string>): BridgeVlanGlobal | undefined {
   if (g.id === undefined) return undefined;
   const v = { vid: g.id, ...(g.range !== undefined && g.range !== g.id ? { vidEnd: g.range } : {}), ...readView(vlanDbGlobalAttrs, g) } as BridgeVlanGlobal;
   const ports = g.mcastRouterPorts?.router?.port;
-  if (ports?.length) v.routerPorts = ports.map((p) => p.ifindex);
+  if (ports?.length) v.routerPorts = ports.map((p) => ({ index: p.ifindex, ...(names.has(p.ifindex) ? { name: names.get(p.ifindex) as string } : {}) }));
   return v;
 }
 
@@ -154,10 +153,10 @@ export async function listBridgeVlanEntries(opts: ListBridgeVlanEntriesOptions =
   const stats = opts.stats === undefined ? false : validateBoolean(opts.stats, 'stats');
   return withSocket(opts, async (sock) => {
     const only = opts.link === undefined ? undefined : lookupLink(sock, opts.link, 'listBridgeVlanEntries', { field: 'link', stats: false }).index;
-    const ports = await dumpDb(sock, only, stats ? BRIDGE_VLANDB_DUMPF.STATS : 0, 'listBridgeVlanEntries').catch((e: unknown) => {
+    const { devices } = await dumpDb(sock, only, stats ? BRIDGE_VLANDB_DUMPF.STATS : 0, 'listBridgeVlanEntries').catch((e: unknown) => {
       throw explainDb(e, 'listBridgeVlanEntries');
     });
-    return ports
+    return devices
       .map((p) => ({ index: p.index, ...(p.name === undefined ? {} : { name: p.name }), entries: p.entry.map(entryOf).filter((x): x is BridgeVlanEntry => x !== undefined) }))
       .filter((p) => p.entries.length);
   });
@@ -169,11 +168,11 @@ export async function listBridgeVlanGlobalOptions(opts: OperationOptions & { bri
   if (opts.bridge !== undefined) validateLinkRef(opts.bridge, 'bridge');
   return withSocket(opts, async (sock) => {
     const only = opts.bridge === undefined ? undefined : lookupLink(sock, opts.bridge, 'listBridgeVlanGlobalOptions', { field: 'bridge', stats: false }).index;
-    const bridges = await dumpDb(sock, only, BRIDGE_VLANDB_DUMPF.GLOBAL, 'listBridgeVlanGlobalOptions').catch((e: unknown) => {
+    const { devices, names } = await dumpDb(sock, only, BRIDGE_VLANDB_DUMPF.GLOBAL, 'listBridgeVlanGlobalOptions').catch((e: unknown) => {
       throw explainDb(e, 'listBridgeVlanGlobalOptions');
     });
-    return bridges
-      .map((b) => ({ index: b.index, ...(b.name === undefined ? {} : { name: b.name }), vlans: b.globalOptions.map(globalOf).filter((x): x is BridgeVlanGlobal => x !== undefined) }))
+    return devices
+      .map((b) => ({ index: b.index, ...(b.name === undefined ? {} : { name: b.name }), vlans: b.globalOptions.map((g) => globalOf(g, names)).filter((x): x is BridgeVlanGlobal => x !== undefined) }))
       .filter((b) => b.vlans.length);
   });
 }
