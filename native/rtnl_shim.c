@@ -204,6 +204,39 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
   return RESULT(r, e);
 }
 
+/* sendto(2): as send, to the address in `to` (a raw sockaddr image). */
+static napi_value js_sendto(napi_env env, napi_callback_info info) {
+  int32_t fd, flags;
+  int64_t n;
+  void *buf, *to;
+  size_t len, tolen;
+  ARGS(5);
+  if (!get_i32(env, argv[0], &fd) || !get_bytes(env, argv[1], &buf, &len) || !get_i64(env, argv[2], &n) ||
+      !get_i32(env, argv[3], &flags) || !get_bytes(env, argv[4], &to, &tolen))
+    return NULL;
+  if (n < 0 || (uint64_t)n > len || tolen > sizeof(struct sockaddr_storage)) return num(env, -EINVAL);
+  ssize_t r = sendto(fd, buf, (size_t)n, flags, (const struct sockaddr *)to, (socklen_t)tolen);
+  int e = errno;
+  return RESULT(r, e);
+}
+
+/* recvfrom(2): as recv, and the sender's address is written into `from`
+ * (at most its length; a netlink sender's is a 12-byte sockaddr_nl, which
+ * says whether the kernel sent the datagram: nl_pid 0). */
+static napi_value js_recvfrom(napi_env env, napi_callback_info info) {
+  int32_t fd, flags;
+  void *buf, *from;
+  size_t len, fromlen;
+  ARGS(4);
+  if (!get_i32(env, argv[0], &fd) || !get_bytes(env, argv[1], &buf, &len) || !get_i32(env, argv[2], &flags) ||
+      !get_bytes(env, argv[3], &from, &fromlen))
+    return NULL;
+  socklen_t alen = (socklen_t)(fromlen > sizeof(struct sockaddr_storage) ? sizeof(struct sockaddr_storage) : fromlen);
+  ssize_t r = recvfrom(fd, buf, len, flags, (struct sockaddr *)from, &alen);
+  int e = errno;
+  return RESULT(r, e);
+}
+
 static napi_value js_read(napi_env env, napi_callback_info info) {
   int32_t fd;
   void *buf;
@@ -511,7 +544,8 @@ NAPI_MODULE_INIT() {
   } fns[] = {
       {"socket", js_socket},       {"bind", js_bind},         {"getsockname", js_getsockname},
       {"setsockopt", js_setsockopt}, {"getsockopt", js_getsockopt}, {"send", js_send},
-      {"recv", js_recv},           {"read", js_read},         {"write", js_write},
+      {"recv", js_recv},           {"sendto", js_sendto},     {"recvfrom", js_recvfrom},
+      {"read", js_read},         {"write", js_write},
       {"close", js_close},         {"open", js_open},         {"ioctlPtr", js_ioctl_ptr},
       {"ioctlInt", js_ioctl_int},  {"setns", js_setns},       {"unshare", js_unshare},
       {"mount", js_mount},         {"umount2", js_umount2},   {"pollStart", js_poll_start},

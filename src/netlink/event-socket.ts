@@ -97,6 +97,18 @@ export class EventSocket {
   private referenced = true;
   private paused = false;
   private draining = false;
+  /** The sender's sockaddr_nl of the last datagram (filled by recvfrom). */
+  private readonly from = new Uint8Array(12);
+  private readonly fromView = new DataView(this.from.buffer);
+  /** nl_groups bits of the joined groups 1–32 (the kernel reports higher groups as 0). */
+  private readonly groupMask: number;
+  /**
+   * Datagrams dropped unread: not sent by the kernel (sockaddr_nl.nl_pid ≠
+   * 0 — any process with CAP_NET_ADMIN over the namespace, e.g. root in a
+   * user namespace, may send to our port id), or multicast to a group this
+   * socket did not join.
+   */
+  foreignDatagrams = 0;
   /** recv() calls so far: tells an empty drain (one call, EAGAIN) from a busy one. */
   private recvCalls = 0;
   private isClosed = false;
@@ -106,6 +118,9 @@ export class EventSocket {
     this.fd = fd;
     this.portId = portId;
     this.groups = groups;
+    let mask = 0;
+    for (const g of groups) if (g <= 32) mask |= 1 << (g - 1);
+    this.groupMask = mask;
   }
 
   /**
@@ -240,7 +255,11 @@ export class EventSocket {
         let n: number;
         try {
           this.recvCalls++;
-          n = this.shim.recv(this.fd, this.buf, MSG_TRUNC | MSG_DONTWAIT);
+          // Preset to the kernel's unicast address: a stand-in shim that
+          // does not report senders plays the kernel's part.
+          this.fromView.setUint32(4, 0, true);
+          this.fromView.setUint32(8, 0, true);
+          n = this.shim.recv(this.fd, this.buf, MSG_TRUNC | MSG_DONTWAIT, this.from);
         } catch (e) {
           const code = (e as { code?: string }).code;
           if (code === 'EINTR') continue;
@@ -258,6 +277,13 @@ export class EventSocket {
           }
           this.fail(e as Error);
           return delivered;
+        }
+        const senderGroups = this.fromView.getUint32(8, true);
+        if (this.fromView.getUint32(4, true) !== 0 || (senderGroups !== 0 && (senderGroups & this.groupMask) === 0)) {
+          // Dropped before anything reads it: a forged datagram must not
+          // become an event, count as an overrun, or end the listener.
+          this.foreignDatagrams++;
+          continue;
         }
         if (n === 0) {
           // Not a netlink message: only a shut-down socket reads 0 bytes,

@@ -115,6 +115,19 @@ export class RtnlSocket {
   private isClosed = false;
   /** Messages that matched no pending request (late replies after a timeout). */
   strayMessages = 0;
+  /**
+   * Datagrams dropped unread because the kernel did not send them: their
+   * source port (sockaddr_nl.nl_pid) was not 0, or they came to a
+   * multicast group this socket never joined. Any process with
+   * CAP_NET_ADMIN over the namespace's user namespace — root, or anyone in
+   * a user namespace of their own — may send to our port id, with any
+   * sequence number and header pid it likes; only the address the kernel
+   * writes says who sent it.
+   */
+  foreignDatagrams = 0;
+  /** The sender's sockaddr_nl of the last datagram (filled by recvfrom). */
+  private readonly from = new Uint8Array(12);
+  private readonly fromView = new DataView(this.from.buffer);
 
   private constructor(shim: Shim, fd: number, portId: number) {
     this.shim = shim;
@@ -375,8 +388,13 @@ export class RtnlSocket {
       return;
     }
     let n: number;
+    const from = this.fromView;
+    // Preset to the kernel's unicast address: a stand-in shim (replay, fakes)
+    // that does not report senders plays the kernel's part.
+    from.setUint32(4, 0, true);
+    from.setUint32(8, 0, true);
     try {
-      n = this.shim.recv(this.fd, this.recvBuf, MSG_TRUNC);
+      n = this.shim.recv(this.fd, this.recvBuf, MSG_TRUNC, this.from);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'EINTR') return;
@@ -386,6 +404,12 @@ export class RtnlSocket {
       } else {
         waiting.error = e as Error;
       }
+      return;
+    }
+    if (from.getUint32(4, true) !== 0 || from.getUint32(8, true) !== 0) {
+      // Not the kernel (nl_pid ≠ 0), or a multicast a request socket never
+      // joined: never routed, so it cannot settle or fail a request.
+      this.foreignDatagrams++;
       return;
     }
     if (n > this.recvBuf.length) {

@@ -19,6 +19,8 @@ export interface NativeAddon {
   getsockopt(fd: number, level: number, name: number, value: Uint8Array): number;
   send(fd: number, buf: Uint8Array, length: number, flags: number): number;
   recv(fd: number, buf: Uint8Array, flags: number): number;
+  sendto(fd: number, buf: Uint8Array, length: number, flags: number, to: Uint8Array): number;
+  recvfrom(fd: number, buf: Uint8Array, flags: number, from: Uint8Array): number;
   read(fd: number, buf: Uint8Array): number;
   write(fd: number, buf: Uint8Array, length: number): number;
   close(fd: number): number;
@@ -75,8 +77,8 @@ export function createAddonShim(a: NativeAddon): Shim {
       check('setsockopt', a.setsockopt(fd, level, name, value));
     },
     getsockopt: (fd, level, name, value) => check('getsockopt', a.getsockopt(fd, level, name, value)),
-    send: (fd, buf, length, flags) => check('send', a.send(fd, buf, length, flags)),
-    recv: (fd, buf, flags) => check('recv', a.recv(fd, buf, flags)),
+    send: (fd, buf, length, flags, to) => (to ? check('sendto', a.sendto(fd, buf, length, flags, to)) : check('send', a.send(fd, buf, length, flags))),
+    recv: (fd, buf, flags, from) => (from ? check('recvfrom', a.recvfrom(fd, buf, flags, from)) : check('recv', a.recv(fd, buf, flags))),
     read: (fd, buf) => check('read', a.read(fd, buf)),
     write: (fd, buf, length) => check('write', a.write(fd, buf, length)),
     close(fd) {

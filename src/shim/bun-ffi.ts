@@ -84,6 +84,8 @@ export function createBunFfiShim(bun: BunFfiModule): Shim {
     getsockopt: { args: [i, i, i, p, p], returns: i },
     send: { args: [i, p, sz, i], returns: i },
     recv: { args: [i, p, sz, i], returns: i },
+    sendto: { args: [i, p, sz, i, p, 'u32'], returns: i },
+    recvfrom: { args: [i, p, sz, i, p, p], returns: i },
     read: { args: [i, p, sz], returns: i },
     write: { args: [i, p, sz], returns: i },
     close: { args: [i], returns: i },
@@ -138,8 +140,13 @@ export function createBunFfiShim(bun: BunFfiModule): Shim {
       check('getsockopt', c.getsockopt!(fd, level, name, value, len));
       return len[0]!;
     },
-    send: (fd, buf, length, flags) => check('send', c.send!(fd, buf, lengthArg(buf, length), flags)),
-    recv: (fd, buf, flags) => check('recv', c.recv!(fd, buf, buf.byteLength, flags)),
+    send: (fd, buf, length, flags, to) =>
+      to ? check('sendto', c.sendto!(fd, buf, lengthArg(buf, length), flags, to, to.byteLength)) : check('send', c.send!(fd, buf, lengthArg(buf, length), flags)),
+    recv(fd, buf, flags, from) {
+      if (!from) return check('recv', c.recv!(fd, buf, buf.byteLength, flags));
+      len[0] = from.byteLength;
+      return check('recvfrom', c.recvfrom!(fd, buf, buf.byteLength, flags, from, len));
+    },
     read: (fd, buf) => check('read', c.read!(fd, buf, buf.byteLength)),
     write: (fd, buf, length) => check('write', c.write!(fd, buf, lengthArg(buf, length))),
     close(fd) {

@@ -58,6 +58,8 @@ export function createNodeFfiShim(ffi: FfiModule): Shim {
     sendWrite: fn('write', ['i32', 'pointer', 'u64'], 'i32', libc2),
     recv: fn('recv', ['i32', 'pointer', 'u64', 'i32']),
     recvmsg: fn('recvmsg', ['i32', 'pointer', 'i32']),
+    recvfrom: fn('recvfrom', ['i32', 'pointer', 'u64', 'i32', 'buffer', 'buffer']),
+    sendto: fn('sendto', ['i32', 'pointer', 'u64', 'i32', 'buffer', 'u32']),
     read: fn('read', ['i32', 'buffer', 'u64']),
     write: fn('write', ['i32', 'buffer', 'u64']),
     close: fn('close', ['i32']),
@@ -105,7 +107,10 @@ export function createNodeFfiShim(ffi: FfiModule): Shim {
   const sendPointer = cachedPointer();
   const recvPointer = cachedPointer();
   // struct msghdr (56 bytes) then struct iovec (16) on LP64 Linux:
-  // msg_iov at 16, msg_iovlen at 24; iov_base at 56, iov_len at 64.
+  // msg_name at 0, msg_namelen at 8, msg_iov at 16, msg_iovlen at 24;
+  // iov_base at 56, iov_len at 64. The sender's address (`from`) goes
+  // through msg_name; the kernel rewrites msg_namelen on every call, so it
+  // is set again before each one.
   const lp64 = /64/.test(process.arch);
   const msghdr = new Uint8Array(72);
   const msghdrView = new DataView(msghdr.buffer);
@@ -123,6 +128,16 @@ export function createNodeFfiShim(ffi: FfiModule): Shim {
       msgLen = buf.byteLength;
     }
     return msghdrPtr;
+  };
+  let nameBuf: Uint8Array | undefined;
+  const recvFromHeader = (buf: Uint8Array, from: Uint8Array | undefined): bigint => {
+    const ptr = recvHeader(buf);
+    if (from !== nameBuf) {
+      msghdrView.setBigUint64(0, from ? ffi.getRawPointer(from) : 0n, le);
+      nameBuf = from;
+    }
+    msghdrView.setUint32(8, from ? from.byteLength : 0, le);
+    return ptr;
   };
   const lenBuf = new Uint8Array(4);
   const lenView = new DataView(lenBuf.buffer);
@@ -148,11 +163,17 @@ export function createNodeFfiShim(ffi: FfiModule): Shim {
       check('getsockopt', c.getsockopt(fd, level, name, value, lenBuf));
       return lenView.getUint32(0, true);
     },
-    send(fd, buf, length, flags) {
-      if (length > buf.byteLength) return check('send', -1, undefined, true);
+    send(fd, buf, length, flags, to) {
+      if (length > buf.byteLength) return check(to ? 'sendto' : 'send', -1, undefined, true);
+      if (to) return check('sendto', c.sendto(fd, sendPointer(buf), BigInt(length), flags, to, to.byteLength));
       return check('send', flags === 0 ? c.sendWrite(fd, sendPointer(buf), BigInt(length)) : c.send(fd, sendPointer(buf), BigInt(length), flags));
     },
-    recv: (fd, buf, flags) => check('recv', lp64 ? c.recvmsg(fd, recvHeader(buf), flags) : c.recv(fd, recvPointer(buf), BigInt(buf.byteLength), flags)),
+    recv(fd, buf, flags, from) {
+      if (lp64) return check(from ? 'recvfrom' : 'recv', c.recvmsg(fd, recvFromHeader(buf, from), flags));
+      if (!from) return check('recv', c.recv(fd, recvPointer(buf), BigInt(buf.byteLength), flags));
+      lenView.setUint32(0, from.byteLength, true);
+      return check('recvfrom', c.recvfrom(fd, recvPointer(buf), BigInt(buf.byteLength), flags, from, lenBuf));
+    },
     read: (fd, buf) => check('read', c.read(fd, buf, BigInt(buf.byteLength))),
     write: (fd, buf, length) => length > buf.byteLength ? check('write', -1, undefined, true) : check('write', c.write(fd, buf, BigInt(length))),
     close(fd) {

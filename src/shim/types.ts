@@ -27,13 +27,20 @@ export interface Shim {
   setsockopt(fd: number, level: number, name: number, value: Uint8Array): void;
   /** getsockopt(2) into `value`; returns the option length. */
   getsockopt(fd: number, level: number, name: number, value: Uint8Array): number;
-  /** send(2) of `buf[0, length)`; returns bytes sent. */
-  send(fd: number, buf: Uint8Array, length: number, flags: number): number;
+  /**
+   * send(2) of `buf[0, length)`; returns bytes sent. With `to` (a raw
+   * `struct sockaddr` image) it is sendto(2) to that address.
+   */
+  send(fd: number, buf: Uint8Array, length: number, flags: number, to?: Uint8Array): number;
   /**
    * recv(2) into `buf`; returns the byte count, which with MSG_TRUNC is the
-   * datagram's real length even when it exceeded `buf`.
+   * datagram's real length even when it exceeded `buf`. With `from` it is
+   * recvfrom(2): the sender's address is written into `from` (for netlink a
+   * 12-byte sockaddr_nl, whose nl_pid is 0 only when the kernel sent the
+   * datagram — the one sender field no other process can set). A stand-in
+   * shim may leave `from` as the caller filled it.
    */
-  recv(fd: number, buf: Uint8Array, flags: number): number;
+  recv(fd: number, buf: Uint8Array, flags: number, from?: Uint8Array): number;
   /** read(2) into `buf`; returns the byte count. */
   read(fd: number, buf: Uint8Array): number;
   /** write(2) of `buf[0, length)`; returns bytes written. */

@@ -101,11 +101,11 @@ export function recordShim(real: Shim): RecordingShim {
     setsockopt: (fd, level, name, value) => real.setsockopt(fd, level, name, value),
     getsockopt: (fd, level, name, value) => real.getsockopt(fd, level, name, value),
 
-    send(fd, buf, length, flags) {
+    send(fd, buf, length, flags, to) {
       const i = info(fd);
       const data = norm.request(buf.subarray(0, length), i.realPort);
       try {
-        const n = real.send(fd, buf, length, flags);
+        const n = real.send(fd, buf, length, flags, to);
         events.push({ kind: 'send', fd: i.fd, data });
         return n;
       } catch (e) {
@@ -114,11 +114,11 @@ export function recordShim(real: Shim): RecordingShim {
       }
     },
 
-    recv(fd, buf, flags) {
+    recv(fd, buf, flags, from) {
       const i = info(fd);
       let n: number;
       try {
-        n = real.recv(fd, buf, flags);
+        n = real.recv(fd, buf, flags, from);
       } catch (e) {
         if (!(isAgain(e) && (flags & MSG_DONTWAIT || i.nonblocking || i.polled))) {
           events.push({ kind: 'recv', fd: i.fd, length: -1, data: new Uint8Array(0), error: code(e) });

@@ -170,6 +170,15 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     return this.events?.portId ?? 0;
   }
 
+  /**
+   * Datagrams the monitor dropped unread because the kernel did not send
+   * them (another process wrote to its port id or to the group): never
+   * events, never an error. A count above 0 means someone tried.
+   */
+  get foreignDatagrams(): number {
+    return this.events?.foreignDatagrams ?? 0;
+  }
+
   /** The event socket's kernel receive buffer in bytes, as the kernel reports it (doubled). */
   get receiveBufferSize(): number {
     if (!this.events || this.events.closed) return 0;
