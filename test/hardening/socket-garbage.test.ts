@@ -12,6 +12,7 @@ import { isRtnlError } from '../../src/netlink/errors.js';
 import { NLMSG } from '../../src/netlink/constants.js';
 import { RtnlSocket } from '../../src/netlink/socket.js';
 import { RTM } from '../../src/rtnetlink/constants.js';
+import { getRoute } from '../../src/ops/routes/index.js';
 import { loadCorpus } from './_corpus.js';
 import { buildDatagram, datagramCase } from './_mutate.js';
 import { fakeNetlink } from './_shim.js';
@@ -146,6 +147,15 @@ describe('RtnlSocket receive path fed garbage by a fake kernel', () => {
     fake.script.push((seq) => ack(seq + 1000), (seq) => ack(seq));
     await expect(sock.request(RTM.GETLINK, 0, noBody)).resolves.toEqual([]);
     expect(sock.strayMessages).toBe(1);
+    sock.close();
+  });
+
+  it('getRoute answered with a bare ACK (no route message) fails with a typed NetlinkError ENOMSG', async () => {
+    const fake = fakeNetlink(PORT);
+    const sock = RtnlSocket.open({ shim: fake.shim });
+    fake.script.push((seq) => ack(seq));
+    await expect(getRoute('192.0.2.1', { socket: sock })).rejects.toMatchObject({ name: 'NetlinkError', code: 'ENOMSG', operation: 'getRoute' });
+    expect(pendingOf(sock)).toBe(0);
     sock.close();
   });
 });

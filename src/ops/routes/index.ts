@@ -3,7 +3,8 @@
  * `ip route add|del|show|get` does.
  */
 import { NLM_F } from '../../netlink/constants.js';
-import { ValidationError } from '../../netlink/errors.js';
+import { NetlinkError, ValidationError } from '../../netlink/errors.js';
+import { errnoValue } from '../../shim/errors.js';
 import { type Cidr, formatIp, ipInPrefix, parseCidr, parseIp } from '../../netlink/inet.js';
 import { ipAddressOption, ipFamilyOption, ipVersion } from '../ip-input.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
@@ -328,7 +329,11 @@ export async function getRoute(dst: string, options: GetRouteOptions = {}): Prom
     if (options.oif !== undefined) attrs.oif = await resolveLinkIndex(socket, options.oif, 'oif', 'getRoute');
     if (options.iif !== undefined) attrs.iif = await resolveLinkIndex(socket, options.iif, 'iif', 'getRoute');
     const [reply] = await socket.request(RTM.GETROUTE, 0, (w) => routeMessage.encode(w, { header, attrs }), { operation: 'getRoute', attrs: routeMessage.attrs });
-    if (!reply) throw new Error('getRoute: the kernel answered without a route');
+    if (!reply) {
+      // A kernel that finds no route answers ENETUNREACH/EHOSTUNREACH; an
+      // ACK with no message is no answer, and gets a code of its own.
+      throw new NetlinkError({ errno: errnoValue('ENOMSG') as number, code: 'ENOMSG', operation: 'getRoute', detail: `the kernel acknowledged the look-up of ${attrs.dst} but sent no route` });
+    }
     const names = await linkNames(socket, 'getRoute');
     return toRoute(routeMessage.decode(reply.bytes), names);
   });
