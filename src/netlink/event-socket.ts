@@ -35,6 +35,7 @@ import {
 import { NETLINK_OPT, NETLINK_ROUTE, NLMSG, SOL_NETLINK } from './constants.js';
 import { SocketClosedError, ValidationError } from './errors.js';
 import { forEachMessage } from './message.js';
+import { rejectInherited } from './own-options.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { Message } from './socket.js';
 
@@ -129,6 +130,7 @@ export class EventSocket {
    * {@link start}: subscribe first, then dump, and nothing falls in between.
    */
   static open(options: EventSocketOptions): EventSocket {
+    rejectInherited(options, '');
     const groups = [...new Set(options.groups)];
     for (const g of groups) {
       if (!Number.isInteger(g) || g < 1 || g > 0xffff) throw new ValidationError('groups', `invalid multicast group ${String(g)}`);

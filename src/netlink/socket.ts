@@ -19,6 +19,7 @@ import { getShim } from '../shim/index.js';
 import { AF_NETLINK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO } from '../shim/constants.js';
 import { NETLINK_OPT, NETLINK_ROUTE, NLMSG, NLMSG_HDRLEN, NLM_F, SOL_NETLINK } from './constants.js';
 import { DecodeError, DumpInterruptedError, NetlinkError, SocketClosedError, TimeoutError, ValidationError, type ExtAck } from './errors.js';
+import { rejectInherited } from './own-options.js';
 import { forEachMessage, readDoneMessage, readErrorMessage, type NlHeader } from './message.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { AttrSet } from './schema.js';
@@ -137,6 +138,9 @@ export class RtnlSocket {
 
   /** Opens a request socket, inside `options.netns` if given. */
   static open(options: SocketOptions = {}): RtnlSocket {
+    // Also the internal option objects built on the way here: under a
+    // polluted Object.prototype, `{}`.netns would name another namespace.
+    rejectInherited(options, '');
     const timeout = validateTimeout(options.timeout);
     const shim = options.shim ?? getShim();
     const fd = runInNetnsSync(shim, options.netns, () =>

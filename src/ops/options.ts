@@ -6,6 +6,7 @@
 import { ValidationError } from '../netlink/errors.js';
 import type { NetnsRef } from '../netlink/netns.js';
 import { RtnlSocket } from '../netlink/socket.js';
+import { rejectInherited } from '../netlink/own-options.js';
 
 export interface OperationOptions {
   /** The network namespace to act in: a name under /run/netns, a path, an open fd, or `{ pid }`. */
@@ -18,6 +19,10 @@ export interface OperationOptions {
 
 /** The caller's socket (`owned: false`) or a new one inside `netns` that the caller must close. */
 export function openSocket(opts: OperationOptions | undefined): { socket: RtnlSocket; owned: boolean } {
+  // Every operation comes through here before its first request: the one
+  // place where an options object that is not one, or that inherits keys,
+  // is refused for all of them.
+  if (opts !== undefined) rejectInherited(opts, '');
   if (opts?.socket) {
     if (opts.netns !== undefined) throw new ValidationError('netns', 'pass either `socket` or `netns`, not both (a socket already lives in its namespace)');
     return { socket: opts.socket, owned: false };

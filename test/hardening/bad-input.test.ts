@@ -253,3 +253,67 @@ describe(`bad input is refused with a typed error before any netlink request (${
     expect(counter.netlinkSends).toBe(1);
   });
 });
+
+/**
+ * Options are the caller's own properties only. With `netns` (and `socket`)
+ * planted on Object.prototype — as a prototype-pollution bug elsewhere in a
+ * program would — every public call given `{}` or no options at all must
+ * refuse before any request, instead of acting in the planted namespace.
+ */
+const inheritedCalls: [what: string, call: () => unknown][] = [
+  ['listLinks()', () => rtnl.listLinks()],
+  ['iterateLinks()', () => rtnl.iterateLinks().next()],
+  ['getLink', () => rtnl.getLink('lo')],
+  ['setLink', () => rtnl.setLink('br0', { mtu: 1400 })],
+  ['deleteLink', () => rtnl.deleteLink('br0')],
+  ['deleteLinks', () => rtnl.deleteLinks({ group: 7 })],
+  ['createBridge', () => rtnl.createBridge('brx')],
+  ['createVethPair', () => rtnl.createVethPair({ name: 'hv0', peer: { name: 'hv1' } })],
+  ['createNetkitPair', () => rtnl.createNetkitPair({ name: 'nk0', peer: { name: 'nk1' } })],
+  ['createDummy', () => rtnl.createDummy('d0')],
+  ['createMacvlan', () => rtnl.createMacvlan({ name: 'm0', link: 'br0' })],
+  ['createTap', () => rtnl.createTap('tap0')],
+  ['openTap', () => rtnl.openTap('tap0')],
+  ['createNetns', () => rtnl.createNetns(typoNs)],
+  ['listNetns', () => rtnl.listNetns()],
+  ['addAddress', () => rtnl.addAddress('br0', '10.0.0.1/24')],
+  ['deleteAddress', () => rtnl.deleteAddress('br0', '10.0.0.1/24', {})],
+  ['listAddresses', () => rtnl.listAddresses()],
+  ['flushAddresses', () => rtnl.flushAddresses({ link: 'br0' })],
+  ['addRoute', () => rtnl.addRoute({ dst: '10.9.0.0/16', dev: 'br0' })],
+  ['deleteRoute', () => rtnl.deleteRoute({ dst: '10.9.0.0/16' })],
+  ['getRoute', () => rtnl.getRoute('10.0.0.1')],
+  ['listRoutes', () => rtnl.listRoutes()],
+  ['flushRoutes', () => rtnl.flushRoutes({ link: 'br0' })],
+  ['addNeighbour', () => rtnl.addNeighbour({ link: 'br0', address: '10.0.0.9', lladdr: '02:00:00:00:00:09' })],
+  ['deleteNeighbour', () => rtnl.deleteNeighbour({ link: 'br0', address: '10.0.0.9' })],
+  ['listNeighbours', () => rtnl.listNeighbours()],
+  ['flushNeighbours', () => rtnl.flushNeighbours({ link: 'br0' })],
+  ['listNsids', () => rtnl.listNsids()],
+  ['monitor', () => rtnl.monitor(['link'])],
+  ['listBridgeVlans', () => rtnl.listBridgeVlans()],
+  ['addBridgeVlan', () => rtnl.addBridgeVlan('br0', { vid: 10 })],
+  ['listBridgeVlanEntries', () => rtnl.listBridgeVlanEntries()],
+  ['listBridgeVlanGlobalOptions', () => rtnl.listBridgeVlanGlobalOptions({ bridge: 'br0' })],
+];
+
+describe(`options inherited from Object.prototype are refused (${inheritedCalls.length} calls)`, () => {
+  for (const [what, call] of inheritedCalls) {
+    it(`${what} with netns planted on Object.prototype → ValidationError`, async () => {
+      counter.reset();
+      const proto = Object.prototype as Record<string, unknown>;
+      proto.netns = typoNs;
+      let e: unknown;
+      try {
+        e = await outcome(call);
+      } finally {
+        delete proto.netns;
+      }
+      expect(e, 'the call did not fail').toBeDefined();
+      expect((e as Error).name, (e as Error).message).toBe('ValidationError');
+      expect((e as Error).message).toMatch(/inherited from a prototype/);
+      expect(counter.netlinkSends, `netlink requests sent before the refusal: ${counter.calls.join(', ')}`).toBe(0);
+      expect(existsSync(`/run/netns/${typoNs}`)).toBe(false);
+    });
+  }
+});

@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../../netlink/errors.js';
 import { parseMac } from '../../netlink/inet.js';
+import { rejectInherited } from '../../netlink/own-options.js';
 import { formatValue } from '../../netlink/format-value.js';
 
 /** IFNAMSIZ is 16 including the NUL: names have at most 15 bytes. */
@@ -114,8 +115,7 @@ export function validateOptions<T>(opts: T, field = 'options'): T {
 
 /** Rejects keys an options object does not know: a typo must not be silently ignored. */
 export function rejectUnknownKeys(opts: object, known: readonly string[], field: string): void {
-  // null, or a number where an options object goes, is a bad argument too (not a TypeError).
-  if (opts === null || typeof opts !== 'object') throw new ValidationError(field || 'options', `expected an options object, got ${formatValue(opts)}`);
+  rejectInherited(opts, field);
   for (const key of Object.keys(opts)) {
     if (!known.includes(key) && (opts as Record<string, unknown>)[key] !== undefined) {
       throw new ValidationError(field ? `${field}.${key}` : key, `unknown option (known: ${known.join(', ')})`);
