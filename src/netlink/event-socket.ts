@@ -82,6 +82,7 @@ export interface EventListener {
 
 const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
+const EMPTY = new Uint8Array(0);
 const RECV_SIZE = 64 * 1024; // notifications are single messages, far below 32 KiB; dumps never come here
 
 export class EventSocket {
@@ -91,6 +92,11 @@ export class EventSocket {
   /** The groups this socket joined. */
   readonly groups: readonly number[];
   private fd: number;
+  /**
+   * The receive buffer, let go of at close: libuv holds the poll handle
+   * (and through its callback this socket) until its close callback runs
+   * on a later loop turn.
+   */
   private buf = new Uint8Array(RECV_SIZE);
   private view = new DataView(this.buf.buffer);
   private poller: Poller | undefined;
@@ -344,6 +350,8 @@ export class EventSocket {
     this.listener = undefined;
     this.shim.close(this.fd);
     this.fd = -1;
+    this.buf = EMPTY;
+    this.view = new DataView(EMPTY.buffer);
   }
 
   [dispose](): void {
