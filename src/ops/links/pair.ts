@@ -215,8 +215,19 @@ function namedAs(actual: string, name: string): boolean {
  * up and name the one that exists.
  */
 async function explainExists(sock: RtnlSocket, e: NetlinkError, opts: CreateVethPairOptions, pk: PairKind): Promise<unknown> {
-  const exists = async (s: RtnlSocket, name: string) => fetchLink(s, name, pk.operation, { field: 'ifname' }).then(() => true, () => false);
-  if (await exists(sock, opts.name)) return explainError(e, 'ifname', `a link named ${JSON.stringify(opts.name)} already exists`);
+  // The peer can only be brought up by a second request (see
+  // VethPeerOptions.up): a creator stopped between the two — killed, say —
+  // leaves the pair with its peer down. Say so when that is what is there.
+  const halfMade = async (first: Link): Promise<string> => {
+    if (first.kind !== pk.kind || opts.peer.up !== true || typeof first.link !== 'number') return '';
+    const peer = await inPeerNetns(sock, opts, (s) => find(s, opts.peer.name)).catch(() => undefined);
+    if (!peer || peer.up || (opts.peer.netns === undefined && peer.index !== first.link)) return '';
+    return ` as a ${pk.kind} pair with ${JSON.stringify(opts.peer.name)}, whose peer is down although this call asks for it up: what a ${pk.operation} stopped between its two requests (creating the pair, then bringing the peer up) leaves behind. Delete ${JSON.stringify(opts.name)} (its peer goes with it) and create the pair again`;
+  };
+  const find = (s: RtnlSocket, name: string) => fetchLink(s, name, pk.operation, { field: 'ifname' }).then((l) => l, () => undefined);
+  const exists = async (s: RtnlSocket, name: string) => (await find(s, name)) !== undefined;
+  const first = await find(sock, opts.name);
+  if (first) return explainError(e, 'ifname', `a link named ${JSON.stringify(opts.name)} already exists${await halfMade(first)}`);
   let peerExists = false;
   try {
     peerExists = await inPeerNetns(sock, opts, (s) => exists(s, opts.peer.name));

@@ -15,7 +15,7 @@
  * - `lo` exists in every new namespace with ifindex 1 (LOOPBACK_IFINDEX) and
  *   starts down.
  */
-import { closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { ValidationError, withUndoFailures } from '../../netlink/errors.js';
 import { NETNS_RUN_DIR, type NetnsRef, openNetns, runInNetnsSync, validateNetnsName } from '../../netlink/netns.js';
 import { RtnlSocket } from '../../netlink/socket.js';
@@ -26,6 +26,7 @@ import { type OperationOptions, withSocket } from '../options.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { IFF, linkMessage, rejectUnknownKeys } from '../../rtnetlink/link/index.js';
 import { NETNSA_NSID_NOT_ASSIGNED, nsidMessage } from '../../rtnetlink/nsid/index.js';
+import { claimMountPoint, releaseMountPoint } from './mount-point.js';
 
 export { validateNetnsName, NETNS_RUN_DIR };
 export type { NetnsRef };
@@ -80,27 +81,15 @@ function ensureRunDir(shim: Shim): void {
   }
 }
 
-/** Unmounts and unlinks a namespace file; quiet when either is already gone. */
-function removeNetnsFile(shim: Shim, path: string): void {
-  try {
-    shim.umount2(path, MNT_DETACH);
-  } catch (e) {
-    // EINVAL: not a mount point (a half-made namespace); ENOENT: already gone.
-    const code = (e as { code?: string }).code;
-    if (code !== 'EINVAL' && code !== 'ENOENT') throw e;
-  }
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'ENOENT') throw e;
-  }
-}
-
 /**
  * Creates a new network namespace and pins it at /run/netns/NAME, as
- * `ip netns add NAME` does, then brings its `lo` up (unless
- * `loopback: false`). All or nothing: on any failure what was made is
- * removed and the original error is thrown.
+ * `ip netns add NAME` does, with its `lo` up (unless `loopback: false`).
+ * All or nothing, also when the process is killed half-way: `lo` is
+ * brought up while only an fd holds the namespace, and the bind mount that
+ * makes it visible comes last — so a namespace that appears is complete,
+ * and one whose creator died before that goes with the creator. The file it
+ * mounts onto names its creator until then (mount-point.ts), and the next
+ * `createNetns` of the name reuses a file whose creator is gone.
  */
 export async function createNetns(name: string, options: CreateNetnsOptions = {}): Promise<NetnsInfo> {
   rejectUnknownKeys(options, ['loopback', 'timeout'], '');
@@ -108,58 +97,44 @@ export async function createNetns(name: string, options: CreateNetnsOptions = {}
   if (options.loopback !== undefined && typeof options.loopback !== 'boolean') {
     throw new ValidationError('loopback', `expected a boolean, got ${typeof options.loopback}`);
   }
-  if (existsSync(path)) throw new ValidationError('name', `network namespace ${JSON.stringify(name)} already exists (${path})`);
   const shim = getShim();
   ensureRunDir(shim);
-  // The mount target: an empty file, created exclusively so two creators
-  // of one name cannot both succeed.
-  let fd: number;
+  claimMountPoint(path, name);
+  let nsFd: number | undefined;
   try {
-    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0);
-  } catch (e) {
-    if ((e as { code?: string }).code === 'EEXIST') throw new ValidationError('name', `network namespace ${JSON.stringify(name)} already exists (${path})`);
-    throw e;
-  }
-  closeSync(fd);
-  try {
-    pinNewNetns(shim, path);
+    nsFd = unshareNetns(shim);
+    if (options.loopback !== false) await setLoopbackUp(nsFd, options.timeout);
+    // /proc/self/fd/N leads mount(2) to the namespace's nsfs inode, as
+    // /proc/thread-self/ns/net would from inside it.
+    shim.mount(`/proc/self/fd/${nsFd}`, path, 'none', MS_BIND, null);
   } catch (e) {
     const failures: unknown[] = [];
     try {
-      unlinkSync(path);
+      releaseMountPoint(path);
     } catch (undo) {
       failures.push(undo);
     }
     throw withUndoFailures(e, failures);
-  }
-  if (options.loopback !== false) {
-    try {
-      await setLoopbackUp(path, options.timeout);
-    } catch (e) {
-      const failures: unknown[] = [];
-      try {
-        removeNetnsFile(shim, path);
-      } catch (undo) {
-        failures.push(undo);
-      }
-      throw withUndoFailures(e, failures);
-    }
+  } finally {
+    if (nsFd !== undefined) shim.close(nsFd);
   }
   return { name, path };
 }
 
 /**
  * Synchronously, on the calling thread: save our namespace, unshare into a
- * new one, bind-mount it onto `path`, and return. No JavaScript can run in
- * between, so nothing else ever sees the thread in the new namespace.
+ * new one, open it, and step back. No JavaScript can run in between, so
+ * nothing else ever sees the thread in the new namespace. The returned fd
+ * is the only thing holding the new namespace.
  */
-function pinNewNetns(shim: Shim, path: string): void {
+function unshareNetns(shim: Shim): number {
   const self = shim.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC, 0);
   try {
     shim.unshare(CLONE_NEWNET);
+    let fd: number | undefined;
     let failure: unknown;
     try {
-      shim.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null);
+      fd = shim.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC, 0);
     } catch (e) {
       failure = e;
     }
@@ -171,14 +146,15 @@ function pinNewNetns(shim: Shim, path: string): void {
       (err as { cause?: unknown }).cause = e;
       throw err;
     }
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined || fd === undefined) throw failure;
+    return fd;
   } finally {
     shim.close(self);
   }
 }
 
-async function setLoopbackUp(path: string, timeout: number | undefined): Promise<void> {
-  const opts: { netns: string; timeout?: number } = { netns: path };
+async function setLoopbackUp(nsFd: number, timeout: number | undefined): Promise<void> {
+  const opts: { netns: { fd: number }; timeout?: number } = { netns: { fd: nsFd } };
   if (timeout !== undefined) opts.timeout = timeout;
   const socket = RtnlSocket.open(opts);
   try {
