@@ -83,14 +83,22 @@ class Writer {
     this.sep = ',';
   }
 
+  openArray(): void {
+    this.begin('[');
+    if (this.pretty) this.out += ' ';
+  }
+
+  closeArray(): void {
+    if (this.pretty && this.sep) this.out += ' ';
+    this.sep = '';
+    this.end(']');
+  }
+
   value(v: JsonValue): void {
     if (Array.isArray(v)) {
-      this.begin('[');
-      if (this.pretty) this.out += ' ';
+      this.openArray();
       for (const item of v) this.value(item);
-      if (this.pretty && this.sep) this.out += ' ';
-      this.sep = '';
-      this.end(']');
+      this.closeArray();
     } else if (v !== null && typeof v === 'object' && !(v instanceof JsonRaw)) {
       this.begin('{');
       for (const [k, item] of Object.entries(v)) {
@@ -110,6 +118,38 @@ class Writer {
 
   text(): string {
     return this.out;
+  }
+
+  /** What was written since the last take (the state — depth, separator — carries on). */
+  take(): string {
+    const s = this.out;
+    this.out = '';
+    return s;
+  }
+}
+
+/**
+ * A JSON array written element by element, byte for byte what
+ * {@link formatJson} makes of the whole array: a list of 40,000 links is
+ * printed as it is formatted instead of being held whole. Each call returns
+ * the text to write next.
+ */
+export class JsonArrayStream {
+  private readonly w: Writer;
+  constructor(pretty = false) {
+    this.w = new Writer(pretty);
+  }
+  open(): string {
+    this.w.openArray();
+    return this.w.take();
+  }
+  item(v: JsonValue): string {
+    this.w.value(v);
+    return this.w.take();
+  }
+  close(): string {
+    this.w.closeArray();
+    return this.w.take();
   }
 }
 

@@ -118,8 +118,7 @@ export class RtnlSocket {
   strayMessages = 0;
   /**
    * Datagrams dropped unread because the kernel did not send them: their
-   * source port (sockaddr_nl.nl_pid) was not 0, or they came to a
-   * multicast group this socket never joined. Any process with
+   * source port (sockaddr_nl.nl_pid) was not 0. Any process with
    * CAP_NET_ADMIN over the namespace's user namespace — root, or anyone in
    * a user namespace of their own — may send to our port id, with any
    * sequence number and header pid it likes; only the address the kernel
@@ -410,9 +409,11 @@ export class RtnlSocket {
       }
       return;
     }
-    if (from.getUint32(4, true) !== 0 || from.getUint32(8, true) !== 0) {
-      // Not the kernel (nl_pid ≠ 0), or a multicast a request socket never
-      // joined: never routed, so it cannot settle or fail a request.
+    if (from.getUint32(4, true) !== 0) {
+      // Not the kernel (nl_pid ≠ 0): never routed, so it cannot settle or
+      // fail a request. nl_groups is not checked here: the kernel's echo of
+      // a change (NLM_F_ECHO) is the very skb it multicast to the group
+      // first (nlmsg_notify), and arrives with that group's bit set.
       this.foreignDatagrams++;
       return;
     }

@@ -3,10 +3,11 @@
  * — as `ip link show`, with -j / -d / -br / -s.
  */
 import { Args, unknownArg } from '../args.js';
-import { type Context, printJson } from '../context.js';
+import type { Context } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { formatLink, kindsOf, type LinkMsg } from '../format/link.js';
-import { linkContext, namespaceView } from '../link-names.js';
+import { JsonArrayStream } from '../json.js';
+import { eachLink, linkContext, namespaceView } from '../link-names.js';
 
 export interface LinkFilter {
   dev?: string;
@@ -40,20 +41,22 @@ export function parseLinkFilter(args: Args, where: string): LinkFilter {
   return f;
 }
 
-/** Links passing the filter, in the kernel's (ifindex) order; unknown dev/master names fail as ip does. */
-export function filterLinks(links: LinkMsg[], names: Map<number, string>, f: LinkFilter): LinkMsg[] {
-  const byName = new Map([...names].map(([i, n]) => [n, i]));
+/** Whether a link passes the filter; unknown dev/master names fail as ip does, before anything is printed. */
+export function linkFilter(names: Map<number, string>, f: LinkFilter): (l: LinkMsg) => boolean {
   let devIndex: number | undefined;
-  if (f.dev !== undefined) {
-    devIndex = byName.get(f.dev);
-    if (devIndex === undefined) throw new CliError(`Device "${f.dev}" does not exist.`, 1);
-  }
   let masterIndex: number | undefined;
-  if (f.master !== undefined) {
-    masterIndex = byName.get(f.master);
-    if (masterIndex === undefined) throw new UsageError(`Error: argument "${f.master}" is wrong: Device does not exist`);
+  if (f.dev !== undefined || f.master !== undefined) {
+    const byName = new Map([...names].map(([i, n]) => [n, i]));
+    if (f.dev !== undefined) {
+      devIndex = byName.get(f.dev);
+      if (devIndex === undefined) throw new CliError(`Device "${f.dev}" does not exist.`, 1);
+    }
+    if (f.master !== undefined) {
+      masterIndex = byName.get(f.master);
+      if (masterIndex === undefined) throw new UsageError(`Error: argument "${f.master}" is wrong: Device does not exist`);
+    }
   }
-  return links.filter((l) => {
+  return (l) => {
     const a = l.attrs as { master?: number; group?: number };
     if (devIndex !== undefined && l.header.index !== devIndex) return false;
     if (masterIndex !== undefined && a.master !== masterIndex) return false;
@@ -65,17 +68,36 @@ export function filterLinks(links: LinkMsg[], names: Map<number, string>, f: Lin
       if (f.slaveKind !== undefined && k.slaveKind !== f.slaveKind) return false;
     }
     return true;
-  });
+  };
 }
 
+/** Output written in pieces of about this size: small enough to stream, large enough to be few writes. */
+const CHUNK = 1 << 16;
+
+/**
+ * Prints each link as soon as it is formatted — decoded from the dump's
+ * bytes one at a time, and written in 64 KiB pieces (a JSON array element
+ * by element) — so that 40,000 links cost what one does, times 40,000,
+ * and never all of them in memory at once.
+ */
 export async function linkShow(ctx: Context, args: Args): Promise<number> {
   const filter = parseLinkFilter(args, 'link');
-  const view = await namespaceView(ctx);
-  const links = filterLinks(view.links, view.names, filter);
+  const view = await namespaceView(ctx, ctx.stats === true);
+  const keep = linkFilter(view.names, filter);
   const k = linkContext(ctx, view, true);
-  const outs = links.map((l) => formatLink(l, k).out);
-  if (ctx.json) printJson(ctx, outs.map((o) => o.obj));
-  // -o: a record's line breaks become "\\" (ip's _SL_), its lines otherwise as they are.
-  else for (const o of outs) ctx.stdout((ctx.oneline ? o.text.replace(/\n/g, '\\') : o.text) + '\n');
+  const json = ctx.json ? new JsonArrayStream(ctx.pretty) : undefined;
+  let pending = json ? json.open() : '';
+  for (const l of eachLink(view)) {
+    if (!keep(l)) continue;
+    const o = formatLink(l, k).out;
+    // -o: a record's line breaks become "\\" (ip's _SL_), its lines otherwise as they are.
+    pending += json ? json.item(o.obj) : (ctx.oneline ? o.text.replace(/\n/g, '\\') : o.text) + '\n';
+    if (pending.length >= CHUNK) {
+      ctx.stdout(pending);
+      pending = '';
+    }
+  }
+  if (json) pending += json.close() + '\n';
+  if (pending) ctx.stdout(pending);
   return 0;
 }
