@@ -26,7 +26,11 @@ export interface JsonObject {
 }
 
 /** ip escapes \t \n \r \f \b \\ \" and other control characters as \u00XX; everything else passes through. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f]/;
+
 function quote(s: string): string {
+  // Most strings (names, flags, states) need no escape: no per-character walk.
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;

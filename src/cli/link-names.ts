@@ -7,7 +7,7 @@
 import { listNsids } from '../index.js';
 import { type Context, ops } from './context.js';
 import type { LinkFormatContext, LinkMsg } from './format/link.js';
-import { RTEXT_FILTER, RTM, RtnlSocket, linkMessage, readLinkAt } from '../wire.js';
+import { type AttrSet, KIND_DEFS, RTEXT_FILTER, RTM, RtnlSocket, SLAVE_KIND_DEFS, linkMessage } from '../wire.js';
 import { groupName, userName } from './users.js';
 
 export interface NamespaceView {
@@ -26,37 +26,126 @@ export interface NamespaceView {
   groupName(gid: number): string | undefined;
 }
 
-const IFLA_IFNAME = linkMessage.attrs.byKey.ifname!.type;
-const IFLA_LINK_NETNSID = linkMessage.attrs.byKey.linkNetnsid!.type;
+const A = linkMessage.attrs.byKey;
+const IFLA_IFNAME = A.ifname!.type;
+const IFLA_LINK = A.link!.type;
+const IFLA_MASTER = A.master!.type;
+const IFLA_LINK_NETNSID = A.linkNetnsid!.type;
+const IFLA_LINKINFO = A.linkinfo!.type;
+/** IFLA_INFO_KIND and IFLA_INFO_SLAVE_KIND inside IFLA_LINKINFO (<linux/if_link.h>). */
+const IFLA_INFO_KIND = 1;
+const IFLA_INFO_SLAVE_KIND = 4;
 const NLA_TYPE_MASK = 0x3fff;
 /** nlmsghdr (16) + ifinfomsg (16): where a link message's attributes start. */
 const ATTRS_AT = 32;
 const utf8 = new TextDecoder();
 
+/** What printing other links needs from a link message, read straight from its bytes. */
+interface Scanned {
+  index: number;
+  flags: number;
+  name: string | undefined;
+  /** Indexes this link's line names: IFLA_LINK (unless in another namespace) and IFLA_MASTER. */
+  refs: number[];
+  netnsid: boolean;
+  kind: string | undefined;
+  slaveKind: string | undefined;
+}
+
+function str(m: Uint8Array, from: number, to: number): string {
+  while (to > from && m[to - 1] === 0) to--;
+  return utf8.decode(m.subarray(from, to));
+}
+
 /**
- * The name and flags of a link message, read straight from its bytes (the
- * first IFLA_IFNAME at the top level; ifi_flags at offset 24), and whether
- * it names a peer namespace — the tables printing needs before any link
- * is printed, without decoding every link twice.
+ * The name, flags and references of a link message (ifi_index at offset
+ * 20, ifi_flags at 24, then the top-level attributes; the kinds from
+ * IFLA_LINKINFO), without decoding it.
  */
-function scan(m: Uint8Array, v: DataView): { index: number; flags: number; name: string | undefined; netnsid: boolean } {
-  const index = v.getInt32(20, true);
-  const flags = v.getUint32(24, true);
+function scan(m: Uint8Array, v: DataView): Scanned {
+  const out: Scanned = { index: v.getInt32(20, true), flags: v.getUint32(24, true), name: undefined, refs: [], netnsid: false, kind: undefined, slaveKind: undefined };
   const end = Math.min(v.getUint32(0, true), m.length);
-  let name: string | undefined;
-  let netnsid = false;
+  let link = 0;
   for (let off = ATTRS_AT; off + 4 <= end; ) {
     const len = v.getUint16(off, true);
-    if (len < 4) break;
+    if (len < 4 || off + len > end) break;
     const type = v.getUint16(off + 2, true) & NLA_TYPE_MASK;
-    if (type === IFLA_IFNAME && name === undefined) {
-      let stop = off + len;
-      while (stop > off + 4 && m[stop - 1] === 0) stop--;
-      name = utf8.decode(m.subarray(off + 4, stop));
-    } else if (type === IFLA_LINK_NETNSID) netnsid = true;
+    if (type === IFLA_IFNAME && out.name === undefined) out.name = str(m, off + 4, off + len);
+    else if (type === IFLA_LINK && len >= 8) link = v.getUint32(off + 4, true);
+    else if (type === IFLA_MASTER && len >= 8) out.refs.push(v.getUint32(off + 4, true));
+    else if (type === IFLA_LINK_NETNSID) out.netnsid = true;
+    else if (type === IFLA_LINKINFO) {
+      for (let o = off + 4; o + 4 <= off + len; ) {
+        const l = v.getUint16(o, true);
+        if (l < 4 || o + l > off + len) break;
+        const t = v.getUint16(o + 2, true) & NLA_TYPE_MASK;
+        if (t === IFLA_INFO_KIND) out.kind = str(m, o + 4, o + l);
+        else if (t === IFLA_INFO_SLAVE_KIND) out.slaveKind = str(m, o + 4, o + l);
+        o += (l + 3) & ~3;
+      }
+    }
     off += (len + 3) & ~3;
   }
-  return { index, flags, name, netnsid };
+  if (link && !out.netnsid) out.refs.push(link);
+  return out;
+}
+
+/** Whether a kind table has a row printed as a link name (`-d`: bond's active_slave, vxlan's dev …). */
+const namesLinks = (set: AttrSet | undefined) => !!set && set.byType.some((d) => d?.ip?.shape === 'ifname' || d?.ip?.shape === 'nonzero-ifname');
+const REF_KINDS = new Set(Object.entries(KIND_DEFS).filter(([, d]) => namesLinks(d.data)).map(([k]) => k));
+const REF_SLAVE_KINDS = new Set(Object.entries(SLAVE_KIND_DEFS).filter(([, d]) => namesLinks(d.data)).map(([k]) => k));
+
+/**
+ * Every link of the namespace in the kernel's (ifindex) order, each handed
+ * to `each` decoded as soon as what its line names is known — one dump,
+ * streamed. A link whose line names a link not yet seen (a veth's peer
+ * comes after it, a bond's active port after the bond) waits, and the
+ * links after it with it, so the order stays the kernel's; what is still
+ * waiting when the dump ends is printed then, as `ifN` where the name
+ * never came. `view` fills as the dump goes (the formatters read its maps
+ * at the time of each call). With `details`, the kinds whose options name
+ * links (REF_KINDS) wait for the end of the dump.
+ */
+export async function streamLinks(ctx: Context, stats: boolean, details: boolean, each: (l: LinkMsg, view: NamespaceView) => void): Promise<NamespaceView> {
+  const view: NamespaceView = { raw: [], stats, names: new Map(), flagsOf: new Map(), nsidNames: new Map(), userName, groupName };
+  const waiting: { bytes: Uint8Array; refs: number[] }[] = [];
+  let head = 0;
+  let holdToEnd = false;
+  let nsidsLoaded = false;
+  const flush = (all: boolean) => {
+    for (; head < waiting.length; head++) {
+      const w = waiting[head]!;
+      if (!all && (holdToEnd || w.refs.some((r) => !view.names.has(r)))) break;
+      each(linkMessage.decode(w.bytes), view);
+      waiting[head] = undefined as never;
+    }
+    if (head === waiting.length) {
+      waiting.length = 0;
+      head = 0;
+    }
+  };
+  const attrs = stats ? {} : { extMask: RTEXT_FILTER.SKIP_STATS };
+  const sock = RtnlSocket.open(ops(ctx));
+  try {
+    for await (const m of sock.dump(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs }), { operation: 'link show', attrs: linkMessage.attrs })) {
+      if (m.type !== RTM.NEWLINK || m.bytes.length < ATTRS_AT) continue;
+      const s = scan(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+      if (s.name !== undefined) view.names.set(s.index, s.name);
+      view.flagsOf.set(s.index, s.flags);
+      // Only text output names peer namespaces, and only links with a peer elsewhere need it.
+      if (s.netnsid && !ctx.json && !nsidsLoaded) {
+        nsidsLoaded = true;
+        for (const e of await listNsids(ops(ctx))) if (e.name !== undefined) view.nsidNames.set(e.nsid, e.name);
+      }
+      if (details && ((s.kind !== undefined && REF_KINDS.has(s.kind)) || (s.slaveKind !== undefined && REF_SLAVE_KINDS.has(s.slaveKind)))) holdToEnd = true;
+      waiting.push({ bytes: m.bytes, refs: s.refs });
+      flush(false);
+    }
+  } finally {
+    sock.close();
+  }
+  flush(true);
+  return view;
 }
 
 /**
@@ -70,14 +159,18 @@ export async function namespaceView(ctx: Context, stats = true): Promise<Namespa
   const flagsOf = new Map<number, number>();
   let peerNetns = false;
   const attrs = stats ? {} : { extMask: RTEXT_FILTER.SKIP_STATS };
-  await using sock = RtnlSocket.open(ops(ctx));
-  for await (const m of sock.dump(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs }), { operation: 'link show', attrs: linkMessage.attrs })) {
-    if (m.type !== RTM.NEWLINK || m.bytes.length < ATTRS_AT) continue;
-    const s = scan(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
-    raw.push(m.bytes);
-    if (s.name !== undefined) names.set(s.index, s.name);
-    flagsOf.set(s.index, s.flags);
-    peerNetns ||= s.netnsid;
+  const sock = RtnlSocket.open(ops(ctx));
+  try {
+    for await (const m of sock.dump(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs }), { operation: 'link show', attrs: linkMessage.attrs })) {
+      if (m.type !== RTM.NEWLINK || m.bytes.length < ATTRS_AT) continue;
+      const s = scan(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+      raw.push(m.bytes);
+      if (s.name !== undefined) names.set(s.index, s.name);
+      flagsOf.set(s.index, s.flags);
+      peerNetns ||= s.netnsid;
+    }
+  } finally {
+    sock.close();
   }
   const nsidNames = new Map<number, string>();
   // Only text output names peer namespaces, and only links with a peer elsewhere need it.
@@ -93,7 +186,8 @@ export function* eachLink(view: NamespaceView): Generator<LinkMsg> {
   for (let i = 0; i < raw.length; i++) {
     const m = raw[i]!;
     raw[i] = EMPTY;
-    yield readLinkAt(m, new DataView(m.buffer, m.byteOffset, m.byteLength), 0, m.length, m, view.stats);
+    // The message's header and attributes are all printing reads: no Link view.
+    yield linkMessage.decode(m);
   }
 }
 

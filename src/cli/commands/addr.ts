@@ -12,7 +12,7 @@ import { type Cidr, ipInPrefix, parseCidr } from '../../wire.js';
 import { formatAddress } from '../format/addr.js';
 import { formatLink } from '../format/link.js';
 import { allLinks, linkContext, namespaceView } from '../link-names.js';
-import { linkFilter, parseLinkFilter } from './link-show.js';
+import { filterIndexes, linkFilter, parseLinkFilter } from './link-show.js';
 
 export const ADDR_HELP = `Usage: rtnl address { add | change | replace } IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]
        rtnl address del IFADDR dev IFNAME
@@ -111,7 +111,7 @@ async function show(ctx: Context, args: Args): Promise<number> {
   }
   const filter = parseLinkFilter(new Args(words), 'address');
   const view = await namespaceView(ctx, ctx.stats === true);
-  const links = allLinks(view).filter(linkFilter(view.names, filter));
+  const links = allLinks(view).filter(linkFilter(filter, filterIndexes(view.names, filter)));
   // With `to`, ip keeps the prefix's family, and prints an address of it outside the prefix as an
   // empty JSON object (print_addrinfo opens the object before its prefix test) and not at all as text.
   const toFamily = to === undefined ? undefined : to.family === 2 ? 'inet' : 'inet6';

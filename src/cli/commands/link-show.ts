@@ -3,11 +3,12 @@
  * — as `ip link show`, with -j / -d / -br / -s.
  */
 import { Args, unknownArg } from '../args.js';
-import type { Context } from '../context.js';
+import { type Context, ops } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { formatLink, kindsOf, type LinkMsg } from '../format/link.js';
 import { JsonArrayStream } from '../json.js';
-import { eachLink, linkContext, namespaceView } from '../link-names.js';
+import { linkContext, streamLinks } from '../link-names.js';
+import { getLink, isNetlinkError } from '../../index.js';
 
 export interface LinkFilter {
   dev?: string;
@@ -41,25 +42,55 @@ export function parseLinkFilter(args: Args, where: string): LinkFilter {
   return f;
 }
 
-/** Whether a link passes the filter; unknown dev/master names fail as ip does, before anything is printed. */
-export function linkFilter(names: Map<number, string>, f: LinkFilter): (l: LinkMsg) => boolean {
-  let devIndex: number | undefined;
-  let masterIndex: number | undefined;
-  if (f.dev !== undefined || f.master !== undefined) {
-    const byName = new Map([...names].map(([i, n]) => [n, i]));
-    if (f.dev !== undefined) {
-      devIndex = byName.get(f.dev);
-      if (devIndex === undefined) throw new CliError(`Device "${f.dev}" does not exist.`, 1);
-    }
-    if (f.master !== undefined) {
-      masterIndex = byName.get(f.master);
-      if (masterIndex === undefined) throw new UsageError(`Error: argument "${f.master}" is wrong: Device does not exist`);
-    }
+/** The ifindexes a filter's `dev` and `master` name; unknown names fail as ip does, before anything is printed. */
+export interface FilterIndexes {
+  dev?: number;
+  master?: number;
+}
+
+const noDevice = (f: LinkFilter) => new CliError(`Device "${f.dev}" does not exist.`, 1);
+const noMaster = (f: LinkFilter) => new UsageError(`Error: argument "${f.master}" is wrong: Device does not exist`);
+
+/** From a name table the caller has anyway (addr show dumps every link). */
+export function filterIndexes(names: Map<number, string>, f: LinkFilter): FilterIndexes {
+  const out: FilterIndexes = {};
+  if (f.dev === undefined && f.master === undefined) return out;
+  const byName = new Map([...names].map(([i, n]) => [n, i]));
+  if (f.dev !== undefined) {
+    const i = byName.get(f.dev);
+    if (i === undefined) throw noDevice(f);
+    out.dev = i;
   }
+  if (f.master !== undefined) {
+    const i = byName.get(f.master);
+    if (i === undefined) throw noMaster(f);
+    out.master = i;
+  }
+  return out;
+}
+
+/** By asking the kernel for just those links (link show streams, so it has no table yet). */
+async function lookUpIndexes(ctx: Context, f: LinkFilter): Promise<FilterIndexes> {
+  const out: FilterIndexes = {};
+  const find = async (name: string, missing: () => Error) => {
+    try {
+      return (await getLink(name, { ...ops(ctx), stats: false })).index;
+    } catch (e) {
+      if (isNetlinkError(e, 'ENODEV')) throw missing();
+      throw e;
+    }
+  };
+  if (f.dev !== undefined) out.dev = await find(f.dev, () => noDevice(f));
+  if (f.master !== undefined) out.master = await find(f.master, () => noMaster(f));
+  return out;
+}
+
+/** Whether a link passes the filter. */
+export function linkFilter(f: LinkFilter, at: FilterIndexes): (l: LinkMsg) => boolean {
   return (l) => {
     const a = l.attrs as { master?: number; group?: number };
-    if (devIndex !== undefined && l.header.index !== devIndex) return false;
-    if (masterIndex !== undefined && a.master !== masterIndex) return false;
+    if (at.dev !== undefined && l.header.index !== at.dev) return false;
+    if (at.master !== undefined && a.master !== at.master) return false;
     if (f.up && !(l.header.flags & 1)) return false;
     if (f.group !== undefined && (a.group ?? 0) !== f.group) return false;
     if (f.kind !== undefined || f.slaveKind !== undefined) {
@@ -75,20 +106,20 @@ export function linkFilter(names: Map<number, string>, f: LinkFilter): (l: LinkM
 const CHUNK = 1 << 16;
 
 /**
- * Prints each link as soon as it is formatted — decoded from the dump's
- * bytes one at a time, and written in 64 KiB pieces (a JSON array element
- * by element) — so that 40,000 links cost what one does, times 40,000,
- * and never all of them in memory at once.
+ * Prints each link as soon as it can be formatted (streamLinks: one dump,
+ * each message decoded when what its line names is known), written in
+ * 64 KiB pieces, a JSON array element by element — so 40,000 links cost
+ * what one does, times 40,000, and are never all in memory at once.
  */
 export async function linkShow(ctx: Context, args: Args): Promise<number> {
   const filter = parseLinkFilter(args, 'link');
-  const view = await namespaceView(ctx, ctx.stats === true);
-  const keep = linkFilter(view.names, filter);
-  const k = linkContext(ctx, view, true);
+  const keep = linkFilter(filter, await lookUpIndexes(ctx, filter));
   const json = ctx.json ? new JsonArrayStream(ctx.pretty) : undefined;
   let pending = json ? json.open() : '';
-  for (const l of eachLink(view)) {
-    if (!keep(l)) continue;
+  let k: ReturnType<typeof linkContext> | undefined;
+  await streamLinks(ctx, ctx.stats === true, ctx.details === true, (l, view) => {
+    if (!keep(l)) return;
+    k ??= linkContext(ctx, view, true);
     const o = formatLink(l, k).out;
     // -o: a record's line breaks become "\\" (ip's _SL_), its lines otherwise as they are.
     pending += json ? json.item(o.obj) : (ctx.oneline ? o.text.replace(/\n/g, '\\') : o.text) + '\n';
@@ -96,7 +127,7 @@ export async function linkShow(ctx: Context, args: Args): Promise<number> {
       ctx.stdout(pending);
       pending = '';
     }
-  }
+  });
   if (json) pending += json.close() + '\n';
   if (pending) ctx.stdout(pending);
   return 0;
