@@ -68,6 +68,19 @@ export async function buildRtnlDriver(root, outDir) {
   return { file };
 }
 
+/** The `rtnl` command as one file (what `npm install` puts behind bin/rtnl, bundled). */
+export async function buildRtnlCli(root, outDir) {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch (e) {
+    return { skip: `esbuild is not installed: ${e.message}` };
+  }
+  const file = join(outDir, 'rtnl-cli.mjs');
+  await esbuild.build({ entryPoints: [join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: file, logLevel: 'error' });
+  return { file };
+}
+
 export function pyroute2Version() {
   const v = out(PY, ['-c', 'from importlib.metadata import version; print(version("pyroute2"))']);
   if (v) return v;

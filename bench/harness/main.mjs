@@ -11,7 +11,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildFloor, buildRtnlDriver, ensureOutDir, findNode26, findNodeAddon, machineInfo, pyroute2Version, PY } from './build.mjs';
+import { buildFloor, buildRtnlCli, buildRtnlDriver, ensureOutDir, findNode26, findNodeAddon, machineInfo, pyroute2Version, PY } from './build.mjs';
 import { makeLegs, rssProbe, runLeg } from './legs.mjs';
 import { addVethPairs, createNs, installCleanup, ip, linkCount, removeStale, resetNs, cleanupAll } from './netns.mjs';
 import { renderReport } from './report.mjs';
@@ -247,6 +247,45 @@ export async function main(root) {
           }
         } catch (e) {
           fail(leg, `memory (${links} links)`, e);
+        }
+      }
+    }
+  }
+
+  // 6. The command: `rtnl -j [-d] link show` against `ip -j [-d] link show`
+  // on 40,001 links, each a fresh process (what a script that shells
+  // out pays): wall time and peak RSS, interleaved rounds.
+  if (want('cli')) {
+    const cli = await buildRtnlCli(root, outDir);
+    if (cli.skip) notes.push(`cli: skipped — ${cli.skip}`);
+    else {
+      console.log('\ncli');
+      results.cli = [];
+      // 40,001 links (20,000 veth pairs and lo): where a command's per-link
+      // cost shows rather than its start-up (the quick run uses the big namespace).
+      let nsCli = nsBig;
+      let cliLinks = bigLinks;
+      if (!quick) {
+        nsCli = createNs('w4');
+        for (let i = 0; i < 20000; i += 1000) addVethPairs(nsCli, 'c', 1000, i);
+        cliLinks = linkCount(nsCli);
+      }
+      const probe = rssProbe(root);
+      const nodeBin = findNodeAddon() ?? process.execPath;
+      for (let round = 0; round < P.rounds; round++) {
+        for (const flags of [['-j'], ['-j', '-d']]) {
+          for (const [who, cmd] of [
+            ['ip', ['ip', ...flags, '-n', nsCli, 'link', 'show']],
+            ['rtnl', [nodeBin, cli.file, ...flags, '-n', nsCli, 'link', 'show']],
+          ]) {
+            try {
+              const r = await runLeg(probe, 'childrss', cmd);
+              results.cli.push({ who, flags: flags.join(' '), links: cliLinks, seconds: r.seconds, maxRssKb: r.maxRssKb });
+              progress(`  ${who} ${flags.join(' ')} link show (${cliLinks} links): ${r.seconds.toFixed(2)} s, ${(r.maxRssKb / 1024).toFixed(0)} MiB\n`);
+            } catch (e) {
+              fail({ label: who }, `cli ${flags.join(' ')}`, e);
+            }
+          }
         }
       }
     }

@@ -126,6 +126,18 @@ export function renderReport(r) {
     if (verdicts.length) out.push('', ...verdicts);
   }
 
+  if (r.cli?.length) {
+    out.push('', '### 6. The command on 40,001 links: `rtnl -j [-d] link show` vs `ip` (fresh processes)', '');
+    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const rows = [];
+    for (const flags of [...new Set(r.cli.map((x) => x.flags))]) {
+      const of = (who, k) => r.cli.filter((x) => x.who === who && x.flags === flags).map((x) => x[k]);
+      const [ipT, rtT, ipM, rtM] = [med(of('ip', 'seconds')), med(of('rtnl', 'seconds')), med(of('ip', 'maxRssKb')), med(of('rtnl', 'maxRssKb'))];
+      rows.push([`${flags} link show`, String(r.cli[0].links), `${ipT.toFixed(2)} s`, `${rtT.toFixed(2)} s`, fmtRatio(rtT / ipT), fmtBytes(ipM * 1024), fmtBytes(rtM * 1024), fmtRatio(rtM / ipM)]);
+    }
+    out.push(table(['command', 'links', 'ip', 'rtnl', 'time vs ip', 'ip max RSS', 'rtnl max RSS', 'memory vs ip'], rows));
+  }
+
   if (r.notes.length || r.errors.length) {
     out.push('', '### Notes', '');
     for (const n of r.notes) out.push(`- ${n}`);
