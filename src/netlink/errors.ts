@@ -201,7 +201,56 @@ export class DumpInterruptedError extends RtnlErrorBase {
   readonly code = 'ERR_RTNL_DUMP_INTR';
 }
 
+/**
+ * A system call outside netlink failed (open, setns, mount, unshare, the
+ * TUN ioctls): the errno name and positive number, the call, the path it
+ * concerned, the operation, and — for EPERM and EACCES — what is missing
+ * (`hint`, also in the message). The shim's own error is the `cause`.
+ */
+export class SystemError extends RtnlErrorBase {
+  override readonly name = 'SystemError';
+  /** errno name, e.g. `EPERM`. */
+  readonly code: string;
+  /** Positive errno number, as NetlinkError's. */
+  readonly errno: number;
+  readonly syscall: string;
+  readonly path: string | undefined;
+  readonly operation: string;
+  readonly hint: string | undefined;
+
+  constructor(init: { operation: string; code: string; errno: number; syscall: string; path?: string | undefined; hint?: string | undefined; detail?: string; cause?: unknown }) {
+    const what = `${init.operation}: ${init.code} from ${init.syscall}${init.path !== undefined ? ` ${init.path}` : ''}`;
+    const parts = [init.detail ? `${what}: ${init.detail}` : what];
+    if (init.hint) parts.push(`— ${init.hint}`);
+    super(parts.join(' '), { cause: init.cause });
+    this.code = init.code;
+    this.errno = init.errno;
+    this.syscall = init.syscall;
+    this.path = init.path;
+    this.operation = init.operation;
+    this.hint = init.hint;
+  }
+}
+
+/**
+ * The shim's error `e` as a SystemError of `operation`, with `hint` when
+ * its code is one `hints` names; anything that is not a system error (or
+ * is an rtnl error already) is returned as it is.
+ */
+export function systemErrorOf(e: unknown, operation: string, hints: Readonly<Record<string, string>> = {}, detail?: string): unknown {
+  if (isRtnlError(e) || typeof e !== 'object' || e === null) return e;
+  const x = e as { code?: unknown; errno?: unknown; syscall?: unknown; path?: unknown };
+  if (typeof x.code !== 'string' || typeof x.errno !== 'number' || typeof x.syscall !== 'string') return e;
+  const init: ConstructorParameters<typeof SystemError>[0] = { operation, code: x.code, errno: Math.abs(x.errno), syscall: x.syscall, cause: e };
+  if (typeof x.path === 'string') init.path = x.path;
+  const hint = hints[x.code];
+  if (hint !== undefined) init.hint = hint;
+  if (detail !== undefined) init.detail = detail;
+  return new SystemError(init);
+}
+
 export type RtnlError =
+  | SystemError
   | NetlinkError
   | DecodeError
   | EncodeError

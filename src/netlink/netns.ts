@@ -8,7 +8,7 @@
  */
 import type { Shim } from '../shim/types.js';
 import { CLONE_NEWNET, O_CLOEXEC, O_NONBLOCK, O_RDONLY } from '../shim/constants.js';
-import { ValidationError } from './errors.js';
+import { ValidationError, systemErrorOf } from './errors.js';
 import { formatValue } from './format-value.js';
 
 /** SIOCGSKNS (<linux/sockios.h>): an ioctl on a socket that returns a new fd for the network namespace it lives in. */
@@ -85,7 +85,7 @@ export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHand
     if (code === 'ENOENT') {
       throw new ValidationError(field, `no network namespace ${formatValue(ref)} (${path} does not exist)`);
     }
-    throw e;
+    throw systemErrorOf(e, `open ${field} ${formatValue(ref)}`, OPEN_HINTS);
   }
   try {
     assertNetNamespace(shim, fd, ref, field);
@@ -104,6 +104,21 @@ export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHand
     },
   };
 }
+
+/**
+ * /proc/PID/ns/net is a ptrace-guarded link (proc_ns_get_link:
+ * ptrace_may_access with PTRACE_MODE_READ_FSCREDS): EACCES for another
+ * user's process, and for a process that is not dumpable.
+ */
+const OPEN_HINTS = {
+  EACCES: 'opening a namespace of another process needs ptrace access to it: the same user (and the process dumpable), or CAP_SYS_PTRACE; a file under /run/netns needs read permission',
+  EPERM: 'opening a namespace of another process needs ptrace access to it: the same user, or CAP_SYS_PTRACE',
+};
+
+/** setns(CLONE_NEWNET) checks CAP_SYS_ADMIN over the target's owning user namespace and over our own (netns_install). */
+const SETNS_HINTS = {
+  EPERM: 'entering a network namespace needs CAP_SYS_ADMIN in the user namespace that owns it and in the caller\'s own: run as root, or act on a namespace of a user namespace you own',
+};
 
 /** NS_GET_NSTYPE = _IO(0xb7, 0x3) (<linux/nsfs.h>): the CLONE_NEW* type of an nsfs file. */
 const NS_GET_NSTYPE = 0xb703;
@@ -149,7 +164,7 @@ export function runInNetnsSync<T>(shim: Shim, ref: NetnsRef | undefined, fn: () 
         if ((e as { code?: string }).code === 'EINVAL') {
           throw new ValidationError(field, `${formatValue(ref)} is not a network namespace`);
         }
-        throw e;
+        throw systemErrorOf(e, `enter ${field} ${formatValue(ref)}`, SETNS_HINTS);
       }
       try {
         return fn();

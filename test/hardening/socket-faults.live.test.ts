@@ -6,7 +6,7 @@
  * caller without CAP_NET_ADMIN.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as rtnl from '../../src/index.js';
@@ -254,6 +254,39 @@ describe.skipIf(!canRunLive)(`EPERM without CAP_NET_ADMIN says what is missing${
     expect(res.message).toMatch(/CAP_NET_ADMIN/);
     expect(res.hint).toMatch(/CAP_NET_ADMIN/);
     expect(ip(['link', 'show'], A.name)).not.toContain('permbr0');
+  });
+
+  it('the unprivileged user 65534: namespaces, TAPs and other processes\' namespaces → typed SystemErrors naming what is missing', (ctx) => {
+    const calls = {
+      createNetns: `await rtnl.createNetns('rtnlpermns${process.pid % 100000}')`,
+      pid1: 'await rtnl.getLink("lo", { netns: { pid: 1 } })',
+      ownPid: 'await rtnl.getLink("lo", { netns: { pid: process.pid } })',
+      createTap: 'await rtnl.createTap("rtnlpermtap0")',
+    };
+    const body = `const r = {}; for (const [k, f] of Object.entries({ ${Object.entries(calls)
+      .map(([k, c]) => `${k}: async () => { ${c}; }`)
+      .join(', ')} })) { try { await f(); r[k] = { ok: true }; } catch (e) { r[k] = { name: e.name, code: e.code, syscall: e.syscall, message: e.message, hint: e.hint }; } } console.log(JSON.stringify(r)); process.exit(0)`;
+    const probe = bundleProbe(dir, body);
+    const env0 = env();
+    const cannot = unprivilegedMissing(probe, ...(env0.RTNL_ADDON_PATH ? [env0.RTNL_ADDON_PATH] : []));
+    if (cannot) return ctx.skip(cannot);
+    const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, probe], { encoding: 'utf8', env: env0 });
+    const res = JSON.parse(r.stdout.trim().split('\n')[0] as string) as Record<string, { name?: string; code?: string; syscall?: string; hint?: string }>;
+    // mount --make-shared /run/netns (or creating the file in it) is refused: CAP_SYS_ADMIN, root.
+    expect(res.createNetns).toMatchObject({ name: 'SystemError', hint: expect.stringMatching(/CAP_SYS_ADMIN|only root/) });
+    expect(['EPERM', 'EACCES']).toContain(res.createNetns!.code);
+    // /proc/1/ns/net of root's init: ptrace access.
+    expect(res.pid1).toMatchObject({ name: 'SystemError', code: 'EACCES', syscall: 'open', hint: expect.stringMatching(/ptrace/) });
+    // Its own namespace opens, but setns wants CAP_SYS_ADMIN.
+    expect(res.ownPid).toMatchObject({ name: 'SystemError', code: 'EPERM', syscall: 'setns', hint: expect.stringMatching(/CAP_SYS_ADMIN/) });
+    // TUNSETIFF of a new device: CAP_NET_ADMIN — or, where /dev/net/tun is root-only (mode 0600), its open.
+    const tunOpen = (statSync('/dev/net/tun').mode & 0o006) !== 0o006;
+    expect(res.createTap).toMatchObject(
+      tunOpen
+        ? { name: 'SystemError', code: 'EACCES', syscall: 'open', hint: expect.stringMatching(/\/dev\/net\/tun must be readable and writable/) }
+        : { name: 'SystemError', code: 'EPERM', syscall: 'ioctl', hint: expect.stringMatching(/CAP_NET_ADMIN/) },
+    );
+    expect(existsSync(`/run/netns/rtnlpermns${process.pid % 100000}`)).toBe(false);
   });
 
   it('the unprivileged user 65534: a change request → NetlinkError EPERM naming the capability', (ctx) => {

@@ -16,7 +16,7 @@
  *   starts down.
  */
 import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
-import { ValidationError, withUndoFailures } from '../../netlink/errors.js';
+import { ValidationError, systemErrorOf, withUndoFailures } from '../../netlink/errors.js';
 import { NETNS_RUN_DIR, type NetnsRef, openNetns, runInNetnsSync, validateNetnsName } from '../../netlink/netns.js';
 import { RtnlSocket } from '../../netlink/socket.js';
 import { getShim } from '../../shim/index.js';
@@ -33,6 +33,17 @@ export type { NetnsRef };
 
 /** MS_PRIVATE (<linux/mount.h>); not among the shim's constants. */
 const MS_PRIVATE = 1 << 18;
+
+/** mount(2) and unshare(CLONE_NEWNET) both check CAP_SYS_ADMIN; /run/netns is root's. */
+const CREATE_HINTS = {
+  EPERM: 'a named namespace needs CAP_SYS_ADMIN (unshare, and the bind mount under /run/netns) and CAP_NET_ADMIN (lo up): run as root',
+  EACCES: 'a named namespace is a file under /run/netns, which only root may write: run as root',
+};
+
+const DELETE_HINTS = {
+  EPERM: 'removing a named namespace needs CAP_SYS_ADMIN (umount) and write access to /run/netns: run as root',
+  EACCES: 'a named namespace is a file under /run/netns, which only root may remove: run as root',
+};
 
 /** A named namespace: its name, its file, and its id as seen from the asking namespace (when assigned). */
 export interface NetnsInfo {
@@ -98,8 +109,12 @@ export async function createNetns(name: string, options: CreateNetnsOptions = {}
     throw new ValidationError('loopback', `expected a boolean, got ${typeof options.loopback}`);
   }
   const shim = getShim();
-  ensureRunDir(shim);
-  claimMountPoint(path, name);
+  try {
+    ensureRunDir(shim);
+    claimMountPoint(path, name);
+  } catch (e) {
+    throw systemErrorOf(e, 'createNetns', CREATE_HINTS);
+  }
   let nsFd: number | undefined;
   try {
     nsFd = unshareNetns(shim);
@@ -114,7 +129,7 @@ export async function createNetns(name: string, options: CreateNetnsOptions = {}
     } catch (undo) {
       failures.push(undo);
     }
-    throw withUndoFailures(e, failures);
+    throw withUndoFailures(systemErrorOf(e, 'createNetns', CREATE_HINTS), failures);
   } finally {
     if (nsFd !== undefined) shim.close(nsFd);
   }
@@ -184,13 +199,13 @@ export async function deleteNetns(name: string): Promise<void> {
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT') throw new ValidationError('name', `no network namespace ${JSON.stringify(name)} (${path} does not exist)`);
-    if (code !== 'EINVAL') throw e; // EINVAL: not mounted (a half-made namespace): still remove the file
+    if (code !== 'EINVAL') throw systemErrorOf(e, 'deleteNetns', DELETE_HINTS); // EINVAL: not mounted (a half-made namespace): still remove the file
   }
   try {
     unlinkSync(path);
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') throw new ValidationError('name', `no network namespace ${JSON.stringify(name)} (${path} does not exist)`);
-    throw e;
+    throw systemErrorOf(e, 'deleteNetns', DELETE_HINTS);
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import { errnoValue } from '../../shim/index.js';
 import type { Shim, SystemCallError } from '../../shim/types.js';
-import { ValidationError, isNetlinkError, withUndoFailures } from '../../netlink/errors.js';
+import { SystemError, ValidationError, isNetlinkError, systemErrorOf, withUndoFailures } from '../../netlink/errors.js';
 import { runInNetnsSync } from '../../netlink/netns.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
@@ -252,7 +252,12 @@ function attachTunFile(
   const ns = tunNetns(shim, options.netns, options.socket === undefined ? undefined : socket);
   try {
     return runInNetnsSync(shim, ns.ref, () => {
-      const fd = openTunFile(shim);
+      let fd: number;
+      try {
+        fd = openTunFile(shim);
+      } catch (e) {
+        throw tunError(e, name, operation);
+      }
       try {
         const actual = tunSetIff(shim, fd, name, flags);
         setup?.(fd);
@@ -288,7 +293,11 @@ function rollback(shim: Shim, fd: number, persist: boolean, failures: unknown[])
   }
 }
 
-/** Gives the kernel's terse ioctl answers a sentence that names the device; keeps code/errno/syscall. */
+/**
+ * The kernel's terse answers to opening /dev/net/tun and TUNSETIFF as a
+ * typed SystemError whose message names the device and the reason (the
+ * shim's error is its cause).
+ */
 function tunError(e: unknown, name: string, operation: string): unknown {
   const err = e as SystemCallError;
   if (!(e instanceof Error) || typeof err.code !== 'string') return e;
@@ -299,16 +308,16 @@ function tunError(e: unknown, name: string, operation: string): unknown {
         ? `${name} is already open elsewhere (a single-queue TAP has one user-space end; create it with multiQueue: true for several)`
         : err.code === 'ENOENT'
           ? '/dev/net/tun does not exist (load the tun module: modprobe tun)'
-          : err.code === 'EPERM' || err.code === 'EACCES'
-            ? `not allowed (needs CAP_NET_ADMIN, or to be the device's owner or group)`
-            : undefined;
-  if (reason) err.message = `${operation}: ${reason} (${err.message})`;
-  else err.message = `${operation}: ${name}: ${err.message}`;
-  if (operation === OP_CREATE && err.code === 'EBUSY') {
+          : name;
+  const hint =
+    err.syscall === 'open'
+      ? '/dev/net/tun must be readable and writable by this user (it is mode 0666 on most systems, root-only on some)'
+      : 'attaching to a TUN/TAP device needs CAP_NET_ADMIN in the user namespace that owns its network namespace, or being the device\'s owner or in its group (tun_not_capable)';
+  const typed = systemErrorOf(e, operation, { EPERM: hint, EACCES: hint }, reason);
+  if (operation === OP_CREATE && err.code === 'EBUSY' && typed instanceof SystemError) {
     // IFF_TUN_EXCL answers EBUSY for "name taken"; report it as the rest of
     // rtnl does for an existing link.
-    err.code = 'EEXIST';
-    err.errno = -(errnoValue('EEXIST') ?? 17);
+    return new SystemError({ operation, code: 'EEXIST', errno: errnoValue('EEXIST') ?? 17, syscall: typed.syscall, detail: reason, cause: e });
   }
-  return err;
+  return typed;
 }

@@ -141,7 +141,7 @@ describe.skipIf(tunLacks !== undefined)(liveTitle('TAP devices', tunLacks), () =
   it('refuses a name that exists (EEXIST) and leaves that device alone', async () => {
     ip(['link', 'add', 'taken0', 'type', 'bridge'], ns.name);
     const before = link('taken0')!;
-    await expect(createTap('taken0', { netns: ns.name })).rejects.toMatchObject({ code: 'EEXIST', message: expect.stringMatching(/already exists/) });
+    await expect(createTap('taken0', { netns: ns.name })).rejects.toMatchObject({ name: 'SystemError', code: 'EEXIST', message: expect.stringMatching(/already exists/) });
     const after = link('taken0')!;
     expect(after.ifindex).toBe(before.ifindex);
     expect(after.linkinfo?.info_kind).toBe('bridge');
@@ -396,7 +396,7 @@ describe.skipIf(tunLacks !== undefined)(liveTitle('TAP devices', tunLacks), () =
   it('refuses a second user-space end of a single-queue TAP, non-TAP links and missing ones', async () => {
     await createTap('tps', { netns: ns.name });
     track(await openTap('tps', { netns: ns.name }));
-    await expect(openTap('tps', { netns: ns.name })).rejects.toMatchObject({ code: 'EBUSY', message: expect.stringMatching(/already open/) });
+    await expect(openTap('tps', { netns: ns.name })).rejects.toMatchObject({ name: 'SystemError', code: 'EBUSY', message: expect.stringMatching(/already open/) });
     ip(['link', 'add', 'notap0', 'type', 'bridge'], ns.name);
     await expect(openTap('notap0', { netns: ns.name })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/not a TAP/) });
     await expect(openTap('nosuch0', { netns: ns.name })).rejects.toMatchObject({ name: 'NetlinkError', code: 'ENODEV' });
