@@ -83,6 +83,7 @@ export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHand
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT') {
+      if (typeof ref === 'object' && 'pid' in ref) throw new ValidationError(field, `no process ${ref.pid} (${path} does not exist: it has exited, or never ran)`);
       throw new ValidationError(field, `no network namespace ${formatValue(ref)} (${path} does not exist)`);
     }
     throw systemErrorOf(e, `open ${field} ${formatValue(ref)}`, OPEN_HINTS);

@@ -118,7 +118,15 @@ export class JsonRpcConnection {
         this.fail(new OvsdbUnavailableError(this.socketPath, 'EPROTO', `ovsdb-server at ${this.socketPath} sent malformed JSON: ${(e as Error).message}`));
         return;
       }
-      this.dispatch(msg);
+      try {
+        this.dispatch(msg);
+      } catch (e) {
+        // A notification handler that cannot read what the server sent:
+        // the server is broken, and a throw here would be an uncaught
+        // exception in a socket 'data' event.
+        this.fail(new OvsdbUnavailableError(this.socketPath, 'EPROTO', `ovsdb-server at ${this.socketPath} sent a message that could not be handled: ${(e as Error).message}`));
+        return;
+      }
     }
   }
 

@@ -7,7 +7,7 @@
  */
 import type { OvsdbClient } from './client.js';
 import { mapObject, optional, uuidSet } from './datum.js';
-import type { Json } from './jsonrpc.js';
+import { type Json, toOvsdbError } from './jsonrpc.js';
 
 export interface OvsInterface {
   name: string;
@@ -60,8 +60,21 @@ export interface Snapshot {
   ports: Map<string, OvsPort>;
 }
 
-function rows(result: { rows?: Record<string, Json>[] } | undefined): RawRow[] {
-  return (result?.rows ?? []).map((row) => ({ uuid: uuidSet(row['_uuid'])[0] ?? '', row }));
+/**
+ * The rows of a select's result (RFC 7047 §5.2.2: `{"rows": [<row>*]}`,
+ * each row a JSON object). A server that answers anything else is broken
+ * or hostile: an OvsdbError, not a TypeError from reading a row that is
+ * `null` or a `rows` that is a number.
+ */
+function rows(result: unknown, table: string): RawRow[] {
+  if (result === undefined) return [];
+  const list = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as { rows?: unknown }).rows : undefined;
+  if (!Array.isArray(list)) throw toOvsdbError('transact', `malformed reply: the select of ${table} has no "rows" array`);
+  return list.map((row: unknown) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw toOvsdbError('transact', `malformed reply: a row of ${table} is not an object`);
+    const r = row as Record<string, Json>;
+    return { uuid: uuidSet(r['_uuid'])[0] ?? '', row: r };
+  });
 }
 
 const str = (v: Json | undefined): string => (typeof v === 'string' ? v : '');
@@ -77,7 +90,7 @@ export async function readSnapshot(client: OvsdbClient, timeout: number): Promis
     { timeout },
   );
   const interfaces = new Map<string, OvsInterface>();
-  for (const { uuid, row } of rows(ifaceRes)) {
+  for (const { uuid, row } of rows(ifaceRes, 'Interface')) {
     const ofport = optional(row['ofport']);
     const error = optional(row['error']);
     const mac = optional(row['mac_in_use']);
@@ -91,10 +104,10 @@ export async function readSnapshot(client: OvsdbClient, timeout: number): Promis
       externalIds: mapObject(row['external_ids']),
     });
   }
-  const portRows = new Map(rows(portRes).map((r) => [r.uuid, r.row]));
+  const portRows = new Map(rows(portRes, 'Port').map((r) => [r.uuid, r.row]));
   const ports = new Map<string, OvsPort>();
   const bridges: OvsBridge[] = [];
-  for (const { uuid, row } of rows(bridgeRes)) {
+  for (const { uuid, row } of rows(bridgeRes, 'Bridge')) {
     const name = str(row['name']);
     const names: string[] = [];
     for (const pu of uuidSet(row['ports'])) {
@@ -121,7 +134,7 @@ export async function readSnapshot(client: OvsdbClient, timeout: number): Promis
     });
   }
   bridges.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { root: rows(root)[0]?.uuid, bridges, ports };
+  return { root: rows(root, 'Open_vSwitch')[0]?.uuid, bridges, ports };
 }
 
 export function findBridge(s: Snapshot, name: string): OvsBridge | undefined {

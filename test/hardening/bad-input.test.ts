@@ -58,6 +58,12 @@ const rows: Row[] = [
   // dev_alloc_name: a "%" must be one "%d" (a template), anything else is EINVAL.
   ['name with %s', () => veth({ name: 'a%s' }), 'ValidationError', 'name'],
   ['name with two %d', () => veth({ name: 'a%d%d' }), 'ValidationError', 'name'],
+  // dev_valid_name's isspace() is the kernel's: byte 0xA0 is a space, and UTF-8 'à' (C3 A0) and '你' (E4 BD A0) contain it.
+  ['name with à (UTF-8 C3 A0)', () => veth({ name: 'àb' }), 'ValidationError', 'name'],
+  ['name with 你 (UTF-8 E4 BD A0)', () => veth({ name: 'x你' }), 'ValidationError', 'name'],
+  ['name with a lone surrogate', () => rtnl.createBridge('ls\ud800', N()), 'ValidationError', 'name'],
+  ['TAP name with à', () => rtnl.createTap('tàp', N()), 'ValidationError', 'name'],
+  ['a peer { pid } that has exited', () => veth({}, { netns: { pid: 2 ** 22 + 1 } }), 'ValidationError', 'peer.netns'],
   ['rename to a template', () => rtnl.setLink('br0', { name: 'v%d', ...N() }), 'ValidationError', 'name'],
   ['peer with the same name in the same namespace', () => veth({}, { name: 'hv0' }), 'ValidationError', 'peer.name'],
   ['bad peer name', () => veth({}, { name: 'x'.repeat(40) }), 'ValidationError', 'peer.name'],

@@ -9,7 +9,7 @@ import {
   validateLinkRef,
   validateU32,
 } from '../../rtnetlink/link/index.js';
-import { type LinkRef, describeLink, linkNotFound } from './lookup.js';
+import { type LinkRef, linkNotFound } from './lookup.js';
 import { OPERATION_KEYS, header, sendLink, target } from './request.js';
 
 /**

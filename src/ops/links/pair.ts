@@ -12,7 +12,6 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import {
-  type LinkAttrs,
   type LinkInfo,
   type LinkPeer,
   type Link,

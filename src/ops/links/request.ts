@@ -1,9 +1,9 @@
 /**
  * The pieces every link request is made of: the ifinfomsg header, where a
  * request names its link (ifindex or IFLA_IFNAME), the attributes common to
- * creation, and a namespace as IFLA_NET_NS_FD / IFLA_NET_NS_PID.
+ * creation, and a namespace as IFLA_NET_NS_FD (opened first, `{ pid }` too).
  */
-import { type NetnsHandle, type NetnsRef, netnsPath, openNetns } from '../../netlink/netns.js';
+import { type NetnsHandle, type NetnsRef, openNetns } from '../../netlink/netns.js';
 import type { Message, RtnlSocket } from '../../netlink/socket.js';
 import type { OperationOptions } from '../options.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
@@ -107,12 +107,12 @@ export async function sendLink(sock: RtnlSocket, type: number, flags: number, hd
 }
 
 
-/** IFLA_NET_NS_FD or IFLA_NET_NS_PID for a namespace reference; the handle must be closed after the request. */
+/** IFLA_NET_NS_FD for a namespace reference, opened now; the handle must be closed after the request. */
 export function netnsAttr(sock: RtnlSocket, ref: NetnsRef, field: string): { attrs: LinkAttrs; handle?: NetnsHandle } {
-  if (typeof ref === 'object' && ref !== null && 'pid' in ref) {
-    netnsPath(ref, field);
-    return { attrs: { netNsPid: ref.pid } };
-  }
+  // `{ pid }` too is opened (/proc/PID/ns/net) and sent as IFLA_NET_NS_FD,
+  // not as IFLA_NET_NS_PID: a process that has exited is a ValidationError
+  // before any request (the kernel would answer a bare ESRCH), and one that
+  // exits meanwhile cannot take its namespace away from the request.
   const handle = openNetns(sock.shim, ref, field);
   return { attrs: { netNsFd: handle.fd }, handle };
 }

@@ -19,29 +19,35 @@ export const MTU_MAX = 65535;
 
 const encoder = new TextEncoder();
 
-/** Bytes of `s` in UTF-8, without encoding it (TextEncoder.encode allocates a buffer per call). */
-function utf8Length(s: string): number {
-  let n = s.length;
+/** A string that is well-formed UTF-16 (no lone surrogate, which UTF-8 encoding would turn into U+FFFD). */
+function wellFormed(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 2; // a surrogate pair: 4 bytes for 2 code units
-      i++;
-    } else n += 2; // other BMP code points, and lone surrogates (encoded as U+FFFD)
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff || i + 1 >= s.length || (s.charCodeAt(i + 1) & 0xfc00) !== 0xdc00) return false;
+    i++;
   }
-  return n;
+  return true;
 }
 
 /**
+ * A byte dev_valid_name() refuses: '/', ':', NUL, and what the kernel's
+ * isspace() calls space — 9–13, 32, and 0xA0 (lib/ctype.c marks Latin-1's
+ * no-break space _S). The test is on the UTF-8 bytes, so 'à' (C3 A0) and
+ * '你' (E4 BD A0) are refused, while U+2028 (E2 80 A8) and U+3000
+ * (E3 80 80) are names the kernel accepts.
+ */
+const badByte = (b: number) => b === 0 || (b >= 9 && b <= 13) || b === 32 || b === 47 || b === 58 || b === 0xa0;
+
+/**
  * A valid interface name, as the kernel's dev_valid_name() sees it: 1–15
- * bytes, not "." or "..", no "/", ":" or whitespace.
+ * bytes of UTF-8, not "." or "..", none of the bytes it refuses
+ * ({@link badByte}), well-formed UTF-16 — and a "%" only as one "%d" (a
+ * template the kernel numbers, dev_alloc_name).
  */
 export function validateIfname(name: unknown, field: string): string {
   if (typeof name !== 'string') throw new ValidationError(field, `expected an interface name, got ${formatValue(name)}`);
-  // Names are looked up on every request: check ASCII ones in one pass
-  // (the same rules as the regular expression below, which handles the rest).
+  // Names are looked up on every request: ASCII ones in one pass without encoding.
   let ascii = true;
   let forbidden = false;
   for (let i = 0; i < name.length; i++) {
@@ -50,13 +56,17 @@ export function validateIfname(name: unknown, field: string): string {
       ascii = false;
       break;
     }
-    if (c === 0 || (c >= 9 && c <= 13) || c === 32 || c === 47 || c === 58) forbidden = true;
+    if (badByte(c)) forbidden = true;
   }
-  const n = ascii ? name.length : utf8Length(name);
+  if (!ascii && !wellFormed(name)) throw new ValidationError(field, `interface name ${formatValue(name)} is not well-formed UTF-16 (a lone surrogate)`);
+  const bytes = ascii ? undefined : encoder.encode(name);
+  const n = bytes ? bytes.length : name.length;
   if (n < 1 || n > IFNAME_MAX_BYTES) throw new ValidationError(field, `interface name ${JSON.stringify(name)} must be 1–${IFNAME_MAX_BYTES} bytes, is ${n}`);
   if (name === '.' || name === '..') throw new ValidationError(field, `interface name may not be "." or ".."`);
-  if (ascii ? forbidden : /[/:\s\0]/u.test(name)) throw new ValidationError(field, `interface name ${JSON.stringify(name)} may not contain "/", ":", NUL or whitespace`);
-  // A "%" makes the name a template the kernel numbers (dev_alloc_name): exactly one "%d", or EINVAL.
+  if (bytes) forbidden = bytes.some(badByte);
+  if (forbidden) {
+    throw new ValidationError(field, `interface name ${JSON.stringify(name)} may not contain "/", ":", NUL or whitespace (as the kernel counts it: bytes 9–13, 32 and 0xA0 of its UTF-8, which 'à' and '你' contain)`);
+  }
   const pct = name.indexOf('%');
   if (pct >= 0 && (name[pct + 1] !== 'd' || name.includes('%', pct + 2))) {
     throw new ValidationError(field, `interface name ${JSON.stringify(name)}: a "%" is only allowed as one "%d", a template the kernel numbers (veth%d → veth0)`);

@@ -312,4 +312,13 @@ describe.skipIf(!canRunLive)(liveTitle('getLink / listLinks / setLink / deleteLi
     }
     expect(ipNames(ns.name)).not.toContain('vxr');
   });
+
+  it('names the kernel accepts although JavaScript calls them whitespace: U+2028 and U+3000 (no 0xA0 byte in their UTF-8)', async () => {
+    for (const name of ['a\u2028b', 'a\u3000b']) {
+      const made = await createBridge(name, { netns: ns.name });
+      expect(made.name).toBe(name);
+      expect(ipNames(ns.name)).toContain(name);
+      await deleteLink(name, { netns: ns.name });
+    }
+  });
 });
