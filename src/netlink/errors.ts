@@ -5,6 +5,8 @@
  * loaded in one process.
  */
 
+import type { ShimUnavailableError } from '../shim/index.js';
+
 const BRAND = Symbol.for('rtnl.error');
 
 abstract class RtnlErrorBase extends Error {
@@ -250,6 +252,7 @@ export function systemErrorOf(e: unknown, operation: string, hints: Readonly<Rec
 }
 
 export type RtnlError =
+  | ShimUnavailableError
   | SystemError
   | NetlinkError
   | DecodeError

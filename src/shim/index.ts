@@ -15,6 +15,12 @@ export { errnoName, errnoValue, systemError } from './errors.js';
 export class ShimUnavailableError extends Error {
   override readonly name = 'ShimUnavailableError';
   readonly code = 'ERR_RTNL_NO_BACKEND';
+  constructor(message: string) {
+    super(message);
+    // The brand of rtnl's error family (netlink/errors.ts), so that
+    // isRtnlError() knows this one too; the shim layer cannot import it.
+    Object.defineProperty(this, Symbol.for('rtnl.error'), { value: true });
+  }
 }
 
 let current: Shim | undefined;
