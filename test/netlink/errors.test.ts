@@ -4,7 +4,8 @@
  * the original failure, never swallowed.
  */
 import { describe, expect, it } from 'vitest';
-import { NetlinkError, ValidationError, explainError, withUndoFailures } from '../../src/netlink/errors.js';
+import { NetlinkError, SystemError, ValidationError, explainError, isRtnlError, systemErrorOf, withUndoFailures } from '../../src/netlink/errors.js';
+import { ShimUnavailableError } from '../../src/shim/index.js';
 
 const kernel = () => new NetlinkError({ errno: 17, code: 'EEXIST', operation: 'createBridge', extack: { message: 'kernel says' } });
 
@@ -46,5 +47,24 @@ describe('the EPERM hint', () => {
     const reasoned = new NetlinkError({ errno: 1, code: 'EPERM', operation: 'createGeneve', extack: { message: 'There can be only one externally controlled device on a destination port' } });
     expect(reasoned.hint).toBeUndefined();
     expect(reasoned.message).toBe('createGeneve: EPERM There can be only one externally controlled device on a destination port');
+  });
+});
+
+describe('SystemError and the shim\'s own error', () => {
+  it('systemErrorOf turns a shim error into a SystemError with a positive errno, the call, the path and the hint for its code', () => {
+    const raw = Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES', errno: -13, syscall: 'open', path: '/proc/1/ns/net' });
+    const e = systemErrorOf(raw, 'open netns { pid: 1 }', { EACCES: 'needs ptrace access' }) as SystemError;
+    expect(e).toBeInstanceOf(SystemError);
+    expect(isRtnlError(e)).toBe(true);
+    expect(e).toMatchObject({ name: 'SystemError', code: 'EACCES', errno: 13, syscall: 'open', path: '/proc/1/ns/net', hint: 'needs ptrace access', cause: raw });
+    expect(e.message).toBe('open netns { pid: 1 }: EACCES from open /proc/1/ns/net — needs ptrace access');
+    // Anything that is not a system error, or already an rtnl error, passes through.
+    const v = new ValidationError('x', 'bad');
+    expect(systemErrorOf(v, 'op')).toBe(v);
+    expect(systemErrorOf('text', 'op')).toBe('text');
+  });
+
+  it('ShimUnavailableError is one of rtnl\'s errors', () => {
+    expect(isRtnlError(new ShimUnavailableError('no backend'))).toBe(true);
   });
 });
