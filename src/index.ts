@@ -3,6 +3,7 @@
  * The public API; lower layers are reachable through their own modules.
  */
 export * from './netlink/errors.js';
+export type { ErrnoName } from './shim/errno-names.js';
 export { RtnlSocket, type SocketOptions, type RequestOptions, type Message } from './netlink/socket.js';
 export type { NetnsRef } from './netlink/netns.js';
 export type { OperationOptions } from './ops/options.js';

@@ -6,6 +6,7 @@
  */
 
 import type { ShimUnavailableError } from '../shim/index.js';
+import type { ErrnoName } from '../shim/errno-names.js';
 
 const BRAND = Symbol.for('rtnl.error');
 
@@ -267,7 +268,10 @@ export function isRtnlError(e: unknown): e is RtnlError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** True for a kernel refusal, optionally of one errno name. */
-export function isNetlinkError(e: unknown, code?: string): e is NetlinkError {
+/**
+ * True for a kernel refusal, optionally of one errno name — a name Linux
+ * defines, so that `isNetlinkError(e, 'EEXISTS')` does not compile.
+ */
+export function isNetlinkError(e: unknown, code?: ErrnoName): e is NetlinkError {
   return isRtnlError(e) && e.name === 'NetlinkError' && (code === undefined || e.code === code);
 }

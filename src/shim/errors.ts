@@ -1,39 +1,28 @@
 import { constants } from 'node:os';
 import type { SystemCallError } from './types.js';
+import { ERRNO, type ErrnoName } from './errno-names.js';
 
-// errno number → code name, built once from the runtime's own table so the
-// names match what Node prints for its own system errors.
-const names = new Map<number, string>();
-for (const [name, value] of Object.entries(constants.errno)) {
+export type { ErrnoName };
+
+// errno number → code name, from Linux's own table (errno-names.ts,
+// generated from the UAPI headers): the same names on every runtime, and
+// the first name of a value wins (EAGAIN over its alias EWOULDBLOCK,
+// EDEADLK over EDEADLOCK; EOPNOTSUPP is the kernel's name for 95, glibc's
+// ENOTSUP is not in the kernel's headers).
+const names = new Map<number, ErrnoName>();
+for (const [name, value] of Object.entries(ERRNO) as [ErrnoName, number][]) {
   if (!names.has(value)) names.set(value, name);
 }
-// Linux errno values the runtime's table lacks but drivers return (the tun
-// driver answers EBADFD). Source: <asm-generic/errno.h>.
-const linuxOnly: [number, string][] = [
-  [76, 'ENOTUNIQ'],
-  [77, 'EBADFD'],
-  [78, 'EREMCHG'],
-  [117, 'EUCLEAN'],
-  [126, 'ENOKEY'],
-  [127, 'EKEYEXPIRED'],
-  [132, 'ERFKILL'],
-];
-for (const [value, name] of linuxOnly) if (!names.has(value)) names.set(value, name);
-// Where Linux has two names for one value, use the one the kernel's own
-// sources and iproute2 use (EOPNOTSUPP, not ENOTSUP; EAGAIN, not EWOULDBLOCK).
-names.set(95, 'EOPNOTSUPP');
-names.set(11, 'EAGAIN');
-names.set(35, 'EDEADLK');
 
-/** The symbolic name of an errno value (`17` → `EEXIST`), or `E<n>` when unknown. */
-export function errnoName(errno: number): string {
+/** The symbolic name of an errno value (`17` → `EEXIST`), or `E<n>` when Linux has none. */
+export function errnoName(errno: number): ErrnoName | `E${number}` {
   const n = Math.abs(errno);
   return names.get(n) ?? `E${n}`;
 }
 
-/** The errno value of a symbolic name (`EEXIST` → 17), or undefined. */
+/** The errno value of a symbolic name (`EEXIST` → 17; also the runtime's own names, e.g. ENOTSUP), or undefined. */
 export function errnoValue(name: string): number | undefined {
-  return (constants.errno as Record<string, number>)[name];
+  return (ERRNO as Record<string, number>)[name] ?? (constants.errno as Record<string, number>)[name];
 }
 
 /**

@@ -139,7 +139,8 @@ const rows: Row[] = [
   ['runInNetns of a missing name', () => rtnl.runInNetns('rtnl-no-such-ns-hardening', () => 1), 'ValidationError', 'netns'],
   ['listNsids in a traversal', () => rtnl.listNsids({ netns: '../x' }), 'ValidationError', 'netns'],
   ['listNetns asking from a missing namespace', () => rtnl.listNetns({ netns: 'rtnl-no-such-ns-hardening' }), 'ValidationError', 'netns'],
-  ['monitor of an unknown kind', () => rtnl.monitor(['links'], N()), 'ValidationError'],
+  ['monitor of an unknown kind', () => rtnl.monitor(any(['links']), N()), 'ValidationError'],
+  ['monitor of "constructor" (an Object.prototype key)', () => rtnl.monitor(any(['constructor']), N()), 'ValidationError'],
   ['iterateLinks with an empty kind', () => rtnl.iterateLinks({ kind: '', ...N() }).next(), 'ValidationError', 'kind'],
   ['setNsid(-5)', () => rtnl.setNsid(ns.name, -5, N()), 'ValidationError', 'id'],
   // ---- options of the wrong kind

@@ -4,7 +4,7 @@
  * is one JSON object per line, in the same shape as the `show` commands
  * print that object (links with `deleted: true` when removed).
  */
-import { type MonitorEvent, monitor } from '../../index.js';
+import { type MonitorEvent, type MonitorObjectName, monitor } from '../../index.js';
 import { formatEvent } from '../../index.js';
 import { Args, isHelp, pick } from '../args.js';
 import { type Context } from '../context.js';
@@ -51,7 +51,8 @@ export async function monitorCommand(ctx: Context, args: Args): Promise<number> 
   const abort = new AbortController();
   const stop = () => abort.abort();
   ctx.signal.addEventListener('abort', stop, { once: true });
-  const m = monitor(objects.length ? objects : undefined, {
+  // The words are checked by monitor() itself (an unknown one is its ValidationError).
+  const m = monitor(objects.length ? (objects as MonitorObjectName[]) : undefined, {
     signal: abort.signal,
     ...(ctx.netns !== undefined ? { netns: ctx.netns } : {}),
     ...(ctx.family !== undefined ? { family: ctx.family } : {}),

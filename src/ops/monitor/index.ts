@@ -35,10 +35,11 @@ import {
   type MonitorNeighbour,
   type MonitorNsid,
   type MonitorObject,
+  type MonitorObjectName,
   type MonitorRoute,
 } from './kinds.js';
 
-export type { MonitorAddress, MonitorFamily, MonitorLink, MonitorNeighbour, MonitorNsid, MonitorObject, MonitorRoute };
+export type { MonitorAddress, MonitorFamily, MonitorLink, MonitorNeighbour, MonitorNsid, MonitorObject, MonitorObjectName, MonitorRoute };
 export type { OverrunReason };
 export { formatEvent, type FormatOptions } from './format.js';
 export type * from './events.js';
@@ -80,7 +81,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * `close()`; then both sockets are closed. The process is kept alive only
  * while a `next()` is waiting for an event.
  */
-export function monitor(objects?: readonly string[], options: MonitorOptions = {}): Monitor {
+export function monitor(objects?: readonly MonitorObjectName[], options: MonitorOptions = {}): Monitor {
   return new Monitor(objects, options);
 }
 
@@ -108,7 +109,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   private readonly names = new LinkNames((index) => this.lookupName(index));
   private readonly ctx: DecodeContext;
 
-  constructor(objects: readonly string[] | undefined, options: MonitorOptions) {
+  constructor(objects: readonly MonitorObjectName[] | undefined, options: MonitorOptions) {
     const o = validateOptions(options);
     this.objects = normaliseObjects(objects);
     this.rows = this.objects.map((k) => KINDS[k]);

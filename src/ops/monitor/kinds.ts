@@ -179,7 +179,7 @@ export const KINDS = { link, address, route, neigh: neighbour, nsid } as const;
 export type MonitorObject = keyof typeof KINDS;
 
 /** Other spellings accepted for a kind (as `ip monitor` and the rest of this library spell them). */
-export const KIND_ALIASES: Record<string, MonitorObject> = {
+export const KIND_ALIASES = {
   link: 'link',
   address: 'address',
   addr: 'address',
@@ -188,7 +188,10 @@ export const KIND_ALIASES: Record<string, MonitorObject> = {
   neighbour: 'neigh',
   neighbor: 'neigh',
   nsid: 'nsid',
-};
+} as const satisfies Record<string, MonitorObject>;
+
+/** What `monitor()` can watch, by any of its names (`'addr'` is `'address'`). */
+export type MonitorObjectName = keyof typeof KIND_ALIASES;
 
 export type AnyKindRow = (typeof KINDS)[MonitorObject];
 

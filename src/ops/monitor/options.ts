@@ -2,7 +2,7 @@
  * monitor()'s arguments, checked before any system call.
  */
 import { ValidationError } from '../../netlink/errors.js';
-import { KINDS, KIND_ALIASES, type MonitorObject } from './kinds.js';
+import { KINDS, KIND_ALIASES, type MonitorObject, type MonitorObjectName } from './kinds.js';
 import type { MonitorOptions } from './events.js';
 import { formatValue } from '../../netlink/format-value.js';
 import { rejectUnknownKeys } from '../../rtnetlink/link/index.js';
@@ -14,7 +14,8 @@ export function normaliseObjects(objects: readonly string[] | undefined): Monito
   }
   const out = new Set<MonitorObject>();
   for (const o of objects) {
-    const k = typeof o === 'string' ? KIND_ALIASES[o] : undefined;
+    // Own keys only: 'constructor' or '__proto__' must not find Object.prototype's.
+    const k = typeof o === 'string' && Object.prototype.hasOwnProperty.call(KIND_ALIASES, o) ? KIND_ALIASES[o as MonitorObjectName] : undefined;
     if (!k) throw new ValidationError('objects', `unknown object ${JSON.stringify(o)}: use ${Object.keys(KIND_ALIASES).join(', ')}`);
     out.add(k);
   }

@@ -387,11 +387,10 @@ function annotate(e: unknown, name: string): Error {
   if (!(e instanceof Error)) return new Error(`${name}: ${String(e)}`);
   const err = e as Error & { code?: string; errno?: number };
   // EBADFD (77) from read/write: the tun file lost its device (tun_get()
-  // found none), i.e. the device was deleted. Node's errno table has no
-  // name for 77, so the shim calls it E77.
+  // found none), i.e. the device was deleted.
   if (err.errno === -EBADFD || err.errno === EBADFD) {
     err.code = 'EBADFD';
-    err.message = `${name}: EBADFD: the device was deleted, ${err.message.replace(/^E\d+: system call failed, /, '')}`;
+    err.message = `${name}: EBADFD: the device was deleted, ${err.message.replace(/^E[A-Z0-9]+: [^,]*, /, '')}`;
   } else {
     err.message = `${name}: ${err.message}`;
   }
