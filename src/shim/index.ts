@@ -23,7 +23,15 @@ export class ShimUnavailableError extends Error {
   }
 }
 
-let current: Shim | undefined;
+/**
+ * The process's shim, kept in one slot per process (a global registry
+ * symbol), not per module instance: a program that loads rtnl both through
+ * `import` and `require` gets two copies of this file, and a shim installed
+ * through one (rtnl/testing's replay, setShim) must be the one the other
+ * uses too.
+ */
+const SLOT = Symbol.for('rtnl.shim.current');
+const slot: { current?: Shim | undefined } = ((globalThis as Record<symbol, unknown>)[SLOT] ??= {}) as { current?: Shim | undefined };
 
 function tryBackend(name: BackendName): Shim | undefined {
   switch (name) {
@@ -46,6 +54,7 @@ const isBun = () => typeof (process.versions as Record<string, string | undefine
 
 /** The shim of this process, chosen once. */
 export function getShim(): Shim {
+  const current = slot.current;
   if (current) return current;
   const forced = process.env.RTNL_BACKEND as BackendName | undefined;
   if (forced) {
@@ -54,12 +63,12 @@ export function getShim(): Shim {
     }
     const shim = tryBackend(forced);
     if (!shim) throw new ShimUnavailableError(`RTNL_BACKEND=${forced} was requested but is not available here. ${advice()}`);
-    return (current = shim);
+    return (slot.current = shim);
   }
   const order: BackendName[] = isBun() ? ['bun-ffi'] : ['node-ffi', 'addon'];
   for (const name of order) {
     const shim = tryBackend(name);
-    if (shim) return (current = shim);
+    if (shim) return (slot.current = shim);
   }
   throw new ShimUnavailableError(`rtnl has no system-call backend on ${isBun() ? 'this Bun' : `Node ${process.version}`}. ${advice()}`);
 }
@@ -74,7 +83,7 @@ function advice(): string {
 
 /** Replaces the process's shim (tests, replay). Returns the previous one. */
 export function setShim(shim: Shim | undefined): Shim | undefined {
-  const prev = current;
-  current = shim;
+  const prev = slot.current;
+  slot.current = shim;
   return prev;
 }
