@@ -5,6 +5,7 @@
  * reads them. Returns the exit code; main.ts wires stdout/stderr,
  * signals and process.exit around it.
  */
+import { readFileSync } from 'node:fs';
 import { Args, isHelp, matches } from './args.js';
 import type { Context, GlobalOptions } from './context.js';
 import { UsageError, report } from './errors.js';
@@ -23,7 +24,7 @@ export const MAIN_HELP = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge }
        OPTIONS := { -n[etns] NAME | -d[etails] | -j[son] | -p[retty] |
                     -br[ief] | -o[neline] | -s[tatistics] | -4 | -6 | -com[pressvlans] |
-                    -V[ersion] | -h[elp] }
+                    -b[atch] FILE | -force | -V[ersion] | -h[elp] }
 
 rtnl speaks rtnetlink directly (no iproute2); its output follows "ip":
 "-j" prints the field names and shapes of "ip -j", "-d" the details of "ip -d".
@@ -62,11 +63,13 @@ export interface RunIo {
 }
 
 /** Reads `-x` options up to the object; returns the options and where the object starts. */
-export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; rest: string[]; version: boolean; help: boolean } {
+export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; rest: string[]; version: boolean; help: boolean; batch?: string; force: boolean } {
   const opts: GlobalOptions = { details: false, json: false, pretty: false, brief: false, stats: false };
   let i = 0;
   let version = false;
   let help = false;
+  let batch: string | undefined;
+  let force = false;
   for (; i < argv.length; i++) {
     let a = argv[i] as string;
     if (!a.startsWith('-') || a === '-') break;
@@ -76,6 +79,10 @@ export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; re
     else if (matches(a, '-statistics') || matches(a, '-stats')) opts.stats = true;
     else if (matches(a, '-details')) opts.details = true;
     else if (matches(a, '-Version')) version = true;
+    else if (matches(a, '-batch')) {
+      batch = argv[++i];
+      if (batch === undefined) throw new UsageError('Option "-batch" needs a file name ("-" for standard input).');
+    } else if (a.length >= 3 && matches(a, '-force')) force = true; // ip reads a bare -f as -family
     else if (matches(a, '-help')) help = true;
     else if (matches(a, '-netns')) {
       const ns = argv[++i];
@@ -89,25 +96,107 @@ export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; re
     else if (a.length >= 4 && matches(a, '-compressvlans')) opts.compressVlans = true;
     else throw new UsageError(`Option "${argv[i]}" is unknown, try "rtnl -help".`);
   }
-  return { opts, rest: argv.slice(i), version, help };
+  const out: ReturnType<typeof parseGlobals> = { opts, rest: argv.slice(i), version, help, force };
+  if (batch !== undefined) out.batch = batch;
+  return out;
+}
+
+/**
+ * The commands of a batch file as ip reads them (lib/utils.c getcmdline and
+ * makeargs): a `#` starts a comment, a line ending in a backslash goes on
+ * on the next, words are split on blanks, and a word that begins with a
+ * quote runs to the same quote. A command is numbered by its last line, as ip does.
+ */
+export function batchCommands(text: string): { line: number; argv: string[] }[] {
+  const lines = text.split('\n');
+  const out: { line: number; argv: string[] }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const strip = (l: string) => (l.includes('#') ? l.slice(0, l.indexOf('#')) : l);
+    let line = strip(lines[i] as string);
+    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + strip(lines[++i] as string);
+    // ip counts a continued command by its last line (cmdlineno after getcmdline).
+    const last = i + 1;
+    const argv: string[] = [];
+    let at = 0;
+    for (;;) {
+      while (at < line.length && ' \t\r'.includes(line[at] as string)) at++;
+      if (at >= line.length) break;
+      const q = line[at];
+      if (q === "'" || q === '"') {
+        const end = line.indexOf(q, at + 1);
+        if (end < 0) throw new UsageError(`Unterminated quoted string (line ${last})`);
+        argv.push(line.slice(at + 1, end));
+        at = end + 1;
+      } else {
+        let end = at;
+        while (end < line.length && !' \t\r'.includes(line[end] as string)) end++;
+        argv.push(line.slice(at, end));
+        at = end;
+      }
+    }
+    if (argv.length) out.push({ line: last, argv });
+  }
+  return out;
+}
+
+/** One command (OBJECT and its words) with the given options; errors are reported as ip reports them. */
+async function runCommand(words: readonly string[], opts: GlobalOptions, io: RunIo): Promise<number> {
+  try {
+    const objName = words[0] as string;
+    if (isHelp(objName)) {
+      io.stdout(MAIN_HELP);
+      return 0;
+    }
+    const def = OBJECTS.find((o) => matches(objName, o.name));
+    if (!def) throw new UsageError(`Object "${objName}" is unknown, try "rtnl help".`);
+    const ctx: Context = { ...opts, stdout: io.stdout, stderr: io.stderr, signal: io.signal ?? new AbortController().signal };
+    return await def.run(ctx, new Args(words.slice(1)));
+  } catch (e) {
+    const r = report(e);
+    for (const line of r.lines) io.stderr(line + '\n');
+    return r.exitCode;
+  }
+}
+
+/**
+ * `-batch FILE` (`-` for standard input): each line a command, run in
+ * order with the command line's options, in this one process — no process
+ * per command. Stops at the first that fails ("Command failed FILE:LINE",
+ * exit 1), or with `-force` runs the rest and exits 1 if any failed.
+ */
+async function runBatch(file: string, force: boolean, opts: GlobalOptions, io: RunIo): Promise<number> {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    io.stderr(`Cannot open file "${file}" for reading: ${(e as Error).message}\n`);
+    return 1;
+  }
+  let failed = false;
+  for (const { line, argv } of batchCommands(text)) {
+    if ((await runCommand(argv, opts, io)) !== 0) {
+      io.stderr(`Command failed ${file}:${line}\n`);
+      failed = true;
+      if (!force) break;
+    }
+  }
+  return failed ? 1 : 0;
 }
 
 export async function run(argv: readonly string[], io: RunIo): Promise<number> {
   try {
-    const { opts, rest, version, help } = parseGlobals(argv);
+    const { opts, rest, version, help, batch, force } = parseGlobals(argv);
     if (version) {
       io.stdout(`rtnl ${VERSION} (rtnetlink, no iproute2)\n`);
       return 0;
     }
+    if (batch !== undefined) return await runBatch(batch, force, opts, io);
     const objName = rest[0];
     if (help || objName === undefined || isHelp(objName)) {
       (objName === undefined && !help ? io.stderr : io.stdout)(MAIN_HELP);
       return objName === undefined && !help ? 255 : 0;
     }
-    const def = OBJECTS.find((o) => matches(objName, o.name));
-    if (!def) throw new UsageError(`Object "${objName}" is unknown, try "rtnl help".`);
-    const ctx: Context = { ...opts, stdout: io.stdout, stderr: io.stderr, signal: io.signal ?? new AbortController().signal };
-    return await def.run(ctx, new Args(rest.slice(1)));
+    return await runCommand(rest, opts, io);
   } catch (e) {
     const r = report(e);
     for (const line of r.lines) io.stderr(line + '\n');

@@ -7,9 +7,9 @@
  * corners a namespace does not show: empty containers, escapes, nesting.)
  */
 import { describe, expect, it } from 'vitest';
-import { JsonRaw, formatJson } from '../../src/cli/json.js';
+import { JsonArrayStream, JsonRaw, type JsonValue, formatJson } from '../../src/cli/json.js';
 import { matches, pick } from '../../src/cli/args.js';
-import { parseGlobals } from '../../src/cli/run.js';
+import { batchCommands, parseGlobals } from '../../src/cli/run.js';
 import { report, UsageError } from '../../src/cli/errors.js';
 import { NetlinkError, ValidationError } from '../../src/netlink/errors.js';
 
@@ -77,5 +77,37 @@ describe('error reports', () => {
   it('bad values exit 1, usage mistakes 255', () => {
     expect(report(new ValidationError('mtu', 'too small'))).toEqual({ lines: ['Error: mtu: too small'], exitCode: 1 });
     expect(report(new UsageError('Command "x" is unknown', 'hint')).exitCode).toBe(255);
+  });
+});
+
+describe('JsonArrayStream', () => {
+  it('writes an array element by element exactly as formatJson writes it whole, compact and pretty', () => {
+    const items: JsonValue[] = [{ a: 1, b: [1, 2], c: { d: 'x"y' } }, { e: [], f: {}, g: new JsonRaw('0.09') }, [{ h: null }], 'plain', 7];
+    for (const pretty of [false, true]) {
+      for (const list of [[], items.slice(0, 1), items]) {
+        const s = new JsonArrayStream(pretty);
+        const text = s.open() + list.map((v) => s.item(v)).join('') + s.close();
+        expect(text).toBe(formatJson(list, pretty));
+      }
+    }
+  });
+});
+
+describe('batch files', () => {
+  it('reads commands as ip does: # comments, backslash continuation, quoted words, numbered by their last line', () => {
+    const text = ['link add b0 type bridge # a comment', '', '   # only a comment', 'link set b0 \\', '  up', "addr add 10.0.0.1/24 dev b0 label 'b0:x y'", 'link show "a b"'].join('\n');
+    expect(batchCommands(text)).toEqual([
+      { line: 1, argv: ['link', 'add', 'b0', 'type', 'bridge'] },
+      { line: 5, argv: ['link', 'set', 'b0', 'up'] },
+      { line: 6, argv: ['addr', 'add', '10.0.0.1/24', 'dev', 'b0', 'label', 'b0:x y'] },
+      { line: 7, argv: ['link', 'show', 'a b'] },
+    ]);
+    expect(() => batchCommands('link show "open')).toThrow(/Unterminated quoted string \(line 1\)/);
+  });
+
+  it('-batch and -force are global options; a bare -f is not -force (ip reads it as -family)', () => {
+    expect(parseGlobals(['-b', 'f.txt', '-force'])).toMatchObject({ batch: 'f.txt', force: true });
+    expect(() => parseGlobals(['-f', 'inet'])).toThrow(/unknown/);
+    expect(() => parseGlobals(['-batch'])).toThrow(/needs a file name/);
   });
 });

@@ -187,6 +187,28 @@ describe.skipIf(!canRunLive)(`rtnl link and tuntap${liveSkipReason ? ` (skipped:
   });
 });
 
+describe.skipIf(!canRunLive)(`rtnl -batch${liveSkipReason ? ` (skipped: ${liveSkipReason})` : ''}`, () => {
+  it('runs a file of commands in one process; stops at the first failure, or with -force goes on; exit 1 and "Command failed FILE:LINE" as ip', () => {
+    const file = '-';
+    const batch = ['link add bt0 type bridge', 'link add bt0 type bridge  # exists: fails', 'link add bt1 type bridge', 'link set bt1 \\', '  up'].join('\n') + '\n';
+    const stop = rtnl(['-n', ns.name, '-batch', file], batch);
+    expect(stop.status).toBe(1);
+    expect(stop.stderr).toMatch(/RTNETLINK answers: File exists\n(.*\n)*Command failed -:2\n$/);
+    expect(ipJson<{ ifname: string }[]>(['link', 'show'], ns.name).map((l) => l.ifname)).toContain('bt0');
+    expect(ipJson<{ ifname: string }[]>(['link', 'show'], ns.name).map((l) => l.ifname)).not.toContain('bt1');
+    const force = rtnl(['-n', ns.name, '-force', '-batch', file], batch);
+    expect(force.status).toBe(1);
+    expect(force.stderr.match(/Command failed/g)).toHaveLength(2); // lines 1 and 2: bt0 exists now
+    const bt1 = ipJson<{ ifname: string; flags: string[] }[]>(['link', 'show', 'bt1'], ns.name)[0]!;
+    expect(bt1.flags).toContain('UP');
+    const ok = rtnl(['-n', ns.name, '-batch', file], 'link del bt0\nlink del bt1\n');
+    expect([ok.status, ok.stderr]).toEqual([0, '']);
+    const missing = rtnl(['-batch', '/nonexistent/batch.txt']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^Cannot open file "\/nonexistent\/batch.txt" for reading/);
+  });
+});
+
 describe('help and usage errors (no privileges needed)', () => {
   it('--help on every object and verb prints usage and exits 0', () => {
     for (const args of [
