@@ -36,6 +36,7 @@ import { NETLINK_OPT, NETLINK_ROUTE, NLMSG, SOL_NETLINK } from './constants.js';
 import { SocketClosedError, ValidationError } from './errors.js';
 import { forEachMessage } from './message.js';
 import { rejectInherited } from './own-options.js';
+import { DEBUG, debug, describeHeader } from './debug.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { Message } from './socket.js';
 
@@ -291,6 +292,7 @@ export class EventSocket {
           // Dropped before anything reads it: a forged datagram must not
           // become an event, count as an overrun, or end the listener.
           this.foreignDatagrams++;
+          if (DEBUG) debug(`✗ event socket (port ${this.portId}): dropped a ${n}-byte datagram from port ${this.fromView.getUint32(4, true)}, groups ${senderGroups} (not the kernel, or a group not joined)`);
           continue;
         }
         if (n === 0) {
@@ -314,6 +316,7 @@ export class EventSocket {
             // an event socket sends none, so they are not events.
             if (h.type < 16 || h.type === NLMSG.OVERRUN) return;
             delivered++;
+            if (DEBUG) debug(`← event (port ${this.portId}): ${describeHeader(h.type, h.flags, h.seq, h.len)} from port ${h.pid}`);
             const r = l.message({ type: h.type, flags: h.flags, seq: h.seq, pid: h.pid, bytes: buf.slice(off, off + h.len) });
             if (r === false) more = false;
           });
