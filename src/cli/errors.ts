@@ -60,6 +60,11 @@ export function report(e: unknown): Report {
     lines.push(`rtnl: ${e.message}`);
     return { lines, exitCode: 2 };
   }
+  // `-n NAME` that names no namespace: ip cannot open it either, and says so (exit 255, netns_switch).
+  if (isRtnlError(e) && e.name === 'ValidationError' && (e as { field?: string }).field === 'netns' && /^netns: no network namespace "(.*)" \(/.test(e.message)) {
+    const name = /^netns: no network namespace "(.*)" \(/.exec(e.message)![1];
+    return { lines: [`Cannot open network namespace "${name}": No such file or directory`], exitCode: 255 };
+  }
   if (isRtnlError(e)) {
     // ValidationError, TimeoutError, DecodeError … — our own diagnosis.
     return { lines: [`Error: ${e.message}`], exitCode: e.name === 'ValidationError' ? 1 : 2 };

@@ -78,6 +78,13 @@ describe('error reports', () => {
     expect(report(new ValidationError('mtu', 'too small'))).toEqual({ lines: ['Error: mtu: too small'], exitCode: 1 });
     expect(report(new UsageError('Command "x" is unknown', 'hint')).exitCode).toBe(255);
   });
+
+  it('-n NAME of a namespace that is not there: ip\'s words and exit code 255', () => {
+    expect(report(new ValidationError('netns', 'no network namespace "blue" (/run/netns/blue does not exist)'))).toEqual({
+      lines: ['Cannot open network namespace "blue": No such file or directory'],
+      exitCode: 255,
+    });
+  });
 });
 
 describe('JsonArrayStream', () => {
