@@ -98,16 +98,18 @@ export class NetlinkError extends RtnlErrorBase {
   /** Positive errno number. */
   readonly errno: number;
   readonly operation: string;
-  readonly seq: number | undefined;
+  // The optional fields exist only when they have a value, so that
+  // util.inspect shows what there is and no `undefined` noise.
+  declare readonly seq?: number;
   /** The kernel's extended-ACK message, when it sent one. */
-  readonly kernelMessage: string | undefined;
-  readonly attrPath: string | undefined;
-  readonly missingAttr: string | undefined;
+  declare readonly kernelMessage?: string;
+  declare readonly attrPath?: string;
+  declare readonly missingAttr?: string;
   /** ENODEV of a look-up: the link (name or ifindex) that is not there. */
-  readonly missingLink: string | number | undefined;
+  declare readonly missingLink?: string | number;
   readonly extack: ExtAck;
   /** What to do about it, when we know (EPERM: the capability that is missing). */
-  readonly hint: string | undefined;
+  declare readonly hint?: string;
 
   constructor(init: NetlinkErrorInit) {
     const parts = [`${init.operation}: ${init.code}`];
@@ -119,16 +121,19 @@ export class NetlinkError extends RtnlErrorBase {
     const hint = init.hint ?? defaultHint(init.errno, init.extack?.message);
     if (hint) parts.push(`— ${hint}`);
     super(init.detail ? `${parts.join(' ')}: ${init.detail}` : parts.join(' '), { cause: init.cause });
-    this.hint = hint;
     this.code = init.code;
     this.errno = init.errno;
     this.operation = init.operation;
-    this.seq = init.seq;
-    this.kernelMessage = init.extack?.message;
-    this.attrPath = init.attrPath;
-    this.missingAttr = init.missingAttr;
-    this.missingLink = init.missingLink;
     this.extack = init.extack ?? {};
+    const set = (k: string, v: unknown) => {
+      if (v !== undefined) (this as Record<string, unknown>)[k] = v;
+    };
+    set('hint', hint);
+    set('seq', init.seq);
+    set('kernelMessage', init.extack?.message);
+    set('attrPath', init.attrPath);
+    set('missingAttr', init.missingAttr);
+    set('missingLink', init.missingLink);
   }
 }
 
@@ -153,10 +158,10 @@ export function explainError(e: unknown, attrPath: string | undefined, detail: s
 export class DecodeError extends RtnlErrorBase {
   override readonly name = 'DecodeError';
   readonly code = 'ERR_RTNL_DECODE';
-  readonly path: string | undefined;
+  declare readonly path?: string;
   constructor(message: string, path?: string) {
     super(path ? `${message} (at ${path})` : message);
-    this.path = path;
+    if (path !== undefined) (this as { path?: string }).path = path;
   }
 }
 
@@ -164,10 +169,10 @@ export class DecodeError extends RtnlErrorBase {
 export class EncodeError extends RtnlErrorBase {
   override readonly name = 'EncodeError';
   readonly code = 'ERR_RTNL_ENCODE';
-  readonly path: string | undefined;
+  declare readonly path?: string;
   constructor(message: string, path?: string) {
     super(path ? `${message} (at ${path})` : message);
-    this.path = path;
+    if (path !== undefined) (this as { path?: string }).path = path;
   }
 }
 
@@ -217,9 +222,9 @@ export class SystemError extends RtnlErrorBase {
   /** Positive errno number, as NetlinkError's. */
   readonly errno: number;
   readonly syscall: string;
-  readonly path: string | undefined;
+  declare readonly path?: string;
   readonly operation: string;
-  readonly hint: string | undefined;
+  declare readonly hint?: string;
 
   constructor(init: { operation: string; code: string; errno: number; syscall: string; path?: string | undefined; hint?: string | undefined; detail?: string; cause?: unknown }) {
     const what = `${init.operation}: ${init.code} from ${init.syscall}${init.path !== undefined ? ` ${init.path}` : ''}`;
@@ -229,9 +234,9 @@ export class SystemError extends RtnlErrorBase {
     this.code = init.code;
     this.errno = init.errno;
     this.syscall = init.syscall;
-    this.path = init.path;
     this.operation = init.operation;
-    this.hint = init.hint;
+    if (init.path !== undefined) (this as { path?: string }).path = init.path;
+    if (init.hint !== undefined) (this as { hint?: string }).hint = init.hint;
   }
 }
 

@@ -68,3 +68,16 @@ describe('SystemError and the shim\'s own error', () => {
     expect(isRtnlError(new ShimUnavailableError('no backend'))).toBe(true);
   });
 });
+
+describe('errors in util.inspect', () => {
+  it('show the fields that have a value and no `undefined` ones', async () => {
+    const { inspect } = await import('node:util');
+    const e = new NetlinkError({ errno: 17, code: 'EEXIST', operation: 'createBridge', extack: {} });
+    const text = inspect(e);
+    expect(text).toContain("code: 'EEXIST'");
+    expect(text).not.toMatch(/undefined/);
+    expect(Object.keys(e)).not.toContain('attrPath');
+    expect(e.attrPath).toBeUndefined();
+    expect(inspect(new SystemError({ operation: 'op', code: 'EPERM', errno: 1, syscall: 'setns' }))).not.toMatch(/undefined/);
+  });
+});
