@@ -56,8 +56,10 @@ export type {
   LinkMode,
   LinkAttrs,
   LinkStats64,
+  KnownLinkKind,
+  OtherLinkKind,
 } from '../../rtnetlink/link/index.js';
-export { toLink } from '../../rtnetlink/link/index.js';
+export { anyLinkKind, toLink } from '../../rtnetlink/link/index.js';
 export type { LinkRef } from './lookup.js';
 export { getLink, listLinks, iterateLinks, type GetLinkOptions, type ListLinksOptions } from './list.js';
 export { createVethPair, type CreateVethPairOptions, type CreatedPair, type VethPeerOptions } from './pair.js';

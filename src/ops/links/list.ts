@@ -8,8 +8,10 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, openSocket, withSocket } from '../options.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import {
+  type KnownLinkKind,
   type Link,
   type LinkAttrs,
+  type OtherLinkKind,
   RTEXT_FILTER,
   linkAttrs,
   linkMessage,
@@ -71,7 +73,8 @@ export function getLink(ref: LinkRef, opts: GetLinkOptions = {}): Promise<Link> 
 
 export interface ListLinksOptions extends GetLinkOptions {
   /** Only links of this kind ("veth", "bridge" …). */
-  kind?: string;
+  /** A modelled kind, or another one through anyLinkKind('ipoib'): a misspelt kind does not compile. */
+  kind?: KnownLinkKind | OtherLinkKind;
   /** Only ports of this master (name or ifindex). */
   master?: LinkRef;
   /** Only links of this group. */

@@ -130,10 +130,23 @@ export function linkKinds(linkAttrs: () => AttrSet) {
 }
 
 type Registry = ReturnType<typeof linkKinds>;
+
+declare const otherKind: unique symbol;
+/**
+ * A kind the kernel has and rtnl does not model (`'ipoib'`, `'can'` …),
+ * made with {@link anyLinkKind}: the branded escape that lets a filter name
+ * it while a misspelt modelled kind (`'vethh'`) still fails to compile.
+ */
+export type OtherLinkKind = string & { readonly [otherKind]: true };
+
+/** Marks `kind` as a kind rtnl does not model, for filters typed KnownLinkKind. */
+export function anyLinkKind(kind: string): OtherLinkKind {
+  return kind as OtherLinkKind;
+}
 type Kinds = Registry['kinds'];
 type SlaveKinds = Registry['slaveKinds'];
 
-/** The kinds with a table here ("veth", "bridge", "tun", "vxlan", "ifb"). */
+/** The kinds with a table here (`'veth'`, `'bridge'`, `'tun'`, `'vxlan'`, `'bond'` …). */
 export type KnownLinkKind = keyof Kinds;
 
 /** IFLA_INFO_DATA of the kinds this library models, or raw bytes for any other. */
