@@ -124,53 +124,51 @@ export async function streamLinks(ctx: Context, stats: boolean, details: boolean
       head = 0;
     }
   };
-  const attrs = stats ? {} : { extMask: RTEXT_FILTER.SKIP_STATS };
-  const sock = RtnlSocket.open(ops(ctx));
-  try {
-    for await (const m of sock.dump(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs }), { operation: 'link show', attrs: linkMessage.attrs })) {
-      if (m.type !== RTM.NEWLINK || m.bytes.length < ATTRS_AT) continue;
-      const s = scan(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
-      if (s.name !== undefined) view.names.set(s.index, s.name);
-      view.flagsOf.set(s.index, s.flags);
-      // Only text output names peer namespaces, and only links with a peer elsewhere need it.
-      if (s.netnsid && !ctx.json && !nsidsLoaded) {
-        nsidsLoaded = true;
-        for (const e of await listNsids(ops(ctx))) if (e.name !== undefined) view.nsidNames.set(e.nsid, e.name);
-      }
-      if (details && ((s.kind !== undefined && REF_KINDS.has(s.kind)) || (s.slaveKind !== undefined && REF_SLAVE_KINDS.has(s.slaveKind)))) holdToEnd = true;
-      waiting.push({ bytes: m.bytes, refs: s.refs });
-      flush(false);
+  for await (const { bytes, s } of scannedDump(ctx, stats)) {
+    if (s.name !== undefined) view.names.set(s.index, s.name);
+    view.flagsOf.set(s.index, s.flags);
+    // Only text output names peer namespaces, and only links with a peer elsewhere need it.
+    if (s.netnsid && !ctx.json && !nsidsLoaded) {
+      nsidsLoaded = true;
+      for (const e of await listNsids(ops(ctx))) if (e.name !== undefined) view.nsidNames.set(e.nsid, e.name);
     }
-  } finally {
-    sock.close();
+    if (details && ((s.kind !== undefined && REF_KINDS.has(s.kind)) || (s.slaveKind !== undefined && REF_SLAVE_KINDS.has(s.slaveKind)))) holdToEnd = true;
+    waiting.push({ bytes, refs: s.refs });
+    flush(false);
   }
   flush(true);
   return view;
 }
 
 /**
- * Every link of the namespace, undecoded, with the lookup tables built from
- * them. One dump; `stats` false asks the kernel to skip the counters
+ * The link messages of one dump of the namespace, each with what scan()
+ * read from it; `stats` false asks the kernel to skip the counters
  * (RTEXT_FILTER_SKIP_STATS, as ip does without -s).
  */
-export async function namespaceView(ctx: Context, stats = true): Promise<NamespaceView> {
-  const raw: Uint8Array[] = [];
-  const names = new Map<number, string>();
-  const flagsOf = new Map<number, number>();
-  let peerNetns = false;
+async function* scannedDump(ctx: Context, stats: boolean): AsyncGenerator<{ bytes: Uint8Array; s: Scanned }> {
   const attrs = stats ? {} : { extMask: RTEXT_FILTER.SKIP_STATS };
   const sock = RtnlSocket.open(ops(ctx));
   try {
     for await (const m of sock.dump(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs }), { operation: 'link show', attrs: linkMessage.attrs })) {
       if (m.type !== RTM.NEWLINK || m.bytes.length < ATTRS_AT) continue;
-      const s = scan(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
-      raw.push(m.bytes);
-      if (s.name !== undefined) names.set(s.index, s.name);
-      flagsOf.set(s.index, s.flags);
-      peerNetns ||= s.netnsid;
+      yield { bytes: m.bytes, s: scan(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength)) };
     }
   } finally {
     sock.close();
+  }
+}
+
+/** Every link of the namespace, undecoded, with the lookup tables built from them (one dump). */
+export async function namespaceView(ctx: Context, stats = true): Promise<NamespaceView> {
+  const raw: Uint8Array[] = [];
+  const names = new Map<number, string>();
+  const flagsOf = new Map<number, number>();
+  let peerNetns = false;
+  for await (const { bytes, s } of scannedDump(ctx, stats)) {
+    raw.push(bytes);
+    if (s.name !== undefined) names.set(s.index, s.name);
+    flagsOf.set(s.index, s.flags);
+    peerNetns ||= s.netnsid;
   }
   const nsidNames = new Map<number, string>();
   // Only text output names peer namespaces, and only links with a peer elsewhere need it.
