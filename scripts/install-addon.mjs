@@ -28,6 +28,19 @@ if (hasFfi) {
 
 const prefix = dirname(dirname(process.execPath));
 
+// The package carries a build for this CPU (scripts/build-prebuilds.mjs, at
+// pack time): nothing to build when it loads here. A checkout has none and
+// builds, as does a CPU or libc the package has no build for.
+const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'rtnl_shim.node');
+if (existsSync(prebuilt)) {
+  const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(prebuilt)})`], { stdio: 'ignore' });
+  if (probe.status === 0) {
+    say(`using the prebuilt addon for ${process.platform}-${process.arch} (prebuilds/); nothing to build.`);
+    process.exit(0);
+  }
+  say(`the prebuilt addon for ${process.platform}-${process.arch} does not load here (another libc?); building one.`);
+}
+
 // npm exports the path of its bundled node-gyp to install scripts. Run by hand
 // (`node scripts/install-addon.mjs`), fall back to a node-gyp on PATH, then to
 // the one bundled with the npm that sits next to this node.

