@@ -22,6 +22,17 @@ abstract class RtnlErrorBase extends Error {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     Object.defineProperty(this, BRAND, { value: true });
   }
+
+  /**
+   * `e instanceof NetlinkError` holds too for an error made by the other
+   * copy of rtnl in the process (its ESM and CJS builds both loaded): an
+   * rtnl error (the brand) whose name is the class's. Within one copy this
+   * is the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](this: { name: string }, e: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, e)) return true;
+    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true && (e as { name?: unknown }).name === this.name;
+  }
 }
 
 /**

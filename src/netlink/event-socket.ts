@@ -36,7 +36,7 @@ import { NETLINK_OPT, NETLINK_ROUTE, NLMSG, SOL_NETLINK } from './constants.js';
 import { SocketClosedError, ValidationError } from './errors.js';
 import { forEachMessage } from './message.js';
 import { rejectInherited } from './own-options.js';
-import { DEBUG, debug, describeHeader } from './debug.js';
+import { DEBUG, debug, describeHeader } from '../shim/debug.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { Message } from './socket.js';
 

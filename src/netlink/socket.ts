@@ -20,7 +20,7 @@ import { AF_NETLINK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVTIMEO,
 import { NETLINK_OPT, NETLINK_ROUTE, NLMSG, NLMSG_HDRLEN, NLM_F, SOL_NETLINK } from './constants.js';
 import { DecodeError, DumpInterruptedError, NetlinkError, SocketClosedError, TimeoutError, ValidationError, type ExtAck } from './errors.js';
 import { rejectInherited } from './own-options.js';
-import { DEBUG, debug, describeHeader } from './debug.js';
+import { DEBUG, debug, describeHeader } from '../shim/debug.js';
 import { forEachMessage, readDoneMessage, readErrorMessage, type NlHeader } from './message.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { AttrSet } from './schema.js';

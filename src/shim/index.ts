@@ -3,10 +3,11 @@
  * with `node:ffi` → pure TypeScript; otherwise the Node-API addon.
  * `RTNL_BACKEND=node-ffi|bun-ffi|addon` forces one.
  */
-import { createAddonShim, loadAddon } from './addon.js';
+import { addonPath, createAddonShim, loadAddon } from './addon.js';
 import { createBunFfiShim, loadBunFfi } from './bun-ffi.js';
 import { createNodeFfiShim, loadNodeFfi } from './node-ffi.js';
 import type { BackendName, Shim } from './types.js';
+import { DEBUG, debug } from './debug.js';
 
 export type { BackendName, Poller, Shim, SystemCallError } from './types.js';
 export { errnoName, errnoValue, systemError } from './errors.js';
@@ -56,6 +57,12 @@ const isBun = () => typeof (process.versions as Record<string, string | undefine
 export function getShim(): Shim {
   const current = slot.current;
   if (current) return current;
+  const chosen = chooseShim();
+  if (DEBUG) debug(`backend ${chosen.backend}${chosen.backend === 'addon' ? ` (${addonPath()})` : ''} on ${isBun() ? 'Bun' : 'Node'} ${process.version}`);
+  return (slot.current = chosen);
+}
+
+function chooseShim(): Shim {
   const forced = process.env.RTNL_BACKEND as BackendName | undefined;
   if (forced) {
     if (forced !== 'node-ffi' && forced !== 'bun-ffi' && forced !== 'addon') {
@@ -63,12 +70,12 @@ export function getShim(): Shim {
     }
     const shim = tryBackend(forced);
     if (!shim) throw new ShimUnavailableError(`RTNL_BACKEND=${forced} was requested but is not available here. ${advice()}`);
-    return (slot.current = shim);
+    return shim;
   }
   const order: BackendName[] = isBun() ? ['bun-ffi'] : ['node-ffi', 'addon'];
   for (const name of order) {
     const shim = tryBackend(name);
-    if (shim) return (slot.current = shim);
+    if (shim) return shim;
   }
   throw new ShimUnavailableError(`rtnl has no system-call backend on ${isBun() ? 'this Bun' : `Node ${process.version}`}. ${advice()}`);
 }

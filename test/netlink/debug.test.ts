@@ -22,7 +22,7 @@ const dir = mkdtempSync(join(repoPath('.cache'), 'rtnl-debug-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(noBackend !== undefined)(`NODE_DEBUG=rtnl${noBackend ? ` — skipped: ${noBackend}` : ''}`, () => {
-  it('logs each request and each answer on stderr, as Node\'s debug logs; nothing without it', () => {
+  it('logs the backend chosen, each request and each answer on stderr, as Node\'s debug logs; nothing without it', () => {
     const entry = join(dir, 'probe.ts');
     const out = join(dir, 'probe.mjs');
     writeFileSync(entry, `import { getLink } from ${JSON.stringify(repoPath('src/index.ts'))};\nconst lo = await getLink('lo');\nconsole.log(lo.index);\n`);
@@ -36,6 +36,7 @@ describe.skipIf(noBackend !== undefined)(`NODE_DEBUG=rtnl${noBackend ? ` — ski
     const on = run('net,rtnl');
     expect(on.status, on.stderr).toBe(0);
     expect(on.stdout.trim()).toBe('1');
+    expect(on.stderr).toMatch(new RegExp(`^RTNL ${on.pid}: backend (addon|node-ffi|bun-ffi)`, 'm'));
     expect(on.stderr).toMatch(new RegExp(`^RTNL ${on.pid}: → getLink: type 18 flags 0x1 seq 1 len \\d+ \\(port \\d+\\)$`, 'm'));
     expect(on.stderr).toMatch(new RegExp(`^RTNL ${on.pid}: ← getLink: type 16 flags 0x0 seq 1 len \\d+$`, 'm'));
     const off = run(undefined);

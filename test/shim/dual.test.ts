@@ -3,7 +3,8 @@
  * may load rtnl through both `import` and `require`, which gives two
  * copies of every module. The shim a test installs through one copy
  * (rtnl/testing's replay does, with setShim) must be the shim the other
- * copy's calls use, and errors must be recognised across copies. Two
+ * copy's calls use, and errors must be recognised across copies
+ * (isRtnlError, and instanceof by brand and name). Two
  * bundles of the library, one per format, are loaded side by side in a
  * child process.
  */
@@ -42,6 +43,8 @@ try { await cjs.listLinks(); } catch (e) { out.error = { name: e.name, code: e.c
 out.calls = calls;
 // An rtnl error made by one copy is an rtnl error to the other.
 out.crossBrand = esm.isRtnlError(new cjs.ValidationError('x', 'bad')) && cjs.isRtnlError(new esm.ValidationError('x', 'bad'));
+const v = new cjs.ValidationError('x', 'bad');
+out.crossInstanceof = v instanceof esm.ValidationError && !(v instanceof esm.NetlinkError) && v instanceof Error && !({ name: 'ValidationError' } instanceof esm.ValidationError);
 cjs.setShim(undefined);
 out.cleared = esm.setShim(undefined) === undefined;
 console.log(JSON.stringify(out));
@@ -50,6 +53,6 @@ console.log(JSON.stringify(out));
     const r = spawnSync(process.execPath, [main], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-    expect(out).toMatchObject({ twoCopies: true, sameShim: true, calls: 1, crossBrand: true, cleared: true });
+    expect(out).toMatchObject({ twoCopies: true, sameShim: true, calls: 1, crossBrand: true, crossInstanceof: true, cleared: true });
   });
 });
