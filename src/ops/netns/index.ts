@@ -11,7 +11,9 @@
  *   main thread can step into a new namespace and back while its worker and
  *   libuv threads stay where they are.
  * - /proc/self is the thread-group leader; /proc/thread-self is the calling
- *   thread, which is the one we moved — so bind-mount and save through it.
+ *   thread, which is the one we moved — so open the namespaces through it.
+ * - A namespace lives while an fd holds it; mount(2) of /proc/self/fd/N
+ *   (fds are the process's) pins the nsfs inode that fd refers to.
  * - `lo` exists in every new namespace with ifindex 1 (LOOPBACK_IFINDEX) and
  *   starts down.
  */
