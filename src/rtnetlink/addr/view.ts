@@ -3,6 +3,7 @@
  * the names `ip -j addr` uses, while `raw` keeps the decoded message.
  */
 import type { Decoded } from '../../netlink/schema.js';
+import { withToJSON } from '../../netlink/json-safe.js';
 import { AF } from '../constants.js';
 import { scopeName } from '../route/names.js';
 import { IFA_F, INFINITY_LIFE_TIME, type AddressFlagName, type IfAddrMsg } from './header.js';
@@ -79,5 +80,5 @@ export function toAddress(msg: { header: IfAddrMsg; attrs: Decoded<typeof addrAt
   }
   if (a.rtPriority !== undefined) out.metric = a.rtPriority;
   if (a.proto !== undefined) out.protocol = a.proto;
-  return out;
+  return withToJSON(out);
 }

@@ -36,6 +36,7 @@
 import { Buffer } from 'node:buffer';
 import { NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../../netlink/constants.js';
 import { DecodeError } from '../../netlink/errors.js';
+import { withToJSON } from '../../netlink/json-safe.js';
 import { decodeCtx } from '../../netlink/schema.js';
 import { AF } from '../constants.js';
 import { type LinkAttrs, linkAttrs, propListAttrs } from './attrs.js';
@@ -511,6 +512,7 @@ const LinkView = function (this: Link, buf: Uint8Array, view: DataView, start: n
   this.altNames = altNames ?? [];
   this.header = header;
   new Private(this, { raw: keep ?? latin1(buf, start, end), base: keep ? start : 0, len: msgLen, statsOff, statsLen, attrs: undefined, stats: undefined });
+  withToJSON(this);
   Object.defineProperty(this, 'attrs', ATTRS);
   if (kind !== undefined) this.kind = kind;
   if (slaveKind !== undefined) this.slaveKind = slaveKind;

@@ -4,6 +4,7 @@
  * (unknown ones included, so nothing the kernel said is lost).
  */
 import { AF } from '../constants.js';
+import { withToJSON } from '../../netlink/json-safe.js';
 import { KIND_DEFS, type LinkAttrs } from './attrs.js';
 import { ARPHRD_NAMES, type IfInfoMsg, IFF, LINK_MODES, type LinkMode, OPER_STATES, type OperState, flagNames } from './header.js';
 import type { LinkStats64 } from './stats.js';
@@ -126,7 +127,7 @@ export function toLink(msg: { header: IfInfoMsg; attrs: LinkAttrs }): Link {
   if (info) link.info = info;
   const port = portInfo(header.family, attrs);
   if (port) link.portInfo = port;
-  return link;
+  return withToJSON(link);
 }
 
 /** `Link.portInfo` from a link's decoded attributes, when the link is a bridge port. */

@@ -4,6 +4,7 @@
  * use, while `raw` keeps the decoded message.
  */
 import type { Decoded } from '../../netlink/schema.js';
+import { withToJSON } from '../../netlink/json-safe.js';
 import { AF } from '../constants.js';
 import type { neighAttrs } from './attrs.js';
 import { NTF, NTF_EXT, stateNames, type NdMsg } from './header.js';
@@ -64,5 +65,5 @@ export function toNeighbour(msg: { header: NdMsg; attrs: Decoded<typeof neighAtt
   if (a.linkNetnsid !== undefined) n.linkNetnsid = a.linkNetnsid;
   if (a.protocol !== undefined) n.protocol = a.protocol;
   if (a.cacheinfo) n.cache = { confirmed: a.cacheinfo.confirmed, used: a.cacheinfo.used, updated: a.cacheinfo.updated, refcnt: a.cacheinfo.refcnt };
-  return n;
+  return withToJSON(n);
 }

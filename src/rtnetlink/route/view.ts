@@ -3,6 +3,7 @@
  * names `ip -j route` uses, while `raw` keeps the decoded message.
  */
 import type { Decoded } from '../../netlink/schema.js';
+import { withToJSON } from '../../netlink/json-safe.js';
 import { AF } from '../constants.js';
 import type { RouteAttrs, metricsAttrs } from './attrs.js';
 import { RTM_F, RTNH_F, type RtMsg } from './header.js';
@@ -136,5 +137,5 @@ export function toRoute(msg: { header: RtMsg; attrs: RouteAttrs }, names?: Map<n
       return o;
     });
   }
-  return r;
+  return withToJSON(r);
 }
