@@ -5,6 +5,13 @@
 
 const hex = (b: number) => (b < 16 ? '0' : '') + b.toString(16);
 
+/** Bytes as lowercase hex, two digits each, no separators (`000fff`). */
+export function formatHex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += hex(b[i] as number);
+  return s;
+}
+
 export function formatMac(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i++) s += (i ? ':' : '') + hex(b[i] as number);

@@ -9,16 +9,14 @@
  * structuredClone; the object keeps Object.prototype.
  */
 
+import { formatHex } from './inet.js';
+
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** `v` with bigints and bytes made JSON values (see the file comment). */
 export function jsonSafe(v: unknown): unknown {
   if (typeof v === 'bigint') return v <= MAX && v >= -MAX ? Number(v) : v.toString();
-  if (v instanceof Uint8Array) {
-    let s = '';
-    for (let i = 0; i < v.length; i++) s += (v[i]! < 16 ? '0' : '') + v[i]!.toString(16);
-    return s;
-  }
+  if (v instanceof Uint8Array) return formatHex(v);
   if (Array.isArray(v)) return v.map(jsonSafe);
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};

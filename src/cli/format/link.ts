@@ -5,7 +5,7 @@
  * header + attributes), which is what both listLinks and monitor events
  * carry; every value is read from the decoded attributes, never from bytes.
  */
-import { ADDR_GEN_MODE, IFF, type LinkAttrs, formatIp, ipFlagWords, parseMac } from '../../wire.js';
+import { ADDR_GEN_MODE, IFF, type LinkAttrs, formatHex, formatIp, ipFlagWords, parseMac } from '../../wire.js';
 import { Out } from '../out.js';
 import { colonHex } from './fields.js';
 import { KIND_PRINTERS, type KindContext, SLAVE_KIND_PRINTERS } from './kinds.js';
@@ -196,8 +196,6 @@ function stats64(o: Out, s: LinkAttrs['stats64']): void {
   o.put(`\n       ${row([g('txBytes'), g('txPackets'), g('txErrors'), g('txDropped'), g('txCarrierErrors'), g('collisions')])}`);
 }
 
-const hexBytes = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-
 /** Formats one link; `o` may already hold fields (e.g. `deleted` for monitor events). */
 export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out()): FormattedLink {
   const a = msg.attrs;
@@ -306,8 +304,8 @@ export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out(
       if (v !== undefined) o.field(key, v, `${label} ${v} `);
     };
     s(a.physPortName, 'phys_port_name', 'portname');
-    s(a.physPortId && hexBytes(a.physPortId), 'phys_port_id', 'portid');
-    s(a.physSwitchId && hexBytes(a.physSwitchId), 'phys_switch_id', 'switchid');
+    s(a.physPortId && formatHex(a.physPortId), 'phys_port_id', 'portid');
+    s(a.physSwitchId && formatHex(a.physSwitchId), 'phys_switch_id', 'switchid');
     s(a.parentDevBusName, 'parentbus', 'parentbus');
     s(a.parentDevName, 'parentdev', 'parentdev');
   }

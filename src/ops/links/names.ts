@@ -6,11 +6,12 @@
 import { ValidationError } from '../../netlink/errors.js';
 import { validateIfname } from '../../rtnetlink/link/index.js';
 import { formatValue } from '../../netlink/format-value.js';
+import { formatHex } from '../../netlink/inet.js';
 
 /** `prefix` followed by 8 random hexadecimal digits (`veth3f9a01c2`); the prefix may be 0–7 bytes. */
 export function randomLinkName(prefix = 'veth'): string {
   if (typeof prefix !== 'string' || new TextEncoder().encode(prefix).length > 7) throw new ValidationError('prefix', `expected at most 7 bytes (15 with the 8 random digits), got ${formatValue(prefix)}`);
   // Web Crypto (globalThis.crypto: Node 20+, Bun): no Node built-in in this layer.
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(4));
-  return validateIfname(`${prefix}${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`, 'prefix');
+  return validateIfname(`${prefix}${formatHex(bytes)}`, 'prefix');
 }

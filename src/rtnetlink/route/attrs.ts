@@ -4,7 +4,7 @@
  */
 import { attr, attrSet, decodeAttrs, decodeError, encodeAttrs, nest, type Codec, type Decoded } from '../../netlink/schema.js';
 import { be16, be32, bytes, ipaddr, string, struct, u16, u32, u8 } from '../../netlink/codecs.js';
-import { formatIp, parseIp } from '../../netlink/inet.js';
+import { formatHex, formatIp, parseIp } from '../../netlink/inet.js';
 
 /**
  * RTAX_* route metrics. The kernel writes this nest without NLA_F_NESTED
@@ -68,7 +68,7 @@ export const via: Codec<Via> = {
     if (len < 2) throw decodeError(ctx, `rtvia wants at least 2 bytes, got ${len}`);
     const fam = ctx.view.getUint16(off, true);
     const b = ctx.buf.subarray(off + 2, off + len);
-    const address = (fam === 2 && b.length === 4) || (fam === 10 && b.length === 16) ? formatIp(b) : Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    const address = (fam === 2 && b.length === 4) || (fam === 10 && b.length === 16) ? formatIp(b) : formatHex(b);
     return { family: fam, address };
   },
   encode(w, v) {
