@@ -41,6 +41,11 @@ function startTime(pid: number | 'self'): string | undefined {
   return fields[19]; // field 22 overall
 }
 
+/** Whether something (a namespace's nsfs inode) is mounted on `path`: its st_dev is not the tmpfs's. */
+function mounted(path: string): boolean {
+  return statSync(path).dev !== statSync(NETNS_RUN_DIR).dev;
+}
+
 export type MountPointState =
   | { state: 'namespace' }
   | { state: 'busy'; pid?: number }
@@ -50,7 +55,7 @@ export type MountPointState =
 export function mountPointState(path: string, now = Date.now()): MountPointState {
   const l = lstatSync(path);
   if (!l.isFile()) return { state: 'namespace' }; // not ours to judge (a directory, a symlink …)
-  if (statSync(path).dev !== statSync(NETNS_RUN_DIR).dev) return { state: 'namespace' }; // nsfs mounted on it
+  if (mounted(path)) return { state: 'namespace' };
   let text: string;
   try {
     text = readFileSync(path, 'latin1');
@@ -101,7 +106,7 @@ export function claimMountPoint(path: string, name: string): void {
 export function releaseMountPoint(path: string): void {
   let text: string;
   try {
-    if (statSync(path).dev !== statSync(NETNS_RUN_DIR).dev) return;
+    if (mounted(path)) return;
     text = readFileSync(path, 'latin1');
   } catch {
     return;
