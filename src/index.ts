@@ -18,3 +18,8 @@ export * from './ops/routes/index.js';
 export * from './ops/neighbours/index.js';
 export * from './ops/monitor/index.js';
 export * as ovs from './ovs/index.js';
+
+// NODE_DEBUG=rtnl's decoded lines and RTNL_RECORD=file's whole-process
+// recording (testing/process-hooks.ts).
+import { installProcessHooks } from './testing/process-hooks.js';
+installProcessHooks();

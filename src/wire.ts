@@ -17,3 +17,7 @@ export * from './rtnetlink/neigh/index.js';
 export * from './rtnetlink/nsid/index.js';
 export * from './rtnetlink/vlan/index.js';
 export { errnoName, errnoValue, strerror } from './shim/errors.js';
+
+// As the API's entry: NODE_DEBUG=rtnl and RTNL_RECORD=file (testing/process-hooks.ts).
+import { installProcessHooks } from './testing/process-hooks.js';
+installProcessHooks();

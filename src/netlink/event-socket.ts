@@ -36,7 +36,7 @@ import { NETLINK_OPT, NETLINK_ROUTE, NLMSG, SOL_NETLINK } from './constants.js';
 import { SocketClosedError, ValidationError } from './errors.js';
 import { forEachMessage } from './message.js';
 import { rejectInherited } from './own-options.js';
-import { DEBUG, debug, describeHeader } from '../shim/debug.js';
+import { DEBUG, debug, describeMessage } from '../shim/debug.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { Message } from './socket.js';
 
@@ -316,7 +316,7 @@ export class EventSocket {
             // an event socket sends none, so they are not events.
             if (h.type < 16 || h.type === NLMSG.OVERRUN) return;
             delivered++;
-            if (DEBUG) debug(`← event (port ${this.portId}): ${describeHeader(h.type, h.flags, h.seq, h.len)} from port ${h.pid}`);
+            if (DEBUG) debug(`← event (port ${this.portId}): ${describeMessage(buf.subarray(off, off + h.len), true, h.type, h.flags, h.seq, h.len)} from port ${h.pid}`);
             const r = l.message({ type: h.type, flags: h.flags, seq: h.seq, pid: h.pid, bytes: buf.slice(off, off + h.len) });
             if (r === false) more = false;
           });

@@ -20,7 +20,7 @@ import { AF_NETLINK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVTIMEO,
 import { NETLINK_OPT, NETLINK_ROUTE, NLMSG, NLMSG_HDRLEN, NLM_F, SOL_NETLINK } from './constants.js';
 import { DecodeError, DumpInterruptedError, NetlinkError, SocketClosedError, TimeoutError, ValidationError, type ExtAck } from './errors.js';
 import { rejectInherited } from './own-options.js';
-import { DEBUG, debug, describeHeader } from '../shim/debug.js';
+import { DEBUG, debug, describeMessage } from '../shim/debug.js';
 import { forEachMessage, readDoneMessage, readErrorMessage, type NlHeader } from './message.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { AttrSet } from './schema.js';
@@ -375,7 +375,7 @@ export class RtnlSocket {
       interrupted: false,
     };
     this.pending.set(seq, p);
-    if (DEBUG) debug(`→ ${p.operation}: ${describeHeader(type, flags, seq, length)} (port ${this.portId})`);
+    if (DEBUG) debug(`→ ${p.operation}: ${describeMessage(w.buf.subarray(0, length), false, type, flags, seq, length)} (port ${this.portId})`);
     try {
       this.shim.send(this.fd, w.buf, length, 0);
     } catch (e) {
@@ -456,7 +456,7 @@ export class RtnlSocket {
   /** Settles the request a message answers; returns the request when the message is a reply to keep. */
   private route(buf: Uint8Array, view: DataView, off: number, h: NlHeader, discardFor: Pending | undefined): Pending | undefined {
     const p = this.pending.get(h.seq);
-    if (DEBUG) debug(`← ${p?.operation ?? 'no request'}: ${describeHeader(h.type, h.flags, h.seq, h.len)}${h.type === NLMSG.ERROR && h.len >= 20 ? ` ${view.getInt32(off + 16, true) === 0 ? 'ACK' : errnoName(-view.getInt32(off + 16, true))}` : ''}`);
+    if (DEBUG) debug(`← ${p?.operation ?? 'no request'}: ${describeMessage(buf.subarray(off, off + h.len), true, h.type, h.flags, h.seq, h.len)}`);
     if (!p || (h.pid !== this.portId && h.pid !== 0)) {
       this.strayMessages++;
       return undefined;

@@ -32,7 +32,12 @@ export class ShimUnavailableError extends Error {
  * uses too.
  */
 const SLOT = Symbol.for('rtnl.shim.current');
-const slot: { current?: Shim | undefined } = ((globalThis as Record<symbol, unknown>)[SLOT] ??= {}) as { current?: Shim | undefined };
+interface Slot {
+  current?: Shim | undefined;
+  /** Applied once to the backend when it is chosen (RTNL_RECORD's process recorder). */
+  wrap?: ((chosen: Shim) => Shim) | undefined;
+}
+const slot: Slot = ((globalThis as Record<symbol, unknown>)[SLOT] ??= {}) as Slot;
 
 function tryBackend(name: BackendName): Shim | undefined {
   switch (name) {
@@ -59,7 +64,16 @@ export function getShim(): Shim {
   if (current) return current;
   const chosen = chooseShim();
   if (DEBUG) debug(`backend ${chosen.backend}${chosen.backend === 'addon' ? ` (${addonPath()})` : ''} on ${isBun() ? 'Bun' : 'Node'} ${process.version}`);
-  return (slot.current = chosen);
+  return (slot.current = slot.wrap ? slot.wrap(chosen) : chosen);
+}
+
+/**
+ * Has the backend, when it is chosen, wrapped by `fn` (once per process:
+ * a later call replaces an earlier one that has not run yet). A shim set
+ * with setShim is not wrapped.
+ */
+export function wrapChosenShim(fn: ((chosen: Shim) => Shim) | undefined): void {
+  slot.wrap = fn;
 }
 
 function chooseShim(): Shim {

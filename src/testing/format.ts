@@ -138,14 +138,14 @@ export function annotate(data: Uint8Array, fromKernel: boolean, requestBySeq?: (
 }
 
 const GROUP_LIMIT = 6;
-const SMALL_MESSAGE = 40;
+export const SMALL_MESSAGE = 40;
 
 /**
  * Keeps annotations short: a subtree with more than a few fields (stats64,
  * afSpec, a bridge's forty options) is shown as `name={N fields}`, keeping
  * its direct string-valued fields visible (`linkinfo.kind=bridge`).
  */
-function collapse(fields: Field[]): string[] {
+export function collapse(fields: Field[]): string[] {
   const groups = new Map<string, Field[]>();
   for (const f of fields) {
     const key = f.path.split('.')[0] as string;
@@ -182,7 +182,7 @@ function wrap(parts: string[], width: number): string[][] {
   return rows;
 }
 
-function shortField(f: Field): string {
+export function shortField(f: Field): string {
   let v = f.value;
   // Interface flags by name (IFF_*), as ip link prints them.
   if ((f.path === 'ifinfomsg.flags' || f.path === 'ifinfomsg.change') && /^\d+$/.test(v)) v = Number(v) ? flagNames(Number(v)).join('|') : '0';

@@ -25,6 +25,7 @@ import { recordShim, type RecordingShim } from './record.js';
 import { replayShim, type ReplayShim } from './replay.js';
 import { createScratchNetns, removeScratchNetns, SCRATCH_NOTE } from './scratch-netns.js';
 import { formatValue } from '../netlink/format-value.js';
+import { processRecordingPath } from './process-hooks.js';
 
 export type FixtureMode = 'record' | 'replay';
 
@@ -74,10 +75,14 @@ export interface ReplayHarnessOptions {
 
 export type FixtureOptions = RecordOptions & ReplayHarnessOptions & { mode?: FixtureMode };
 
-/** `record` when RTNL_RECORD is set to anything but "", "0" or "false"; else `replay`. */
+/**
+ * `record` when RTNL_RECORD is set to anything but "", "0", "false" or the
+ * name of a `.rtnl`/`.pcap` file (that is a whole-process recording, see
+ * process-hooks.ts, and the harness replays as usual); else `replay`.
+ */
 export function fixtureMode(env: Record<string, string | undefined> = process.env): FixtureMode {
   const v = env.RTNL_RECORD;
-  return v && v !== '0' && v.toLowerCase() !== 'false' ? 'record' : 'replay';
+  return v && v !== '0' && v.toLowerCase() !== 'false' && processRecordingPath(env) === undefined ? 'record' : 'replay';
 }
 
 /**

@@ -33,7 +33,8 @@ const MAY_IMPORT: Record<Layer, Layer[]> = {
   ops: ['rtnetlink', 'netlink', 'shim', 'ethernet'],
   ovs: ['netlink'],
   testing: ['rtnetlink', 'netlink', 'shim'],
-  entry: ['ops', 'rtnetlink', 'netlink', 'shim', 'ethernet', 'ovs'],
+  // testing: the process hooks that NODE_DEBUG and RTNL_RECORD=file turn on.
+  entry: ['ops', 'rtnetlink', 'netlink', 'shim', 'ethernet', 'ovs', 'testing'],
   cli: [],
 };
 
@@ -46,7 +47,7 @@ const CLI_ENTRY_POINTS = ['index.ts', 'wire.ts', 'ovs/index.ts', 'ethernet/index
 
 /** Node built-ins each layer may use: system calls belong to the shim; files under /run/netns to namespace code. */
 const NODE_BUILTINS: Record<Layer, string[]> = {
-  shim: ['fs', 'module', 'path', 'os'],
+  shim: ['fs', 'module', 'path', 'os', 'util'],
   netlink: [],
   rtnetlink: ['buffer'],
   ethernet: [],
