@@ -10,6 +10,9 @@
  *   (ip's exit(-1)).
  * - bad value or missing object caught before any system call
  *   (ValidationError): `Error: …` — exit 1.
+ * - a namespace that exists or is missing: ip's `Cannot create namespace
+ *   file …` / `Cannot remove namespace file …` — exit 1; with `-n`, ip's
+ *   `Cannot open network namespace "x": …` — exit 255.
  */
 import { isNetlinkError, isRtnlError } from '../wire.js';
 import { strerror } from '../wire.js';
@@ -43,6 +46,14 @@ export interface Report {
   exitCode: number;
 }
 
+/** A namespace that exists or is missing (netlink/errors.ts namespaceStateError): its SystemError's fields. */
+function namespaceState(e: unknown): { code: string; path: string; field: string; operation: string; message: string } | undefined {
+  if (!isRtnlError(e) || e.name !== 'SystemError') return undefined;
+  const x = e as { code?: string; path?: string; field?: string; operation?: string };
+  if ((x.code !== 'EEXIST' && x.code !== 'ENOENT') || x.path === undefined || x.field === undefined || x.operation === undefined) return undefined;
+  return { code: x.code, path: x.path, field: x.field, operation: x.operation, message: e.message };
+}
+
 /** Turns anything thrown by a command into ip-style stderr lines and an exit code. */
 export function report(e: unknown): Report {
   if (e instanceof UsageError) return { lines: [e.message, ...(e.hint ? [e.hint] : [])], exitCode: 255 };
@@ -60,10 +71,16 @@ export function report(e: unknown): Report {
     lines.push(`rtnl: ${e.message}`);
     return { lines, exitCode: 2 };
   }
-  // `-n NAME` that names no namespace: ip cannot open it either, and says so (exit 255, netns_switch).
-  if (isRtnlError(e) && e.name === 'ValidationError' && (e as { field?: string }).field === 'netns' && /^netns: no network namespace "(.*)" \(/.test(e.message)) {
-    const name = /^netns: no network namespace "(.*)" \(/.exec(e.message)![1];
-    return { lines: [`Cannot open network namespace "${name}": No such file or directory`], exitCode: 255 };
+  const ns = namespaceState(e);
+  if (ns) {
+    // ip's own words for a namespace that is there or not (ip/ipnetns.c), then ours.
+    const why = strerror(ns.code);
+    const own = `rtnl: ${ns.message}`;
+    // `-n NAME` naming no namespace: ip cannot switch to it either (exit 255, netns_switch).
+    if (ns.field === 'netns') return { lines: [`Cannot open network namespace "${ns.path.slice(ns.path.lastIndexOf('/') + 1)}": ${why}`], exitCode: 255 };
+    if (ns.operation === 'createNetns') return { lines: [`Cannot create namespace file "${ns.path}": ${why}`, own], exitCode: 1 };
+    if (ns.operation === 'deleteNetns') return { lines: [`Cannot remove namespace file "${ns.path}": ${why}`, own], exitCode: 1 };
+    if (ns.operation === 'netnsPids') return { lines: [`Cannot open network namespace: ${why}`, own], exitCode: 1 };
   }
   if (isRtnlError(e)) {
     // ValidationError, TimeoutError, DecodeError … — our own diagnosis.

@@ -7,6 +7,7 @@
 
 import type { ShimUnavailableError } from '../shim/index.js';
 import type { ErrnoName } from '../shim/errno-names.js';
+import { errnoValue } from '../shim/errors.js';
 
 const BRAND = Symbol.for('rtnl.error');
 
@@ -62,7 +63,9 @@ export interface ExtAck {
   cookie?: Uint8Array;
 }
 
+/** The fields a NetlinkError is made from (operations rebuild errors from them to add what they know). */
 export interface NetlinkErrorInit {
+  /** The errno, either sign (the kernel's nlmsgerr carries it negative); stored negative. */
   errno: number;
   code: string;
   operation: string;
@@ -94,7 +97,7 @@ const EPERM_HINT =
 
 /** Only a bare EPERM is the capability check: an EPERM with the kernel's own reason is about something else (geneve's "only one externally controlled device on a destination port"). */
 function defaultHint(errno: number, kernelMessage: string | undefined): string | undefined {
-  return errno === 1 && !kernelMessage ? EPERM_HINT : undefined;
+  return Math.abs(errno) === 1 && !kernelMessage ? EPERM_HINT : undefined;
 }
 
 /**
@@ -106,7 +109,10 @@ export class NetlinkError extends RtnlErrorBase {
   override readonly name = 'NetlinkError';
   /** errno name, e.g. `EEXIST`. */
   readonly code: string;
-  /** Positive errno number. */
+  /**
+   * The errno as a negative number (EEXIST: -17), as Node's own system
+   * errors and libuv have it, and as the kernel wrote it in nlmsgerr.
+   */
   readonly errno: number;
   readonly operation: string;
   // The optional fields exist only when they have a value, so that
@@ -133,7 +139,7 @@ export class NetlinkError extends RtnlErrorBase {
     if (hint) parts.push(`— ${hint}`);
     super(init.detail ? `${parts.join(' ')}: ${init.detail}` : parts.join(' '), { cause: init.cause });
     this.code = init.code;
-    this.errno = init.errno;
+    this.errno = -Math.abs(init.errno);
     this.operation = init.operation;
     this.extack = init.extack ?? {};
     const set = (k: string, v: unknown) => {
@@ -222,7 +228,7 @@ export class DumpInterruptedError extends RtnlErrorBase {
 
 /**
  * A system call outside netlink failed (open, setns, mount, unshare, the
- * TUN ioctls): the errno name and positive number, the call, the path it
+ * TUN ioctls): the errno name and (negative) number, the call, the path it
  * concerned, the operation, and — for EPERM and EACCES — what is missing
  * (`hint`, also in the message). The shim's own error is the `cause`.
  */
@@ -230,25 +236,39 @@ export class SystemError extends RtnlErrorBase {
   override readonly name = 'SystemError';
   /** errno name, e.g. `EPERM`. */
   readonly code: string;
-  /** Positive errno number, as NetlinkError's. */
+  /** The errno as a negative number (EPERM: -1), as Node's system errors and NetlinkError's. */
   readonly errno: number;
   readonly syscall: string;
   declare readonly path?: string;
   readonly operation: string;
   declare readonly hint?: string;
+  /** The option that named what the call found or missed (`name`, `netns`), when one did. */
+  declare readonly field?: string;
 
-  constructor(init: { operation: string; code: string; errno: number; syscall: string; path?: string | undefined; hint?: string | undefined; detail?: string; cause?: unknown }) {
+  constructor(init: { operation: string; code: string; errno: number; syscall: string; path?: string | undefined; hint?: string | undefined; field?: string; detail?: string; cause?: unknown }) {
     const what = `${init.operation}: ${init.code} from ${init.syscall}${init.path !== undefined ? ` ${init.path}` : ''}`;
     const parts = [init.detail ? `${what}: ${init.detail}` : what];
     if (init.hint) parts.push(`— ${init.hint}`);
     super(parts.join(' '), { cause: init.cause });
     this.code = init.code;
-    this.errno = init.errno;
+    this.errno = -Math.abs(init.errno);
     this.syscall = init.syscall;
     this.operation = init.operation;
     if (init.path !== undefined) (this as { path?: string }).path = init.path;
     if (init.hint !== undefined) (this as { hint?: string }).hint = init.hint;
+    if (init.field !== undefined) (this as { field?: string }).field = init.field;
   }
+}
+
+/**
+ * A namespace (or process) that is there when it must not be, or missing
+ * when it must be there: a SystemError with the errno the system call
+ * that found out gave (EEXIST from the exclusive create of its file,
+ * ENOENT from opening or unmounting it), as `ip netns` reports it — not a
+ * ValidationError, since nothing is wrong with the input.
+ */
+export function namespaceStateError(init: { operation: string; code: 'EEXIST' | 'ENOENT'; syscall: string; path: string; field: string; detail: string; cause?: unknown }): SystemError {
+  return new SystemError({ ...init, errno: errnoValue(init.code) ?? 0 });
 }
 
 /**
@@ -260,7 +280,7 @@ export function systemErrorOf(e: unknown, operation: string, hints: Readonly<Rec
   if (isRtnlError(e) || typeof e !== 'object' || e === null) return e;
   const x = e as { code?: unknown; errno?: unknown; syscall?: unknown; path?: unknown };
   if (typeof x.code !== 'string' || typeof x.errno !== 'number' || typeof x.syscall !== 'string') return e;
-  const init: ConstructorParameters<typeof SystemError>[0] = { operation, code: x.code, errno: Math.abs(x.errno), syscall: x.syscall, cause: e };
+  const init: ConstructorParameters<typeof SystemError>[0] = { operation, code: x.code, errno: x.errno, syscall: x.syscall, cause: e };
   if (typeof x.path === 'string') init.path = x.path;
   const hint = hints[x.code];
   if (hint !== undefined) init.hint = hint;
@@ -268,6 +288,7 @@ export function systemErrorOf(e: unknown, operation: string, hints: Readonly<Rec
   return new SystemError(init);
 }
 
+/** Every error rtnl throws, by class; `isRtnlError(e)` tells them from others (by brand, across module copies). */
 export type RtnlError =
   | ShimUnavailableError
   | SystemError

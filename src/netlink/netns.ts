@@ -8,7 +8,7 @@
  */
 import type { Shim } from '../shim/types.js';
 import { CLONE_NEWNET, O_CLOEXEC, O_NONBLOCK, O_RDONLY } from '../shim/constants.js';
-import { ValidationError, systemErrorOf } from './errors.js';
+import { ValidationError, namespaceStateError, systemErrorOf } from './errors.js';
 import { formatValue } from './format-value.js';
 
 /** SIOCGSKNS (<linux/sockios.h>): an ioctl on a socket that returns a new fd for the network namespace it lives in. */
@@ -83,8 +83,8 @@ export function openNetns(shim: Shim, ref: NetnsRef, field = 'netns'): NetnsHand
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT') {
-      if (typeof ref === 'object' && 'pid' in ref) throw new ValidationError(field, `no process ${ref.pid} (${path} does not exist: it has exited, or never ran)`);
-      throw new ValidationError(field, `no network namespace ${formatValue(ref)} (${path} does not exist)`);
+      const detail = typeof ref === 'object' && 'pid' in ref ? `no process ${ref.pid} (it has exited, or never ran)` : `no network namespace ${formatValue(ref)}`;
+      throw namespaceStateError({ operation: `open ${field}`, code: 'ENOENT', syscall: 'open', path, field, detail, cause: e });
     }
     throw systemErrorOf(e, `open ${field} ${formatValue(ref)}`, OPEN_HINTS);
   }

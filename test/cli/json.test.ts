@@ -11,7 +11,7 @@ import { JsonArrayStream, JsonRaw, type JsonValue, formatJson } from '../../src/
 import { matches, pick } from '../../src/cli/args.js';
 import { batchCommands, parseGlobals } from '../../src/cli/run.js';
 import { report, UsageError } from '../../src/cli/errors.js';
-import { NetlinkError, ValidationError } from '../../src/netlink/errors.js';
+import { NetlinkError, ValidationError, namespaceStateError } from '../../src/netlink/errors.js';
 
 describe('formatJson', () => {
   it('compact: no whitespace, insertion order, undefined members left out', () => {
@@ -80,10 +80,18 @@ describe('error reports', () => {
   });
 
   it('-n NAME of a namespace that is not there: ip\'s words and exit code 255', () => {
-    expect(report(new ValidationError('netns', 'no network namespace "blue" (/run/netns/blue does not exist)'))).toEqual({
-      lines: ['Cannot open network namespace "blue": No such file or directory'],
-      exitCode: 255,
+    const e = namespaceStateError({ operation: 'open netns', code: 'ENOENT', syscall: 'open', path: '/run/netns/blue', field: 'netns', detail: 'no network namespace "blue"' });
+    expect(report(e)).toEqual({ lines: ['Cannot open network namespace "blue": No such file or directory'], exitCode: 255 });
+  });
+
+  it('netns add of a name taken, del of a name missing: ip\'s words and exit code 1, then ours', () => {
+    const taken = namespaceStateError({ operation: 'createNetns', code: 'EEXIST', syscall: 'open', path: '/run/netns/blue', field: 'name', detail: 'network namespace "blue" already exists' });
+    expect(report(taken)).toEqual({
+      lines: ['Cannot create namespace file "/run/netns/blue": File exists', 'rtnl: createNetns: EEXIST from open /run/netns/blue: network namespace "blue" already exists'],
+      exitCode: 1,
     });
+    const missing = namespaceStateError({ operation: 'deleteNetns', code: 'ENOENT', syscall: 'stat', path: '/run/netns/blue', field: 'name', detail: 'no network namespace "blue"' });
+    expect(report(missing)).toMatchObject({ lines: ['Cannot remove namespace file "/run/netns/blue": No such file or directory', expect.stringMatching(/^rtnl: deleteNetns: ENOENT/)], exitCode: 1 });
   });
 });
 

@@ -82,7 +82,7 @@ describe.skipIf(!canRunLive)(liveTitle(`killed at ${KILLS} points, the next run 
       expect(up, `killed before system call ${k} of ${n}: a namespace with lo down`).not.toBe(false);
       if (up === true) {
         outcomes.complete++;
-        await expect(rtnl.createNetns(netnsName)).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/already exists/) });
+        await expect(rtnl.createNetns(netnsName)).rejects.toMatchObject({ name: 'SystemError', code: 'EEXIST', message: expect.stringMatching(/already exists/) });
       } else {
         if (existsSync(path)) outcomes.leftover++;
         else outcomes.none++;

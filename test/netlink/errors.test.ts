@@ -14,7 +14,7 @@ describe('explainError', () => {
     const k = kernel();
     const e = explainError(k, 'ifname', 'a link named "br0" already exists') as NetlinkError;
     expect(e).toBeInstanceOf(NetlinkError);
-    expect(e).toMatchObject({ errno: 17, code: 'EEXIST', attrPath: 'ifname', kernelMessage: 'kernel says', operation: 'createBridge' });
+    expect(e).toMatchObject({ errno: -17, code: 'EEXIST', attrPath: 'ifname', kernelMessage: 'kernel says', operation: 'createBridge' });
     expect(e.message).toBe('createBridge: EEXIST kernel says (attribute ifname): a link named "br0" already exists');
     expect(e.cause).toBe(k);
     expect(k.message).toBe('createBridge: EEXIST kernel says'); // the original is not changed
@@ -56,7 +56,7 @@ describe('SystemError and the shim\'s own error', () => {
     const e = systemErrorOf(raw, 'open netns { pid: 1 }', { EACCES: 'needs ptrace access' }) as SystemError;
     expect(e).toBeInstanceOf(SystemError);
     expect(isRtnlError(e)).toBe(true);
-    expect(e).toMatchObject({ name: 'SystemError', code: 'EACCES', errno: 13, syscall: 'open', path: '/proc/1/ns/net', hint: 'needs ptrace access', cause: raw });
+    expect(e).toMatchObject({ name: 'SystemError', code: 'EACCES', errno: -13, syscall: 'open', path: '/proc/1/ns/net', hint: 'needs ptrace access', cause: raw });
     expect(e.message).toBe('open netns { pid: 1 }: EACCES from open /proc/1/ns/net — needs ptrace access');
     // Anything that is not a system error, or already an rtnl error, passes through.
     const v = new ValidationError('x', 'bad');

@@ -39,7 +39,7 @@ describe.skipIf(!canRunLive)(liveTitle('netlink socket against the real kernel')
       .then(() => undefined, (e: unknown) => e);
     expect(isNetlinkError(err, "ERANGE")).toBe(true);
     if (!isNetlinkError(err)) return;
-    expect(err.errno).toBe(34);
+    expect(err.errno).toBe(-34);
     expect(err.operation).toBe('test-newlink');
     expect(err.kernelMessage).toMatch(/policy/i);
     expect(err.attrPath).toBe('ifname');
@@ -55,7 +55,7 @@ describe.skipIf(!canRunLive)(liveTitle('netlink socket against the real kernel')
         }),
       );
     await create();
-    await expect(create()).rejects.toMatchObject({ name: 'NetlinkError', code: 'EEXIST', errno: 17 });
+    await expect(create()).rejects.toMatchObject({ name: 'NetlinkError', code: 'EEXIST', errno: -17 });
   });
 
   it('correlates many concurrent requests and an interleaved dump on one socket', async () => {

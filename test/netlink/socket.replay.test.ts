@@ -110,7 +110,7 @@ describe(`raw RtnlSocket conversations (${mode})`, () => {
             .then(() => undefined, (e: unknown) => e);
           expect(isNetlinkError(err, 'EEXIST')).toBe(true);
           if (!isNetlinkError(err)) return;
-          expect(err.errno).toBe(17);
+          expect(err.errno).toBe(-17);
           expect(err.operation).toBe('test-newlink');
         } finally {
           sock.close();
@@ -157,7 +157,7 @@ describe(`raw RtnlSocket conversations (${mode})`, () => {
         const sock = RtnlSocket.open({ netns: ns });
         try {
           const err = await sock.request(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: hdr, attrs: { ifname: 'nosuchdev' } })).catch((e: unknown) => e);
-          expect(err).toMatchObject({ name: 'NetlinkError', code: 'ENODEV', errno: 19 });
+          expect(err).toMatchObject({ name: 'NetlinkError', code: 'ENODEV', errno: -19 });
         } finally {
           sock.close();
         }

@@ -6,7 +6,7 @@
  * Files only: nothing is entered or changed.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { ValidationError } from '../../netlink/errors.js';
+import { ValidationError, namespaceStateError, systemErrorOf } from '../../netlink/errors.js';
 import { NETNS_RUN_DIR, validateNetnsName } from '../../netlink/netns.js';
 import { formatValue } from '../../netlink/format-value.js';
 
@@ -20,6 +20,17 @@ function nsKey(path: string): string | undefined {
   }
 }
 
+/** nsKey of a file that must exist: ENOENT as namespaceStateError, other failures (EACCES) as they are. */
+function existingNsKey(path: string, operation: string, field: string, missing: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw namespaceStateError({ operation, code: 'ENOENT', syscall: 'stat', path, field, detail: missing, cause: e });
+    throw systemErrorOf(e, operation);
+  }
+}
+
 /**
  * The names under /run/netns of the network namespace process `pid`
  * (default: this one) is in — `ip netns identify [PID]` — compared by the
@@ -27,8 +38,7 @@ function nsKey(path: string): string | undefined {
  */
 export function identifyNetns(pid: number | 'self' = 'self'): string[] {
   if (pid !== 'self' && (!Number.isInteger(pid) || pid <= 0)) throw new ValidationError('pid', `expected a process id, got ${formatValue(pid)}`);
-  const key = nsKey(`/proc/${pid}/ns/net`);
-  if (key === undefined) throw new ValidationError('pid', `no process ${pid} (or its namespace cannot be read)`);
+  const key = existingNsKey(`/proc/${pid}/ns/net`, 'identifyNetns', 'pid', `no process ${pid}`);
   let names: string[];
   try {
     names = readdirSync(NETNS_RUN_DIR);
@@ -44,8 +54,7 @@ export function identifyNetns(pid: number | 'self' = 'self'): string[] {
  * read: all of them as root), in ascending order.
  */
 export function netnsPids(name: string): number[] {
-  const key = nsKey(`${NETNS_RUN_DIR}/${validateNetnsName(name)}`);
-  if (key === undefined) throw new ValidationError('name', `no network namespace ${JSON.stringify(name)}`);
+  const key = existingNsKey(`${NETNS_RUN_DIR}/${validateNetnsName(name)}`, 'netnsPids', 'name', `no network namespace ${JSON.stringify(name)}`);
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (/^\d+$/.test(d) && nsKey(`/proc/${d}/ns/net`) === key) out.push(Number(d));

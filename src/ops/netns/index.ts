@@ -18,7 +18,7 @@
  *   starts down.
  */
 import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
-import { ValidationError, systemErrorOf, withUndoFailures } from '../../netlink/errors.js';
+import { ValidationError, namespaceStateError, systemErrorOf, withUndoFailures } from '../../netlink/errors.js';
 import { NETNS_RUN_DIR, type NetnsRef, openNetns, runInNetnsSync, validateNetnsName } from '../../netlink/netns.js';
 import { RtnlSocket } from '../../netlink/socket.js';
 import { getShim } from '../../shim/index.js';
@@ -55,6 +55,7 @@ export interface NetnsInfo {
   nsid?: number;
 }
 
+/** Options of createNetns. */
 export interface CreateNetnsOptions {
   /** Bring `lo` up inside the new namespace (default true), as most users expect. */
   loopback?: boolean;
@@ -194,19 +195,22 @@ async function setLoopbackUp(nsFd: number, timeout: number | undefined): Promise
  */
 export async function deleteNetns(name: string): Promise<void> {
   const path = netnsFile(name, 'name');
-  if (!existsSync(path)) throw new ValidationError('name', `no network namespace ${JSON.stringify(name)} (${path} does not exist)`);
+  const missing = (syscall: string, cause?: unknown) =>
+    namespaceStateError({ operation: 'deleteNetns', code: 'ENOENT', syscall, path, field: 'name', detail: `no network namespace ${JSON.stringify(name)}`, cause });
+  // Checked first, so that a missing name costs no backend (and needs none).
+  if (!existsSync(path)) throw missing('stat');
   const shim = getShim();
   try {
     shim.umount2(path, MNT_DETACH);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'ENOENT') throw new ValidationError('name', `no network namespace ${JSON.stringify(name)} (${path} does not exist)`);
+    if (code === 'ENOENT') throw missing('umount2', e);
     if (code !== 'EINVAL') throw systemErrorOf(e, 'deleteNetns', DELETE_HINTS); // EINVAL: not mounted (a half-made namespace): still remove the file
   }
   try {
     unlinkSync(path);
   } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') throw new ValidationError('name', `no network namespace ${JSON.stringify(name)} (${path} does not exist)`);
+    if ((e as { code?: string }).code === 'ENOENT') throw missing('unlink', e);
     throw systemErrorOf(e, 'deleteNetns', DELETE_HINTS);
   }
 }

@@ -20,7 +20,7 @@
  * same process only while /proc/PID/stat's start time is the same.
  */
 import { closeSync, constants as fsConstants, lstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { ValidationError } from '../../netlink/errors.js';
+import { namespaceStateError } from '../../netlink/errors.js';
 import { NETNS_RUN_DIR } from '../../netlink/netns.js';
 
 /** How long an empty, unmounted file may be someone's creation in progress. */
@@ -73,7 +73,7 @@ export function mountPointState(path: string, now = Date.now()): MountPointState
 
 /**
  * Creates the mount point exclusively, with this process written into it;
- * removes a leftover first. Throws a ValidationError when the name is
+ * removes a leftover first. Throws a SystemError EEXIST when the name is
  * taken or being created.
  */
 export function claimMountPoint(path: string, name: string): void {
@@ -86,9 +86,10 @@ export function claimMountPoint(path: string, name: string): void {
     } catch (e) {
       if ((e as { code?: string }).code !== 'EEXIST') throw e;
       const s = mountPointState(path);
-      if (s.state === 'namespace') throw new ValidationError('name', `network namespace ${JSON.stringify(name)} already exists (${path})`);
+      const exists = (detail: string) => namespaceStateError({ operation: 'createNetns', code: 'EEXIST', syscall: 'open', path, field: 'name', detail, cause: e });
+      if (s.state === 'namespace') throw exists(`network namespace ${JSON.stringify(name)} already exists`);
       if (s.state === 'busy' || attempt > 0) {
-        throw new ValidationError('name', `network namespace ${JSON.stringify(name)} is being created${s.state === 'busy' && s.pid !== undefined ? ` by process ${s.pid}` : ''} (${path})`);
+        throw exists(`network namespace ${JSON.stringify(name)} is being created${s.state === 'busy' && s.pid !== undefined ? ` by process ${s.pid}` : ''}`);
       }
       unlinkSync(path);
       continue;

@@ -120,10 +120,10 @@ describe.skipIf(!canRunLive)(liveTitle('createVethPair'), () => {
   it('validates before any system call', async () => {
     const f = faultySocket(ns.name);
     try {
-      const bad = async (o: Record<string, unknown>, field: string) => {
+      const bad = async (o: Record<string, unknown>, field: string, name = 'ValidationError') => {
         const before = f.sends();
         const err = await createVethPair({ name: 'vg0', peer: { name: 'vg1' }, socket: f.socket, ...o } as never).catch((e: unknown) => e);
-        expect(err).toMatchObject({ name: 'ValidationError', field });
+        expect(err).toMatchObject({ name, field });
         expect(f.sends()).toBe(before);
       };
       await bad({ name: 'a-name-that-is-too-long' }, 'name');
@@ -139,7 +139,7 @@ describe.skipIf(!canRunLive)(liveTitle('createVethPair'), () => {
       await bad({ address: '01:00:5e:00:00:01' }, 'address');
       await bad({ address: '02:00:00:00:00' }, 'address');
       await bad({ peer: { name: 'vg1', address: 'zz:00:00:00:00:00' } }, 'peer.address');
-      await bad({ peer: { name: 'vg1', netns: 'no-such-namespace-rtnl' } }, 'peer.netns');
+      await bad({ peer: { name: 'vg1', netns: 'no-such-namespace-rtnl' } }, 'peer.netns', 'SystemError'); // ENOENT, as open(2) found it
       await bad({ peer: { name: 'vg1', netns: '../x' } }, 'peer.netns');
       await bad({ mater: 'br0' }, 'mater');
       await bad({ up: 'yes' }, 'up');

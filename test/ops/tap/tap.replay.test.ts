@@ -58,7 +58,7 @@ describe(`tap (${mode})`, () => {
         const err = await createTap('taken0', { netns: ns }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(Error);
         // The kernel answers EBUSY (IFF_TUN_EXCL); createTap reports it as EEXIST, like every other "name taken".
-        expect(err).toMatchObject({ name: 'SystemError', code: 'EEXIST', errno: 17, syscall: 'ioctl' });
+        expect(err).toMatchObject({ name: 'SystemError', code: 'EEXIST', errno: -17, syscall: 'ioctl' });
         expect((err as Error).message).toContain('a device named taken0 already exists');
       },
       { operation: "createTap('taken0') where a bridge of that name exists: TUNSETIFF with IFF_TUN_EXCL fails" },
