@@ -124,6 +124,10 @@ if (only('typecheck')) {
   const tsc = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root]);
   if (tsc !== 0) failed = true;
   results.push({ name: 'typecheck', status: tsc, passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1, skipped: 0 });
+  console.log('\n===== API reference (every export documented, docs/api up to date) =====');
+  const docs = run(process.execPath, [join(root, 'scripts/api-docs.mjs'), 'check']);
+  if (docs !== 0) failed = true;
+  results.push({ name: 'API reference', status: docs, passed: docs === 0 ? 1 : 0, failed: docs === 0 ? 0 : 1, skipped: 0 });
 }
 
 if (only('default')) vitestLeg(`Node ${process.version} (default backend)`, process.execPath, {});

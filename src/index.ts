@@ -7,7 +7,7 @@ export type { ErrnoName } from './shim/errno-names.js';
 export { RtnlSocket, type SocketOptions, type RequestOptions, type Message } from './netlink/socket.js';
 export type { NetnsRef } from './netlink/netns.js';
 export type { OperationOptions } from './ops/options.js';
-export { getShim, ShimUnavailableError, type Shim, type BackendName } from './shim/index.js';
+export { getShim, ShimUnavailableError, type Shim, type BackendName, type SystemCallError } from './shim/index.js';
 export * from './ops/links/index.js';
 export * from './ops/bridge/vlans.js';
 export * from './ops/bridge/vlan-db.js';
@@ -17,6 +17,7 @@ export * from './ops/addresses/index.js';
 export * from './ops/routes/index.js';
 export * from './ops/neighbours/index.js';
 export * from './ops/monitor/index.js';
+/** Open vSwitch over OVSDB (RFC 7047): bridges, ports and interfaces, without ovs-vsctl. See docs/ovs.md. */
 export * as ovs from './ovs/index.js';
 
 // NODE_DEBUG=rtnl's decoded lines and RTNL_RECORD=file's whole-process

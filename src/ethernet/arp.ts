@@ -6,12 +6,15 @@ import { DecodeError } from '../netlink/errors.js';
 import { formatIpv4, formatMac } from '../netlink/inet.js';
 import { ip4, mac, need, viewOf } from './bytes.js';
 
+/** ARP opcode of a request (ARPOP_REQUEST). */
 export const ARP_REQUEST = 1;
+/** ARP opcode of a reply (ARPOP_REPLY). */
 export const ARP_REPLY = 2;
 const ARPHRD_ETHER = 1;
 const ETH_P_IP = 0x0800;
 const ARP_LEN = 28;
 
+/** An Ethernet/IPv4 ARP packet's opcode and sender and target addresses. */
 export interface Arp {
   /** 1 request, 2 reply. */
   op: number;

@@ -30,10 +30,12 @@ export const ETHERTYPE = {
   LLDP: 0x88cc,
 } as const;
 
+/** The Ethernet broadcast address. */
 export const BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff';
 /** ETH_HLEN: destination, source, EtherType. */
 export const ETH_HEADER_LENGTH = 14;
 
+/** A decoded 802.1Q / 802.1ad tag: its TPID and the fields of its TCI. */
 export interface VlanTag {
   /** 0x8100 (802.1Q) or 0x88a8 (802.1ad). */
   tpid: number;
@@ -45,6 +47,7 @@ export interface VlanTag {
   dei: boolean;
 }
 
+/** A decoded Ethernet header: addresses, EtherType and VLAN tags. */
 export interface EthernetHeader {
   dst: string;
   src: string;
@@ -54,6 +57,7 @@ export interface EthernetHeader {
   vlans: VlanTag[];
 }
 
+/** A decoded frame: its header, the header's length and the payload after it. */
 export interface EthernetFrame extends EthernetHeader {
   /** Bytes of header, tags included. */
   headerLength: number;
@@ -87,6 +91,7 @@ export function decodeEthernet(frame: Uint8Array): EthernetFrame {
   };
 }
 
+/** The header fields {@link encodeEthernet} writes. */
 export interface EthernetInit {
   dst: string;
   src: string;

@@ -7,8 +7,10 @@ import { DecodeError } from '../netlink/errors.js';
 import { formatIpv4 } from '../netlink/inet.js';
 import { internetChecksum, ip4, need, viewOf, wordSum } from './bytes.js';
 
+/** IP protocol numbers these decoders know (IPPROTO_* in <linux/in.h>, IPPROTO_ICMPV6 in <linux/in6.h>). */
 export const IPPROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58 } as const;
 
+/** A decoded IPv4 header and its payload. */
 export interface Ipv4 {
   src: string;
   dst: string;
@@ -29,6 +31,10 @@ export interface Ipv4 {
   payload: Uint8Array;
 }
 
+/**
+ * Decodes an IPv4 packet; throws DecodeError on a wrong version or
+ * inconsistent lengths. A bad checksum only clears `checksumOk`.
+ */
 export function decodeIpv4(b: Uint8Array): Ipv4 {
   need(b, 20, 'ipv4');
   const v = viewOf(b);
@@ -58,6 +64,7 @@ export function decodeIpv4(b: Uint8Array): Ipv4 {
   };
 }
 
+/** The header fields {@link encodeIpv4} writes. */
 export interface Ipv4Init {
   src: string;
   dst: string;
@@ -88,6 +95,7 @@ export function encodeIpv4(h: Ipv4Init, payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/** A decoded UDP header and its payload. */
 export interface Udp {
   srcPort: number;
   dstPort: number;
@@ -96,6 +104,7 @@ export interface Udp {
   payload: Uint8Array;
 }
 
+/** Decodes a UDP datagram; throws DecodeError when its length field does not fit. The checksum is not verified. */
 export function decodeUdp(b: Uint8Array): Udp {
   need(b, 8, 'udp');
   const v = viewOf(b);
@@ -118,6 +127,7 @@ export function encodeUdp4(src: string, dst: string, srcPort: number, dstPort: n
   return out;
 }
 
+/** A decoded ICMP message: type, code, checksum, and the echo id and sequence for echo messages. */
 export interface Icmp {
   type: number;
   code: number;
@@ -130,8 +140,10 @@ export interface Icmp {
   payload: Uint8Array;
 }
 
+/** ICMP message types these helpers name (ICMP_ECHOREPLY … in <linux/icmp.h>). */
 export const ICMP = { ECHO_REPLY: 0, DEST_UNREACH: 3, ECHO_REQUEST: 8, TIME_EXCEEDED: 11 } as const;
 
+/** Decodes an ICMP message; a bad checksum only clears `checksumOk`. */
 export function decodeIcmp(b: Uint8Array): Icmp {
   need(b, 8, 'icmp');
   const v = viewOf(b);
@@ -155,6 +167,7 @@ export function encodeIcmpEcho(id: number, seq: number, data: Uint8Array, reply 
   return out;
 }
 
+/** One line for an ICMP message, e.g. `ICMP echo request id 1 seq 2`. */
 export function describeIcmp(i: Icmp): string {
   switch (i.type) {
     case ICMP.ECHO_REQUEST:
@@ -170,6 +183,7 @@ export function describeIcmp(i: Icmp): string {
   }
 }
 
+/** The fixed fields of a TCP header (options are not decoded). */
 export interface TcpHeader {
   srcPort: number;
   dstPort: number;
@@ -181,6 +195,7 @@ export interface TcpHeader {
   headerLength: number;
 }
 
+/** Decodes the 20-byte fixed part of a TCP header. */
 export function decodeTcp(b: Uint8Array): TcpHeader {
   need(b, 20, 'tcp');
   const v = viewOf(b);

@@ -14,6 +14,7 @@ const ROUTING = 43;
 const FRAGMENT = 44;
 const DEST_OPTS = 60;
 
+/** A decoded IPv6 header, the extension headers skipped after it, and the upper-layer payload. */
 export interface Ipv6 {
   src: string;
   dst: string;
@@ -34,6 +35,11 @@ export interface Ipv6 {
   dstBytes: Uint8Array;
 }
 
+/**
+ * Decodes an IPv6 packet, skipping hop-by-hop, routing, fragment and
+ * destination-options headers; throws DecodeError on a wrong version or
+ * lengths that run past the packet.
+ */
 export function decodeIpv6(b: Uint8Array): Ipv6 {
   need(b, 40, 'ipv6');
   const v = viewOf(b);
@@ -70,6 +76,7 @@ export function decodeIpv6(b: Uint8Array): Ipv6 {
   };
 }
 
+/** ICMPv6 message types these helpers name (RFC 4443, RFC 4861, MLD). */
 export const ICMPV6 = {
   DEST_UNREACH: 1,
   PACKET_TOO_BIG: 2,
@@ -87,6 +94,7 @@ export const ICMPV6 = {
   MLD2_REPORT: 143,
 } as const;
 
+/** A decoded ICMPv6 message: type, code, checksum, and the fields of the types it knows. */
 export interface Icmpv6 {
   type: number;
   code: number;
@@ -150,6 +158,7 @@ export function decodeIcmpv6(b: Uint8Array, ip?: Pick<Ipv6, 'srcBytes' | 'dstByt
   return out;
 }
 
+/** One line for an ICMPv6 message; with `ip`, a neighbour solicitation from `::` is marked as DAD. */
 export function describeIcmpv6(m: Icmpv6, ip?: Pick<Ipv6, 'src'>): string {
   switch (m.type) {
     case ICMPV6.NEIGHBOR_SOLICITATION:

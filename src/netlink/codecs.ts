@@ -11,6 +11,7 @@ function exact(ctx: DecodeCtx, len: number, want: number, kind: string): void {
   if (len !== want) throw decodeError(ctx, `${kind} wants ${want} bytes, got ${len}`);
 }
 
+/** An unsigned 8-bit integer (u8), as a number. */
 export const u8: Codec<number> = {
   kind: 'u8',
   decode(ctx, off, len) {
@@ -19,6 +20,7 @@ export const u8: Codec<number> = {
   },
   encode: (w, v) => w.u8(v),
 };
+/** A signed 8-bit integer (s8), as a number. */
 export const s8: Codec<number> = {
   kind: 's8',
   decode(ctx, off, len) {
@@ -27,6 +29,7 @@ export const s8: Codec<number> = {
   },
   encode: (w, v) => w.s8(v),
 };
+/** An unsigned 16-bit integer in host (little-endian) byte order, as a number. */
 export const u16: Codec<number> = {
   kind: 'u16',
   decode(ctx, off, len) {
@@ -35,6 +38,7 @@ export const u16: Codec<number> = {
   },
   encode: (w, v) => w.u16(v),
 };
+/** A signed 16-bit integer in host (little-endian) byte order, as a number. */
 export const s16: Codec<number> = {
   kind: 's16',
   decode(ctx, off, len) {
@@ -52,6 +56,7 @@ export const be16: Codec<number> = {
   },
   encode: (w, v) => w.u16(v, true),
 };
+/** An unsigned 32-bit integer in host (little-endian) byte order, as a number. */
 export const u32: Codec<number> = {
   kind: 'u32',
   decode(ctx, off, len) {
@@ -60,6 +65,7 @@ export const u32: Codec<number> = {
   },
   encode: (w, v) => w.u32(v),
 };
+/** A signed 32-bit integer in host (little-endian) byte order, as a number. */
 export const s32: Codec<number> = {
   kind: 's32',
   decode(ctx, off, len) {
@@ -68,6 +74,7 @@ export const s32: Codec<number> = {
   },
   encode: (w, v) => w.s32(v),
 };
+/** A u32 in network byte order (__be32), as a number. */
 export const be32: Codec<number> = {
   kind: 'be32',
   decode(ctx, off, len) {
@@ -76,6 +83,7 @@ export const be32: Codec<number> = {
   },
   encode: (w, v) => w.u32(v, true),
 };
+/** An unsigned 64-bit integer in host (little-endian) byte order, as a bigint. */
 export const u64: Codec<bigint> = {
   kind: 'u64',
   decode(ctx, off, len) {
@@ -84,6 +92,7 @@ export const u64: Codec<bigint> = {
   },
   encode: (w, v) => w.u64(v),
 };
+/** A signed 64-bit integer in host (little-endian) byte order, as a bigint. */
 export const s64: Codec<bigint> = {
   kind: 's64',
   decode(ctx, off, len) {

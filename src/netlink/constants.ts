@@ -1,9 +1,13 @@
 // Netlink protocol constants (family-agnostic). Source: <linux/netlink.h>.
 
+/** The rtnetlink protocol number for socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE). */
 export const NETLINK_ROUTE = 0;
 
+/** Size of struct nlmsghdr, 4-byte aligned (NLMSG_HDRLEN). */
 export const NLMSG_HDRLEN = 16;
+/** Size of struct nlattr, 4-byte aligned (NLA_HDRLEN). */
 export const NLA_HDRLEN = 4;
+/** Alignment of netlink messages and attributes, in bytes (NLMSG_ALIGNTO). */
 export const NLMSG_ALIGNTO = 4;
 
 /** Control message types. */
@@ -42,11 +46,14 @@ export const NLM_F = {
 
 /** Attribute type flag bits. */
 export const NLA_F_NESTED = 1 << 15;
+/** nla_type bit: the payload is in network byte order. */
 export const NLA_F_NET_BYTEORDER = 1 << 14;
+/** Mask that strips NLA_F_NESTED and NLA_F_NET_BYTEORDER from nla_type. */
 export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
 
 /** Socket options at SOL_NETLINK. */
 export const SOL_NETLINK = 270;
+/** Socket option names at SOL_NETLINK (NETLINK_ADD_MEMBERSHIP …). */
 export const NETLINK_OPT = {
   ADD_MEMBERSHIP: 1,
   DROP_MEMBERSHIP: 2,
@@ -69,4 +76,5 @@ export const NLMSGERR_ATTR = {
   MISS_NEST: 6,
 } as const;
 
+/** Rounds `n` up to a multiple of 4 (NLMSG_ALIGN / NLA_ALIGN). */
 export const align4 = (n: number): number => (n + 3) & ~3;

@@ -40,6 +40,7 @@ import { DEBUG, debug, describeMessage } from '../shim/debug.js';
 import { type NetnsRef, runInNetnsSync } from './netns.js';
 import type { Message } from './socket.js';
 
+/** Options of {@link EventSocket.open}: the multicast groups to join and the receive buffer size. */
 export interface EventSocketOptions {
   /** Multicast groups to join (rtnetlink: RTNLGRP_*, numbered from 1). */
   groups: readonly number[];
@@ -86,6 +87,11 @@ const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.disp
 const EMPTY = new Uint8Array(0);
 const RECV_SIZE = 64 * 1024; // notifications are single messages, far below 32 KiB; dumps never come here
 
+/**
+ * A netlink socket that joins multicast groups (RTNLGRP_* for rtnetlink)
+ * and passes the kernel's notifications to a listener as they arrive;
+ * lost notifications are reported, never silent.
+ */
 export class EventSocket {
   readonly shim: Shim;
   /** The socket's netlink port id (nl_pid), assigned by the kernel at bind. */

@@ -12,6 +12,7 @@ export function formatHex(b: Uint8Array): string {
   return s;
 }
 
+/** A link-layer address as lowercase hex bytes joined by colons (`aa:bb:cc:dd:ee:ff`), any length. */
 export function formatMac(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i++) s += (i ? ':' : '') + hex(b[i] as number);
@@ -31,10 +32,15 @@ export function parseMac(s: unknown): Uint8Array | undefined {
   return out;
 }
 
+/** A 4-byte IPv4 address in dotted-quad form (`192.0.2.1`). */
 export function formatIpv4(b: Uint8Array): string {
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
 }
 
+/**
+ * A 16-byte IPv6 address as glibc's inet_ntop prints it: the longest zero
+ * run as `::`, IPv4-mapped and -compatible forms in dotted quad.
+ */
 export function formatIpv6(b: Uint8Array): string {
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push(((b[i] as number) << 8) | (b[i + 1] as number));
@@ -72,10 +78,12 @@ export function formatIpv6(b: Uint8Array): string {
   return s;
 }
 
+/** An IP address by length: 4 bytes as IPv4, otherwise as IPv6. */
 export function formatIp(b: Uint8Array): string {
   return b.length === 4 ? formatIpv4(b) : formatIpv6(b);
 }
 
+/** Parses dotted-quad IPv4 (no leading zeros, each part ≤ 255) into 4 bytes; undefined if malformed. */
 export function parseIpv4(s: string): Uint8Array | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m) return undefined;
@@ -89,6 +97,7 @@ export function parseIpv4(s: string): Uint8Array | undefined {
   return out;
 }
 
+/** Parses IPv6 text, with `::` and an optional dotted-quad tail, into 16 bytes; undefined if malformed. */
 export function parseIpv6(s: string): Uint8Array | undefined {
   if (!/^[0-9a-fA-F:.]+$/.test(s) || s.length > 45) return undefined;
   let tail4: Uint8Array | undefined;
@@ -125,6 +134,7 @@ export function parseIp(s: unknown): Uint8Array | undefined {
   return s.includes(':') ? parseIpv6(s) : parseIpv4(s);
 }
 
+/** An IP address with a prefix length, as parseCidr returns it. */
 export interface Cidr {
   /** AF_INET (2) or AF_INET6 (10). */
   family: 2 | 10;

@@ -9,6 +9,7 @@
 import { NLMSG_HDRLEN, NLM_F, NLMSGERR_ATTR, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from './constants.js';
 import { DecodeError, type ExtAck } from './errors.js';
 
+/** A decoded struct nlmsghdr: nlmsg_len, nlmsg_type, nlmsg_flags, nlmsg_seq, nlmsg_pid. */
 export interface NlHeader {
   len: number;
   type: number;
@@ -17,6 +18,7 @@ export interface NlHeader {
   pid: number;
 }
 
+/** Reads the struct nlmsghdr at `off` (host byte order); does not check the length. */
 export function readHeader(view: DataView, off: number): NlHeader {
   return {
     len: view.getUint32(off, true),
@@ -44,6 +46,7 @@ export function forEachMessage(view: DataView, length: number, fn: (off: number,
   }
 }
 
+/** The error code and extended-ACK TLVs of an NLMSG_ERROR or NLMSG_DONE message. */
 export interface ErrorPayload {
   /** Positive errno; 0 for an ACK. */
   errno: number;

@@ -20,10 +20,12 @@ export interface DecodeCtx {
   readonly path: string[];
 }
 
+/** A decode context over `buf`, with an empty path. */
 export function decodeCtx(buf: Uint8Array): DecodeCtx {
   return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), path: [] };
 }
 
+/** A DecodeError naming the attribute path `ctx` has reached (`linkinfo.data.mode` …). */
 export function decodeError(ctx: DecodeCtx, message: string): DecodeError {
   return new DecodeError(message, ctx.path.length ? ctx.path.join('.') : undefined);
 }
@@ -61,6 +63,7 @@ export interface RawAttr {
  */
 export type Conv = 'num' | 'same' | 'bool' | 'seconds' | readonly string[] | ConvFns<any, any>;
 
+/** A custom conversion between a wire value `W` and its friendly form `F`. */
 export interface ConvFns<W, F> {
   read(wire: W): F | undefined;
   /** Friendly → wire, throwing a ValidationError naming `field`; absent for read-only views. */
@@ -121,6 +124,7 @@ export interface IpSpelling {
   readonly option?: string | false;
 }
 
+/** One row of an attribute table: the attribute number (nla_type), its codec, whether it repeats, and its views. */
 export interface AttrSpec<T = unknown, M extends boolean = boolean, V extends ViewType = never> {
   readonly type: number;
   readonly codec: Codec<T>;
@@ -181,6 +185,7 @@ export interface ViewDef extends FieldView {
   readonly def: AttrDef;
 }
 
+/** A named attribute table, indexed by attribute number and by key, with the friendly fields of its rows. */
 export class AttrSet<S extends AttrSpecs = AttrSpecs> {
   readonly byType: (AttrDef | undefined)[] = [];
   readonly byKey: Record<string, AttrDef> = Object.create(null) as Record<string, AttrDef>;
@@ -212,6 +217,7 @@ export class AttrSet<S extends AttrSpecs = AttrSpecs> {
   }
 }
 
+/** Builds the attribute table `name` from its rows (`attr(…)`); a number used twice throws. */
 export function attrSet<S extends AttrSpecs>(name: string, specs: S): AttrSet<S> {
   return new AttrSet(name, specs);
 }

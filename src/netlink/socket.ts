@@ -37,6 +37,7 @@ export interface Message {
   bytes: Uint8Array;
 }
 
+/** Options of {@link RtnlSocket.open}. */
 export interface SocketOptions {
   /** Open the socket inside this network namespace (the process stays where it is). */
   netns?: NetnsRef;
@@ -48,6 +49,7 @@ export interface SocketOptions {
   shim?: Shim;
 }
 
+/** Options of one request: how errors name it, and whether to ask for an ACK. */
 export interface RequestOptions {
   /** Names the operation in errors, e.g. `createVethPair`. */
   operation?: string;
@@ -102,6 +104,10 @@ const RECV_SIZE = 64 * 1024; // ≥ 32 KiB: the largest dump chunk the kernel bu
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
+/**
+ * A netlink request socket (NETLINK_ROUTE by default): sends requests and
+ * dumps, and matches replies, ACKs and errors to them by sequence number.
+ */
 export class RtnlSocket {
   readonly shim: Shim;
   /** The socket's netlink port id (nl_pid), assigned by the kernel at bind. */

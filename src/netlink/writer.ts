@@ -17,6 +17,11 @@ export interface AttrTrace {
   set?: { readonly name: string; nameOf(type: number): string | undefined };
 }
 
+/**
+ * The growable buffer netlink messages are encoded into: nlmsghdr and
+ * nlattr lengths are back-patched, and the first encoding error is kept
+ * until the message is finished.
+ */
 export class ByteWriter {
   buf: Uint8Array;
   view: DataView;

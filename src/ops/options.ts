@@ -8,6 +8,11 @@ import type { NetnsRef } from '../netlink/netns.js';
 import { RtnlSocket } from '../netlink/socket.js';
 import { rejectInherited } from '../netlink/own-options.js';
 
+/**
+ * What every operation accepts besides its own options: where it runs
+ * (`netns`: a name, path, fd or `{ pid }`), an open socket to reuse, and the
+ * reply timeout.
+ */
 export interface OperationOptions {
   /** The network namespace to act in: a name under /run/netns, a path, an open fd, or `{ pid }`. */
   netns?: NetnsRef;

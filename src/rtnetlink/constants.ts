@@ -1,5 +1,6 @@
 // rtnetlink message types and groups. Source: <linux/rtnetlink.h>.
 
+/** rtnetlink message types (RTM_NEWLINK …), the nlmsg_type of requests and notifications. */
 export const RTM = {
   NEWLINK: 16,
   DELLINK: 17,

@@ -9,12 +9,14 @@ import { type Codec, type Decoded, type AttrSet, decodeAttrs, decodeCtx, decodeE
 import type { ByteWriter } from '../netlink/writer.js';
 import { DecodeError } from '../netlink/errors.js';
 
+/** A decoded rtnetlink message body: its family header and its attributes. */
 export interface FamilyMessage<H, A extends AttrSet> {
   /** The family header, e.g. `{ family, type, index, flags, change }` for ifinfomsg. */
   header: H;
   attrs: Decoded<A>;
 }
 
+/** An rtnetlink message descriptor: the family header's codec and size, and the attribute table after it. */
 export interface Family<H, A extends AttrSet> {
   readonly name: string;
   readonly headerSize: number;
@@ -26,6 +28,7 @@ export interface Family<H, A extends AttrSet> {
   encode(w: ByteWriter, msg: { header: H; attrs?: Decoded<A> | undefined }): void;
 }
 
+/** Builds a message descriptor from a header codec of `headerSize` bytes and the attribute table `attrs`. */
 export function family<H, A extends AttrSet>(name: string, headerSize: number, header: Codec<H>, attrs: A): Family<H, A> {
   return {
     name,

@@ -11,6 +11,7 @@ import { decodeDatagram, type Field } from './flatten.js';
 import { rawPathAt } from './tlv.js';
 import { attrNameAt } from './flatten.js';
 
+/** One field where a sent request differs from the recorded one, as a ReplayMismatchError lists them. */
 export interface Difference {
   /** Attribute path (`linkinfo.data.peer.ifname`), header field (`ifinfomsg.flags`, `nlmsghdr.type`) or `#TYPE`. */
   path: string;

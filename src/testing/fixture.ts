@@ -109,6 +109,7 @@ export interface IoctlIntEvent extends Base {
   error?: ErrnoName;
 }
 
+/** One recorded call of a fixture: socket, open, setns, unshare, mount, umount, send or write, recv or read, ioctl. */
 export type FixtureEvent =
   | SocketEvent
   | OpenEvent
@@ -121,6 +122,7 @@ export type FixtureEvent =
   | IoctlEvent
   | IoctlIntEvent;
 
+/** One recorded conversation: its header (operation, kernel, namespace labels, notes, ignored fields) and its events in order. */
 export interface Fixture {
   /** What was recorded, in words (`createVethPair with the peer in another namespace`). */
   operation: string;

@@ -27,6 +27,7 @@ import { createScratchNetns, removeScratchNetns, SCRATCH_NOTE } from './scratch-
 import { formatValue } from '../netlink/format-value.js';
 import { processRecordingPath } from './process-hooks.js';
 
+/** Whether a fixture test runs against the real kernel and rewrites its fixture (`record`) or answers from it (`replay`). */
 export type FixtureMode = 'record' | 'replay';
 
 /** What a test body gets: the mode, and namespaces that mean the same in both modes. */
@@ -53,6 +54,7 @@ export interface FixtureContext {
   setup<T>(fn: () => T | Promise<T>): Promise<T | undefined>;
 }
 
+/** Options of withRecording: what the fixture says it records, request fields to ignore, the shim to record, and the namespaces' name prefix. */
 export interface RecordOptions {
   /** What the fixture records, in words; default: the file name. */
   operation?: string;
@@ -68,11 +70,13 @@ export interface RecordOptions {
   netnsPrefix?: string;
 }
 
+/** Options of withReplay. */
 export interface ReplayHarnessOptions {
   /** Fail when the program leaves sockets or files open (default true). */
   leaks?: boolean;
 }
 
+/** Options of withFixture: those of both modes, and `mode` to choose one instead of fixtureMode(). */
 export type FixtureOptions = RecordOptions & ReplayHarnessOptions & { mode?: FixtureMode };
 
 /**

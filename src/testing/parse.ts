@@ -8,6 +8,7 @@ import { parseHexLines } from './bytes.js';
 import { FIXTURE_MAGIC, type Fixture, type FixtureEvent } from './fixture.js';
 import { CLONE_FLAGS, MOUNT_FLAGS, OPEN_FLAGS, OPEN_ZERO, UMOUNT_FLAGS, parseBits, parseProtocol } from './names.js';
 
+/** A fixture file parseFixture cannot read, with the line (1-based) and the file it came from. */
 export class FixtureSyntaxError extends Error {
   override readonly name = 'FixtureSyntaxError';
   readonly code = 'ERR_RTNL_FIXTURE_SYNTAX';

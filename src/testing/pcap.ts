@@ -18,6 +18,7 @@
 import { concat } from './bytes.js';
 import type { Fixture } from './fixture.js';
 
+/** The pcap link type of netlink captures (253), as toPcap writes them. */
 export const LINKTYPE_NETLINK = 253;
 const ARPHRD_NETLINK = 824;
 const PACKET_HOST = 0;

@@ -19,6 +19,7 @@ import type { ReplayShim } from './replay.js';
 import { NetnsTracker } from './netns-tracker.js';
 import { Normaliser } from './normalise.js';
 
+/** What recordShim returns: the wrapped Shim, plus the conversation so far as a fixture and namespace aliases for it. */
 export interface RecordingShim extends Shim {
   /**
    * The conversation so far as a fixture. `operation` describes it;

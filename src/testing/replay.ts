@@ -32,11 +32,13 @@ import { ReplayIncompleteError, ReplayMismatchError } from './errors.js';
 import type { Fixture, FixtureEvent, IoctlEvent, IoctlIntEvent, MountEvent, OpenEvent, RecvEvent, SetnsEvent, SocketEvent, UmountEvent } from './fixture.js';
 import { NetnsTracker } from './netns-tracker.js';
 
+/** Options of replayShim. */
 export interface ReplayOptions {
   /** The fixture's file name, for messages. */
   file?: string;
 }
 
+/** What replayShim returns: a Shim answering from its fixture, plus the checks that the replay ran to the end. */
 export interface ReplayShim extends Shim {
   readonly fixture: Fixture;
   /**

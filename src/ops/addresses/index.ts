@@ -27,8 +27,10 @@ import { formatValue } from '../../netlink/format-value.js';
 /** Flags a caller may set (the others are the kernel's to report). */
 const SETTABLE_FLAGS = ['nodad', 'optimistic', 'home', 'mngtmpaddr', 'noprefixroute', 'autojoin'] as const;
 const V6_ONLY_FLAGS = new Set(['nodad', 'optimistic', 'home', 'mngtmpaddr']);
+/** An IFA_F_* flag addAddress may set, by name (`nodad`, `noprefixroute` …); the others are the kernel's to report. */
 export type SettableAddressFlag = (typeof SETTABLE_FLAGS)[number];
 
+/** Options of addAddress: the IFA_* extras of the address (broadcast, label, scope, flags, lifetimes, peer, metric) and whether to replace. */
 export interface AddAddressOptions extends OperationOptions {
   /** IPv4 broadcast address, or `true` to derive it from the prefix (`ip addr add … brd +`). */
   broadcast?: string | true;
@@ -49,6 +51,7 @@ export interface AddAddressOptions extends OperationOptions {
   replace?: boolean;
 }
 
+/** Options of listAddresses: only one link's addresses, only one family's. */
 export interface ListAddressesOptions extends OperationOptions {
   link?: LinkRef;
   family?: AddressFamily;
@@ -153,6 +156,7 @@ export async function addAddress(link: LinkRef, cidr: string, options: AddAddres
   });
 }
 
+/** Options of deleteAddress. */
 export interface DeleteAddressOptions extends OperationOptions {
   /** The peer the address was added with, for point-to-point addresses. */
   peer?: string;
@@ -216,6 +220,7 @@ export async function listAddresses(options: ListAddressesOptions = {}): Promise
   });
 }
 
+/** Options of flushAddresses: listAddresses' filters plus scope, label and prefix; at least one must be given. */
 export interface FlushAddressesOptions extends ListAddressesOptions {
   /** Only addresses of this scope (`global`, `link`, `host`, or a number). */
   scope?: string | number;

@@ -46,6 +46,7 @@ export interface BridgeVlanEntry {
   stats?: { rxBytes: bigint; rxPackets: bigint; txBytes: bigint; txPackets: bigint };
 }
 
+/** The VLAN entries of one port or bridge, as listBridgeVlanEntries returns them. */
 export interface BridgeVlanEntryPort {
   index: number;
   name?: string;
@@ -73,12 +74,14 @@ export interface BridgeVlanGlobal {
   routerPorts?: { index: number; name?: string }[];
 }
 
+/** The global per-VLAN options of one bridge, as listBridgeVlanGlobalOptions returns them. */
 export interface BridgeVlanGlobalBridge {
   index: number;
   name?: string;
   vlans: BridgeVlanGlobal[];
 }
 
+/** Options of listBridgeVlanEntries: one port or bridge only, and whether to include counters. */
 export interface ListBridgeVlanEntriesOptions extends OperationOptions {
   /** Only this port (or bridge). */
   link?: LinkRef;

@@ -59,6 +59,7 @@ export interface BridgeVlanPort {
   tunnels: BridgeVlanTunnel[];
 }
 
+/** A VLAN or range that addBridgeVlan adds (with its PVID and untagged flags) or deleteBridgeVlan removes. */
 export interface BridgeVlanSpec {
   /** The VLAN id, 1–4094. */
   vid: number;
@@ -68,6 +69,7 @@ export interface BridgeVlanSpec {
   untagged?: boolean;
 }
 
+/** A VLAN or range and the tunnel id it maps to, for addBridgeVlanTunnel and deleteBridgeVlanTunnel. */
 export interface BridgeVlanTunnelSpec {
   vid: number;
   vidEnd?: number;
@@ -179,6 +181,7 @@ export async function deleteBridgeVlanTunnel(link: LinkRef, spec: BridgeVlanTunn
   await vlanRequest(RTM.DELLINK, link, { vlanTunnelInfo: tunnelInfos(spec) }, opts, 'deleteBridgeVlanTunnel');
 }
 
+/** Options of listBridgeVlans: the socket options, and optionally one port or bridge. */
 export interface ListBridgeVlansOptions extends OperationOptions {
   /** Only this port (or bridge). */
   link?: LinkRef;

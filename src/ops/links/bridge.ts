@@ -22,6 +22,7 @@ import { LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, endAttrs, flagCha
 import { undoCreate, undoLostCreate } from './rollback.js';
 import { formatValue } from '../../netlink/format-value.js';
 
+/** Options of createBridge: the bridge's IFLA_BR_* options and the settings of the link itself. */
 export interface CreateBridgeOptions extends BridgeOptions, OperationOptions, LinkFlagOptions {
   mtu?: number;
   address?: string;

@@ -32,6 +32,7 @@ export function createDummy(name: string, opts: Omit<CreateLinkCommon, 'name' | 
   return createKindLink('dummy', { ...opts, name }, { operation: 'createDummy' });
 }
 
+/** Options of createVlan: the common create options, the lower device, the VLAN id, and the IFLA_VLAN_* extras. */
 export interface CreateVlanOptions extends CreateLinkCommon, VlanOptions {
   /** The lower device the vlan tags on. */
   link: LinkRef;
@@ -48,6 +49,7 @@ export async function createVlan(opts: CreateVlanOptions): Promise<CreatedLink> 
   return createKindLink('vlan', opts as CreateVlanOptions & Record<string, unknown>, { operation: 'createVlan', requireLink: true });
 }
 
+/** Options of createMacvlan and createMacvtap: the common create options, the lower device, and the IFLA_MACVLAN_* settings. */
 export interface CreateMacvlanOptions extends CreateLinkCommon, MacvlanOptions {
   /** The lower device. */
   link: LinkRef;
@@ -68,6 +70,7 @@ export function createMacvtap(opts: CreateMacvlanOptions): Promise<CreatedLink> 
   return createKindLink('macvtap', opts as CreateMacvlanOptions & Record<string, unknown>, { operation: 'createMacvtap', requireLink: true });
 }
 
+/** Options of createIpvlan and createIpvtap: the common create options, the lower device, and the IFLA_IPVLAN_* settings. */
 export interface CreateIpvlanOptions extends CreateLinkCommon, IpvlanOptions {
   /** The lower device, whose MAC address the ipvlan shares. */
   link: LinkRef;
@@ -88,6 +91,7 @@ export function createIpvtap(opts: CreateIpvlanOptions): Promise<CreatedLink> {
   return createKindLink('ipvtap', opts as CreateIpvlanOptions & Record<string, unknown>, { operation: 'createIpvtap', requireLink: true });
 }
 
+/** Options of createVrf: the common create options (no lower device) and the VRF's routing table. */
 export interface CreateVrfOptions extends Omit<CreateLinkCommon, 'link'>, VrfOptions {
   /** The routing table the VRF's ports route through; required, and fixed once the VRF exists. */
   table: number;
@@ -110,6 +114,7 @@ export function createWireguard(name: string, opts: Omit<CreateLinkCommon, 'name
   return createKindLink('wireguard', { ...opts, name }, { operation: 'createWireguard' });
 }
 
+/** Options of createBond: the common create options (no lower device, no target namespace), the IFLA_BOND_* settings, and the ports to enslave. */
 export interface CreateBondOptions extends Omit<CreateLinkCommon, 'link' | 'targetNetns'>, BondOptions {
   /** Ports to enslave once the bond exists, in this order (names or ifindexes in the call's namespace). */
   ports?: LinkRef[];
@@ -151,6 +156,7 @@ export async function createBond(opts: CreateBondOptions): Promise<CreatedBond> 
   return out;
 }
 
+/** Options of createGeneve: the common create options (no lower device) and the IFLA_GENEVE_* settings. */
 export interface CreateGeneveOptions extends Omit<CreateLinkCommon, 'link'>, GeneveOptions {}
 
 /**
@@ -166,6 +172,7 @@ export async function createGeneve(opts: CreateGeneveOptions): Promise<CreatedLi
   return createKindLink('geneve', opts as CreateGeneveOptions & Record<string, unknown>, { operation: 'createGeneve' });
 }
 
+/** Options of createGre and createGretap: the common create options (no lower device) and the IFLA_GRE_* settings. */
 export interface CreateGreOptions extends Omit<CreateLinkCommon, 'link'>, GreOptions {}
 
 /**
@@ -183,6 +190,7 @@ export function createGretap(opts: CreateGreOptions): Promise<CreatedLink> {
   return createKindLink('gretap', opts as CreateGreOptions & Record<string, unknown>, { operation: 'createGretap' });
 }
 
+/** Options of createIpip and createSit: the common create options (no lower device) and the IFLA_IPTUN_* settings. */
 export interface CreateIptunOptions extends Omit<CreateLinkCommon, 'link'>, IptunOptions {}
 
 /** An IP-in-IP tunnel (kind "ipip"): `remote`, `local`, `ttl` (0 = inherit), `proto` (`ipip`, `mplsip`, `any`), `device`, `external`. */
@@ -195,6 +203,7 @@ export function createSit(opts: CreateIptunOptions): Promise<CreatedLink> {
   return createKindLink('sit', opts as CreateIptunOptions & Record<string, unknown>, { operation: 'createSit' });
 }
 
+/** Options of createIp6tnl: the common create options (no lower device) and the IFLA_IPTUN_* settings with IPv6 endpoints. */
 export interface CreateIp6tnlOptions extends Omit<CreateLinkCommon, 'link'>, Ip6tnlOptions {}
 
 /**
@@ -208,6 +217,7 @@ export function createIp6tnl(opts: CreateIp6tnlOptions): Promise<CreatedLink> {
   return createKindLink('ip6tnl', opts as CreateIp6tnlOptions & Record<string, unknown>, { operation: 'createIp6tnl' });
 }
 
+/** Options of createIp6gre and createIp6gretap: the common create options (no lower device) and the IFLA_GRE_* settings with IPv6 endpoints. */
 export interface CreateIp6greOptions extends Omit<CreateLinkCommon, 'link'>, Ip6greOptions {}
 
 /** GRE over IPv6 (kind "ip6gre"): the IPv6 rows of createIp6tnl and gre's keys and flags (`ikey`, `okey`, `inFlags`, `outFlags`). */

@@ -25,6 +25,7 @@ import { type LinkRef, lookupLink } from './lookup.js';
 import { NO_HEADER, OPERATION_KEYS } from './request.js';
 import { formatValue } from '../../netlink/format-value.js';
 
+/** Options of getLink: whether to read the counters, and which namespace to read from. */
 export interface GetLinkOptions extends OperationOptions {
   /**
    * `false`: no `stats` on the Link, and the request carries IFLA_EXT_MASK
@@ -71,6 +72,7 @@ export function getLink(ref: LinkRef, opts: GetLinkOptions = {}): Promise<Link> 
   }
 }
 
+/** Options of listLinks and iterateLinks: getLink's, plus filters by kind, master and group. */
 export interface ListLinksOptions extends GetLinkOptions {
   /** Only links of this kind ("veth", "bridge" …). */
   /** A modelled kind, or another one through anyLinkKind('ipoib'): a misspelt kind does not compile. */

@@ -9,6 +9,7 @@ import { writeView } from '../../netlink/fields.js';
 import { type NetkitMode, type NetkitPolicy, type NetkitScrub, netkitAttrs } from '../../rtnetlink/link/index.js';
 import { type CreateVethPairOptions, type CreatedPair, type VethPeerOptions, createPair } from './pair.js';
 
+/** The peer end of a netkit pair: a veth peer's options plus its own policy and scrub. */
 export interface NetkitPeerOptions extends VethPeerOptions {
   /** The peer's default policy (IFLA_NETKIT_PEER_POLICY): forward (the kernel's default) or blackhole. */
   policy?: NetkitPolicy;
@@ -16,6 +17,7 @@ export interface NetkitPeerOptions extends VethPeerOptions {
   scrub?: NetkitScrub;
 }
 
+/** Options of createNetkitPair: the primary end, its `peer`, and the IFLA_NETKIT_* settings of the pair. */
 export interface CreateNetkitPairOptions extends Omit<CreateVethPairOptions, 'peer'> {
   peer: NetkitPeerOptions;
   /** l3 (the kernel's default: no link-layer header, no MAC address) or l2 (Ethernet, like veth). Fixed after creation. */

@@ -26,6 +26,7 @@ import { type LinkRef, fetchLink, lookupLink, resolveIndex } from './lookup.js';
 import { type CreateEndOptions, END_KEYS, NO_HEADER, applyBridgePort, bridgePortData, explainMaster, endAttrs, flagChange, header, netnsAttr, sendLink } from './request.js';
 import { undoCreate, undoLostCreate } from './rollback.js';
 
+/** The peer end of a veth pair: its name, namespace and settings, sent inside VETH_INFO_PEER. */
 export interface VethPeerOptions {
   name: string;
   /** Create the peer directly inside this namespace (IFLA_NET_NS_FD inside VETH_INFO_PEER). */
@@ -42,6 +43,7 @@ export interface VethPeerOptions {
   txQueueLen?: number;
 }
 
+/** Options of createVethPair: the first end (as every create call takes it) and its `peer`. */
 export interface CreateVethPairOptions extends CreateEndOptions {
   peer: VethPeerOptions;
 }

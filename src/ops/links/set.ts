@@ -34,6 +34,7 @@ import { type FlagChange, LINK_FLAG_KEYS, type LinkFlagOptions, OPERATION_KEYS, 
 import { undoStep } from './rollback.js';
 import { formatValue } from '../../netlink/format-value.js';
 
+/** Options of setLink: the settings to change (only those given change), the master, port and kind options, and a move to another namespace. */
 export interface SetLinkOptions extends OperationOptions, LinkFlagOptions {
   up?: boolean;
   mtu?: number;

@@ -22,10 +22,15 @@ export interface EventOrigin {
   seq: number;
 }
 
+/** A link appeared or changed (`newlink`, RTM_NEWLINK) or went away (`dellink`, RTM_DELLINK). */
 export type LinkEvent = EventOrigin & { type: 'newlink' | 'dellink'; link: MonitorLink };
+/** An address was added or changed (`newaddr`, RTM_NEWADDR) or removed (`deladdr`, RTM_DELADDR). */
 export type AddressEvent = EventOrigin & { type: 'newaddr' | 'deladdr'; address: MonitorAddress };
+/** A route was added or changed (`newroute`, RTM_NEWROUTE) or removed (`delroute`, RTM_DELROUTE). */
 export type RouteEvent = EventOrigin & { type: 'newroute' | 'delroute'; route: MonitorRoute };
+/** A neighbour or FDB entry was added or changed (`newneigh`, RTM_NEWNEIGH) or removed (`delneigh`, RTM_DELNEIGH). */
 export type NeighbourEvent = EventOrigin & { type: 'newneigh' | 'delneigh'; neighbour: MonitorNeighbour };
+/** A peer namespace got an id (`newnsid`, RTM_NEWNSID) or lost it (`delnsid`, RTM_DELNSID). */
 export type NsidEvent = EventOrigin & { type: 'newnsid' | 'delnsid'; nsid: MonitorNsid };
 
 /** The kernel dropped notifications: whatever the consumer knows may be stale. */
@@ -63,9 +68,12 @@ export interface UndecodableEvent {
   message: Message;
 }
 
+/** A change to one object, of any watched kind: the events that carry a notification's origin. */
 export type ObjectEvent = LinkEvent | AddressEvent | RouteEvent | NeighbourEvent | NsidEvent;
+/** Everything `monitor()` yields: object changes, overruns, resync snapshots and undecodable messages. */
 export type MonitorEvent = ObjectEvent | OverrunEvent | ResyncEvent | UndecodableEvent;
 
+/** Options of monitor(): the namespace, family filter, snapshots, buffer sizes and the signal that ends it. */
 export interface MonitorOptions {
   /** The network namespace to watch: a name under /run/netns, a path, an open fd, or `{ pid }`. */
   netns?: NetnsRef;

@@ -20,6 +20,7 @@ import { AF } from '../../rtnetlink/constants.js';
 import { IFA_F, INFINITY_LIFE_TIME } from '../../rtnetlink/addr/index.js';
 import { ipFlagWords } from '../../rtnetlink/link/flags-text.js';
 
+/** Options of formatEvent: the `[LINK]`-style prefix, how to name links by index, and one line or two per record. */
 export interface FormatOptions {
   /** Start each line with `[LINK]`, `[ADDR]` … as `ip monitor all` does. */
   prefix?: boolean;

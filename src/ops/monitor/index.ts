@@ -85,6 +85,10 @@ export function monitor(objects?: readonly MonitorObjectName[], options: Monitor
   return new Monitor(objects, options);
 }
 
+/**
+ * The iterator `monitor()` returns: MonitorEvents read from its event socket
+ * (and a request socket for snapshots and link names), until `close()`.
+ */
 export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   /** The kinds being watched. */
   readonly objects: readonly MonitorObject[];

@@ -20,8 +20,11 @@ import type { FamilyMessage } from '../../rtnetlink/family.js';
  * family means the port left its bridge.
  */
 export type MonitorLink = Link;
+/** An address as events and snapshots carry it (IPv4 and IPv6). */
 export type MonitorAddress = Address;
+/** A route as events and snapshots carry it (IPv4 and IPv6, every table). */
 export type MonitorRoute = Route;
+/** A neighbour entry as events and snapshots carry it: ARP, NDISC, or (family `bridge`) a bridge FDB entry. */
 export type MonitorNeighbour = Neighbour;
 /** An id this namespace gives a peer namespace (the peer's /run/netns name is not looked up). */
 export type MonitorNsid = NsidEntry;
@@ -176,6 +179,7 @@ const nsid: KindRow<MonitorNsid> = {
 /** The kinds of objects `monitor()` watches, by the names `ip monitor` accepts. */
 export const KINDS = { link, address, route, neigh: neighbour, nsid } as const;
 
+/** A kind of object `monitor()` watches, by its canonical name (`link`, `address`, `route`, `neigh`, `nsid`). */
 export type MonitorObject = keyof typeof KINDS;
 
 /** Other spellings accepted for a kind (as `ip monitor` and the rest of this library spell them). */

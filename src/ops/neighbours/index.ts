@@ -35,6 +35,7 @@ export type NeighbourState = 'permanent' | 'noarp' | 'reachable' | 'stale' | 'de
  */
 export type FdbState = 'permanent' | 'static' | 'dynamic';
 
+/** What selects (and, for addNeighbour, describes) a neighbour entry or a bridge FDB entry. */
 export interface NeighbourSpec {
   /** The device: for FDB entries, the bridge port (or a device with its own FDB). */
   link: LinkRef;
@@ -54,6 +55,7 @@ export interface NeighbourSpec {
   proxy?: boolean;
 }
 
+/** Options of addNeighbour: the entry, its state and NTF_* flags, and whether to replace an existing one. */
 export interface AddNeighbourOptions extends NeighbourSpec, OperationOptions {
   /** IP neighbours: default `permanent`. FDB entries: default `permanent`, as `bridge fdb add`. */
   state?: NeighbourState | FdbState;
@@ -67,8 +69,10 @@ export interface AddNeighbourOptions extends NeighbourSpec, OperationOptions {
   replace?: boolean;
 }
 
+/** Options of deleteNeighbour: the entry to delete. */
 export type DeleteNeighbourOptions = NeighbourSpec & OperationOptions;
 
+/** Options of listNeighbours: which link, family (IP neighbours or the FDB), bridge, and whether to list proxy entries. */
 export interface ListNeighboursOptions extends OperationOptions {
   link?: LinkRef;
   /** Default: IPv4 and IPv6 neighbours. `bridge`: the forwarding database. */
@@ -246,6 +250,7 @@ export async function listNeighbours(options: ListNeighboursOptions = {}): Promi
   });
 }
 
+/** Options of flushNeighbours: filters by link, IP family and prefix, and whether permanent and noarp entries go too. */
 export interface FlushNeighboursOptions extends OperationOptions {
   link?: LinkRef;
   family?: 'inet' | 'inet6';

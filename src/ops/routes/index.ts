@@ -33,6 +33,7 @@ import { type Route, type RouteFamily, toRoute } from '../../rtnetlink/route/vie
 import { deleteEach } from '../flush.js';
 import { formatValue } from '../../netlink/format-value.js';
 
+/** One next hop of a multipath route (`nexthops`): an RTA_MULTIPATH entry with its gateway, device and weight. */
 export interface RouteNexthopSpec {
   gateway?: string;
   dev?: LinkRef;
@@ -69,19 +70,23 @@ export interface RouteSpec {
   tos?: number;
 }
 
+/** Options of addRoute: the route to add, and whether to replace a matching one (NLM_F_REPLACE). */
 export interface AddRouteOptions extends RouteSpec, OperationOptions {
   /** Replace a matching route instead of failing with EEXIST (`ip route replace`). */
   replace?: boolean;
 }
 
+/** Options of deleteRoute: `dst` and whatever else selects the route; fields left out match any value. */
 export type DeleteRouteOptions = Partial<RouteSpec> & { dst: string } & OperationOptions;
 
+/** Options of listRoutes: which table, and which family. */
 export interface ListRoutesOptions extends OperationOptions {
   /** `main` (default, as `ip route show`), `local`, a number, or `all`. */
   table?: string | number;
   family?: RouteFamily;
 }
 
+/** Options of getRoute: what else describes the packet to look up (source, devices, mark), and whether to return the matching FIB entry. */
 export interface GetRouteOptions extends OperationOptions {
   /** Source address of the packet to look up (`ip route get … from`). */
   from?: string;
@@ -339,6 +344,7 @@ export async function getRoute(dst: string, options: GetRouteOptions = {}): Prom
   });
 }
 
+/** Options of flushRoutes: listRoutes' table and family plus device, protocol and prefix filters. */
 export interface FlushRoutesOptions extends ListRoutesOptions {
   /** Only routes out of this device. */
   link?: LinkRef;

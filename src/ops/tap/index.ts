@@ -44,6 +44,7 @@ export interface TapIoOptions {
   signal?: AbortSignal;
 }
 
+/** Options of createTap: the TUNSETIFF flags, owner and persistence, the link's settings, and whether to return the open end. */
 export interface CreateTapOptions extends OperationOptions, TapIoOptions {
   /** uid that may attach to the device without CAP_NET_ADMIN (TUNSETOWNER). */
   owner?: number;
@@ -70,6 +71,7 @@ export interface CreateTapOptions extends OperationOptions, TapIoOptions {
   open?: boolean;
 }
 
+/** Options of openTap: how to attach to an existing TAP device (multi-queue, vnet header) and how the end reads. */
 export interface OpenTapOptions extends OperationOptions, TapIoOptions {
   /**
    * Whether the device is multi-queue. Default: what the device is (the

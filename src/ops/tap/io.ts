@@ -27,11 +27,13 @@ const EBADFD = 77;
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
+/** Options of Tap.read and Tap.frames. */
 export interface TapReadOptions {
   /** Aborting rejects a pending read() with the signal's reason, and ends a frames() iteration. */
   signal?: AbortSignal;
 }
 
+/** Options of Tap.write. */
 export interface TapWriteOptions {
   /** Gives up waiting for room in the kernel's queue (EAGAIN) when aborted. */
   signal?: AbortSignal;

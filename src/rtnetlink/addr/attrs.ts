@@ -19,6 +19,7 @@ export const ifaCacheinfo = struct('ifa_cacheinfo', {
   tstamp: 'u32',
 });
 
+/** The IFA_* attribute table of address messages (RTM_NEWADDR …). */
 export const addrAttrs = attrSet('addr', {
   address: attr(1, ipaddr),
   local: attr(2, ipaddr),

@@ -9,8 +9,10 @@
  */
 import { struct } from '../../netlink/codecs.js';
 
+/** Size of struct ifaddrmsg in bytes. */
 export const IFADDRMSG_SIZE = 8;
 
+/** Codec of struct ifaddrmsg: ifa_family, ifa_prefixlen, ifa_flags (low 8 IFA_F_* bits), ifa_scope, ifa_index. */
 export const ifaddrmsg = struct('ifaddrmsg', {
   family: 'u8',
   prefixLength: 'u8',
@@ -19,6 +21,7 @@ export const ifaddrmsg = struct('ifaddrmsg', {
   index: 'u32',
 });
 
+/** A decoded struct ifaddrmsg. */
 export type IfAddrMsg = { family: number; prefixLength: number; flags: number; scope: number; index: number };
 
 /** Address flags (IFA_F_*). Source: <linux/if_addr.h>. Names as `ip -j addr` prints them. */
@@ -37,6 +40,7 @@ export const IFA_F = {
   'stable-privacy': 0x800,
 } as const;
 
+/** An IFA_F_* flag by the name `ip -j addr` prints (`permanent`, `noprefixroute` …). */
 export type AddressFlagName = keyof typeof IFA_F;
 
 /** The lifetime value meaning "forever" (INFINITY_LIFE_TIME). */

@@ -30,6 +30,7 @@ export const bridgeVlanTunnelAttrs = attrSet('bridge-vlan-tunnel', {
   flags: attr(3, u16),
 });
 
+/** IFLA_BRIDGE_* (<linux/if_bridge.h>): the IFLA_AF_SPEC nest of AF_BRIDGE link messages. */
 export const bridgeAfSpecAttrs = attrSet('bridge-af-spec', {
   /** BRIDGE_FLAGS_MASTER / _SELF: whom a request is for. */
   flags: attr(0, u16),
@@ -45,4 +46,5 @@ export const bridgeAfSpecAttrs = attrSet('bridge-af-spec', {
   mst: attr(6, bytes),
 });
 
+/** A decoded AF_BRIDGE IFLA_AF_SPEC: flags, mode, the VLANs and VLAN-to-tunnel mappings. */
 export type BridgeAfSpec = Decoded<typeof bridgeAfSpecAttrs>;

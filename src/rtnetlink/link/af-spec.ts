@@ -36,7 +36,9 @@ export const afSpecAttrs = attrSet('af-spec', {
   mctp: attr(45, bytes),
 });
 
+/** A decoded IFLA_AF_SPEC of an AF_UNSPEC link message, one entry per address family. */
 export type AfSpec = Decoded<typeof afSpecAttrs>;
+/** A decoded AF_INET6 nest (IFLA_INET6_*), as in IFLA_AF_SPEC or IFLA_PROTINFO. */
 export type Inet6AfAttrs = Decoded<typeof inet6AfAttrs>;
 
 /** IN6_ADDR_GEN_MODE_* names as `ip -d` prints them. */

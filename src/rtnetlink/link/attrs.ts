@@ -76,6 +76,7 @@ export const LINK_KINDS = linkKinds(() => linkAttrs);
 const linkInfo = linkInfoCodec(LINK_KINDS) as Codec<LinkInfo>;
 /** The registry's kinds and master kinds, by name, for code that walks them all (the command's printers). */
 export const KIND_DEFS = LINK_KINDS.kinds as unknown as Readonly<Record<string, LinkKindDef>>;
+/** The registry's port (slave) kinds, by IFLA_INFO_SLAVE_KIND name, for code that walks them all. */
 export const SLAVE_KIND_DEFS = LINK_KINDS.slaveKinds as unknown as Readonly<Record<string, SlaveKindDef>>;
 
 function linkSpecs(protinfo: Codec<ProtInfo>, afSpec: Codec<AfSpecValue>) {
@@ -180,6 +181,7 @@ export function bridgeAfSpecOf(attrs: { afSpec?: AfSpecValue | undefined }): Bri
 /** Link attributes of AF_INET6 messages: IFLA_PROTINFO holds IFLA_INET6_* attributes. */
 export const inet6LinkAttrs = attrSet('link', linkSpecs(orRaw(nest(inet6AfAttrs)), raw));
 
+/** The decoded IFLA_* attributes of an AF_UNSPEC link message. */
 export type LinkAttrs = Decoded<typeof linkAttrs>;
 
 /** The veth table of the registry (VETH_INFO_PEER holds link attributes). */

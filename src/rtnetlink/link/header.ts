@@ -10,6 +10,7 @@
 import type { Codec } from '../../netlink/schema.js';
 import { decodeError } from '../../netlink/schema.js';
 
+/** struct ifinfomsg decoded: family, ARPHRD_* type, ifindex, IFF_* flags and change mask. */
 export interface IfInfoMsg {
   family: number;
   /** The pad byte, kept so a round trip reproduces it. */
@@ -20,8 +21,10 @@ export interface IfInfoMsg {
   change: number;
 }
 
+/** sizeof(struct ifinfomsg): 16 bytes. */
 export const IFINFOMSG_SIZE = 16;
 
+/** The struct ifinfomsg codec; a non-zero pad byte is kept so a round trip reproduces it. */
 export const ifinfomsg: Codec<IfInfoMsg> = {
   kind: 'ifinfomsg',
   decode(ctx, off, len) {
@@ -85,10 +88,12 @@ export function flagNames(flags: number): string[] {
 
 /** RFC 2863 operational states (IF_OPER_* in <linux/if.h>), named as `ip` prints them. */
 export const OPER_STATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'] as const;
+/** An IF_OPER_* operational state (IFLA_OPERSTATE), by name. */
 export type OperState = (typeof OPER_STATES)[number];
 
 /** IF_LINK_MODE_* in <linux/if.h>. */
 export const LINK_MODES = ['DEFAULT', 'DORMANT', 'TESTING'] as const;
+/** An IF_LINK_MODE_* link mode (IFLA_LINKMODE), by name. */
 export type LinkMode = (typeof LINK_MODES)[number];
 
 /** Common ARPHRD_* hardware types (<linux/if_arp.h>), named as `ip` prints them (`link_type`). */
@@ -108,4 +113,5 @@ export const ARPHRD_NAMES: Readonly<Record<number, string>> = {
   0xffff: 'void',
 };
 
+/** ARPHRD_ETHER (<linux/if_arp.h>): the hardware type of Ethernet devices. */
 export const ARPHRD_ETHER = 1;

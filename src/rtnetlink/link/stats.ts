@@ -71,5 +71,7 @@ export const iflaCacheinfo = struct('ifla_cacheinfo', {
   retransTime: 'u32',
 });
 
+/** A decoded struct rtnl_link_stats (IFLA_STATS): u32 counters. */
 export type LinkStats = ReturnType<typeof rtnlLinkStats.decode>;
+/** A decoded struct rtnl_link_stats64 (IFLA_STATS64): u64 counters as bigint; kernels before 5.19 send no rxOtherhostDropped. */
 export type LinkStats64 = ReturnType<typeof rtnlLinkStats64.decode>;

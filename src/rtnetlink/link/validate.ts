@@ -15,6 +15,7 @@ export const IFNAME_MAX_BYTES = 15;
 export const IFALIAS_MAX_BYTES = 255;
 /** The MTU range the API accepts before asking the kernel (68 is IPv4's minimum, 65535 veth's and bridge's maximum). */
 export const MTU_MIN = 68;
+/** The largest MTU the API accepts (see {@link MTU_MIN}). */
 export const MTU_MAX = 65535;
 
 const encoder = new TextEncoder();
@@ -42,7 +43,7 @@ const badByte = (b: number) => b === 0 || (b >= 9 && b <= 13) || b === 32 || b =
 /**
  * A valid interface name, as the kernel's dev_valid_name() sees it: 1–15
  * bytes of UTF-8, not "." or "..", none of the bytes it refuses
- * ({@link badByte}), well-formed UTF-16 — and a "%" only as one "%d" (a
+ * (`badByte`), well-formed UTF-16 — and a "%" only as one "%d" (a
  * template the kernel numbers, dev_alloc_name).
  */
 export function validateIfname(name: unknown, field: string): string {
@@ -83,6 +84,7 @@ export function validateUnicastMac(mac: unknown, field: string): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
 }
 
+/** An MTU: an integer in min..max (by default {@link MTU_MIN}..{@link MTU_MAX}). */
 export function validateMtu(mtu: unknown, field: string, min = MTU_MIN, max = MTU_MAX): number {
   if (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < min || mtu > max) {
     throw new ValidationError(field, `MTU must be an integer ${min}..${max}, got ${formatValue(mtu)}`);
@@ -90,6 +92,7 @@ export function validateMtu(mtu: unknown, field: string, min = MTU_MIN, max = MT
   return mtu;
 }
 
+/** An integer in the u32 range 0..4294967295; `what` names the value in the error message. */
 export function validateU32(v: unknown, field: string, what = 'an integer'): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
     throw new ValidationError(field, `expected ${what} 0..4294967295, got ${formatValue(v)}`);
@@ -97,6 +100,7 @@ export function validateU32(v: unknown, field: string, what = 'an integer'): num
   return v;
 }
 
+/** A boolean: true or false, nothing truthy or falsy in their place. */
 export function validateBoolean(v: unknown, field: string): boolean {
   if (typeof v !== 'boolean') throw new ValidationError(field, `expected true or false, got ${formatValue(v)}`);
   return v;
@@ -111,6 +115,7 @@ export function validateLinkRef(ref: unknown, field: string): string | number {
   return validateIfname(ref, field);
 }
 
+/** An interface alias (IFLA_IFALIAS): a string of at most 255 bytes of UTF-8. */
 export function validateAlias(v: unknown, field: string): string {
   if (typeof v !== 'string') throw new ValidationError(field, `expected a string, got ${formatValue(v)}`);
   if (encoder.encode(v).length > IFALIAS_MAX_BYTES) throw new ValidationError(field, `alias longer than ${IFALIAS_MAX_BYTES} bytes`);

@@ -11,6 +11,7 @@ import type { LinkStats64 } from './stats.js';
 import { type BridgePortAttrs, type BridgePortInfo, bridgePortInfo } from './kinds/bridge-port.js';
 import type { LinkInfo, LinkKindDef, LinkKindInfo } from './kinds/index.js';
 
+/** A network device as `getLink` and `listLinks` return it: the friendly view of one RTM_NEWLINK message. */
 export interface Link {
   /** ifindex, unique inside the link's namespace. */
   index: number;

@@ -21,6 +21,7 @@ export const fdbExtAttrs = attrSet('fdbExt', {
   dontRefresh: attr(2, flag),
 });
 
+/** The NDA_* attribute table of neighbour and bridge FDB messages (RTM_NEWNEIGH …). */
 export const neighAttrs = attrSet('neigh', {
   dst: attr(1, ipaddr),
   lladdr: attr(2, hwaddr),
@@ -43,4 +44,5 @@ export const neighAttrs = attrSet('neigh', {
   ndmFlagsMask: attr(17, u8),
 });
 
+/** The decoded NDA_* attributes of a neighbour message. */
 export type NeighAttrs = Decoded<typeof neighAttrs>;

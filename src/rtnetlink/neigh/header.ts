@@ -12,6 +12,7 @@
 import type { Codec } from '../../netlink/schema.js';
 import { decodeError } from '../../netlink/schema.js';
 
+/** A decoded struct ndmsg: ndm_family, ndm_ifindex, ndm_state (NUD_*), ndm_flags (NTF_*), ndm_type (RTN_*). */
 export interface NdMsg {
   family: number;
   ifindex: number;
@@ -22,8 +23,10 @@ export interface NdMsg {
   pad?: number;
 }
 
+/** Size of struct ndmsg in bytes. */
 export const NDMSG_SIZE = 12;
 
+/** Codec of struct ndmsg; non-zero pad bytes are kept so the message round-trips. */
 export const ndmsg: Codec<NdMsg> = {
   kind: 'ndmsg',
   decode(ctx, off, len) {
@@ -64,6 +67,7 @@ export const NUD = {
   PERMANENT: 0x80,
 } as const;
 
+/** A NUD_* state by the name `ip -j neigh` prints (`REACHABLE`, `PERMANENT` …). */
 export type NeighbourStateName = keyof typeof NUD;
 
 /** Neighbour flags (NTF_*), in ndm_flags. */
@@ -85,6 +89,7 @@ export const NTF_EXT = {
   extern_valid: 0x04,
 } as const;
 
+/** An NTF_* or NTF_EXT_* flag by the name `ip -j neigh` prints (`router`, `extern_learn` …). */
 export type NeighbourFlagName = keyof typeof NTF | keyof typeof NTF_EXT;
 
 /** State names of a NUD_* value; NUD_NONE (0) is `NONE`, as iproute2 prints it. */

@@ -9,6 +9,7 @@ import { AF } from '../constants.js';
 import type { neighAttrs } from './attrs.js';
 import { NTF, NTF_EXT, stateNames, type NdMsg } from './header.js';
 
+/** A neighbour message's ndm_family by name: AF_INET, AF_INET6 or AF_BRIDGE (FDB). */
 export type NeighbourFamily = 'inet' | 'inet6' | 'bridge';
 
 /** A neighbour or FDB entry as the kernel reports it. */

@@ -15,14 +15,17 @@ import { decodeError } from '../../netlink/schema.js';
 import { s32, u32 } from '../../netlink/codecs.js';
 import { family } from '../family.js';
 
+/** A decoded struct rtgenmsg: rtgen_family, plus any non-zero pad up to NLMSG_ALIGN. */
 export interface RtGenMsg {
   family: number;
   /** The three pad bytes as a little-endian number, kept only when not zero. */
   pad?: number;
 }
 
+/** Size of the rtgenmsg header as parsed: NLMSG_ALIGN(sizeof(struct rtgenmsg)) = 4 bytes. */
 export const RTGENMSG_SIZE = 4;
 
+/** Codec of struct rtgenmsg with its three pad bytes, kept so the message round-trips. */
 export const rtgenmsg: Codec<RtGenMsg> = {
   kind: 'rtgenmsg',
   decode(ctx, off, len) {
@@ -43,6 +46,7 @@ export const rtgenmsg: Codec<RtGenMsg> = {
 /** NETNSA_NSID value meaning "no id assigned" (NETNSA_NSID_NOT_ASSIGNED). */
 export const NETNSA_NSID_NOT_ASSIGNED = -1;
 
+/** The NETNSA_* attribute table of namespace id messages. */
 export const nsidAttrs = attrSet('nsid', {
   /** The id (s32; -1 when not assigned). */
   nsid: attr(1, s32),
@@ -56,6 +60,7 @@ export const nsidAttrs = attrSet('nsid', {
   currentNsid: attr(5, s32),
 });
 
+/** Descriptor of RTM_NEWNSID / DELNSID / GETNSID messages: rtgenmsg, then NETNSA_* attributes. */
 export const nsidMessage = family('rtgenmsg', RTGENMSG_SIZE, rtgenmsg, nsidAttrs);
 
 /** A namespace id as `ip netns list-id` shows it (`listNsids`, nsid events). */

@@ -54,6 +54,7 @@ export const rtaCacheinfo = struct('rta_cacheinfo', {
 /** struct rta_mfc_stats (multicast forwarding cache counters). */
 export const rtaMfcStats = struct('rta_mfc_stats', { packets: 'u64', bytes: 'u64', wrongIf: 'u64' });
 
+/** A decoded struct rtvia (RTA_VIA): a gateway of another address family. */
 export interface Via {
   /** Address family of the gateway (AF_INET for an IPv4 next hop of an IPv6 route). */
   family: number;
@@ -93,6 +94,7 @@ export const nexthopAttrs = attrSet('nexthop', {
   encap: attr(22, bytes),
 });
 
+/** One struct rtnexthop of RTA_MULTIPATH with the attributes that follow it. */
 export interface Nexthop {
   /** RTNH_F_* flags. */
   flags: number;
@@ -146,6 +148,7 @@ export const multipath: Codec<Nexthop[]> = {
   },
 };
 
+/** The RTA_* attribute table of route messages (RTM_NEWROUTE …). */
 export const routeAttrs = attrSet('route', {
   dst: attr(1, ipaddr),
   src: attr(2, ipaddr),
@@ -184,4 +187,5 @@ export const routeAttrs = attrSet('route', {
   flowlabel: attr(31, be32),
 });
 
+/** The decoded RTA_* attributes of a route message. */
 export type RouteAttrs = Decoded<typeof routeAttrs>;

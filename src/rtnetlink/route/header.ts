@@ -9,8 +9,13 @@
  */
 import { struct } from '../../netlink/codecs.js';
 
+/** Size of struct rtmsg in bytes. */
 export const RTMSG_SIZE = 12;
 
+/**
+ * Codec of struct rtmsg: rtm_family, rtm_dst_len, rtm_src_len, rtm_tos,
+ * rtm_table, rtm_protocol, rtm_scope, rtm_type, rtm_flags.
+ */
 export const rtmsg = struct('rtmsg', {
   family: 'u8',
   dstLength: 'u8',
@@ -23,6 +28,7 @@ export const rtmsg = struct('rtmsg', {
   flags: 'u32',
 });
 
+/** A decoded struct rtmsg. */
 export type RtMsg = {
   family: number;
   dstLength: number;

@@ -7,8 +7,10 @@
 
 export const RT_TABLE = { unspec: 0, compat: 252, default: 253, main: 254, local: 255 } as const;
 
+/** Route scopes (enum rt_scope_t, RT_SCOPE_*) by iproute2's rt_scopes names; RT_SCOPE_UNIVERSE is `global`. */
 export const RT_SCOPE = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 } as const;
 
+/** Route types (RTN_*), in rtm_type and ndm_type. Source: <linux/rtnetlink.h>. */
 export const RTN = {
   unspec: 0,
   unicast: 1,
@@ -51,9 +53,13 @@ export const RTPROT = {
   eigrp: 192,
 } as const;
 
+/** A route table by name (`main`, `local` …). */
 export type RouteTableName = keyof typeof RT_TABLE;
+/** A route scope by name (`global`, `link`, `host` …). */
 export type ScopeName = keyof typeof RT_SCOPE;
+/** A route type by name (`unicast`, `blackhole` …). */
 export type RouteTypeName = keyof typeof RTN;
+/** A route protocol by name (`kernel`, `static`, `dhcp` …). */
 export type RouteProtocolName = keyof typeof RTPROT;
 
 function inverse(table: Record<string, number>): Map<number, string> {
@@ -65,9 +71,13 @@ const scopeNames = inverse(RT_SCOPE);
 const typeNames = inverse(RTN);
 const protoNames = inverse(RTPROT);
 
+/** The name of route table `n`, or `n` in decimal when it has none. */
 export const tableName = (n: number): string => tableNames.get(n) ?? String(n);
+/** The name of route scope `n`, or `n` in decimal when it has none. */
 export const scopeName = (n: number): string => scopeNames.get(n) ?? String(n);
+/** The name of route type `n`, or `n` in decimal when it has none. */
 export const routeTypeName = (n: number): string => typeNames.get(n) ?? String(n);
+/** The name of route protocol `n`, or `n` in decimal when it has none. */
 export const protocolName = (n: number): string => protoNames.get(n) ?? String(n);
 
 /**

@@ -9,6 +9,7 @@ import type { RouteAttrs, metricsAttrs } from './attrs.js';
 import { RTM_F, RTNH_F, type RtMsg } from './header.js';
 import { protocolName, routeTypeName, scopeName, tableName } from './names.js';
 
+/** A route message's rtm_family by name: AF_INET or AF_INET6. */
 export type RouteFamily = 'inet' | 'inet6';
 
 /** A next hop of a multipath route. */

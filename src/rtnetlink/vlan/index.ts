@@ -33,7 +33,9 @@ import { family } from '../family.js';
 
 /** struct br_vlan_msg { __u8 family; __u8 reserved1; __u16 reserved2; __u32 ifindex; }. */
 export const brVlanMsg = struct('br_vlan_msg', { family: 'u8', reserved1: 'u8', reserved2: 'u16', ifindex: 'u32' });
+/** A decoded struct br_vlan_msg. */
 export type BrVlanMsg = { family: number; reserved1: number; reserved2: number; ifindex: number };
+/** Size of struct br_vlan_msg in bytes. */
 export const BR_VLAN_MSG_SIZE = 8;
 
 /** BRIDGE_VLANDB_DUMPF_* of BRIDGE_VLANDB_DUMP_FLAGS. */
@@ -81,6 +83,7 @@ export const vlanDbEntryAttrs = attrSet('bridge-vlandb-entry', {
 export const mdbRouterPort = struct('mdba_router_port', { ifindex: 'u32' });
 /** MDBA_ROUTER's entries (MDBA_ROUTER_PORT = 1), and the GOPTS_MCAST_ROUTER_PORTS nest that holds an MDBA_ROUTER (2, after MDBA_MDB). */
 export const mdbRouterAttrs = attrSet('mdba-router', { port: attr(1, mdbRouterPort, { multi: true }) });
+/** The BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS nest: one MDBA_ROUTER (attribute 2) of router ports. */
 export const vlanDbRouterPortsAttrs = attrSet('bridge-vlandb-router-ports', { router: attr(2, nest(mdbRouterAttrs)) });
 
 /** BRIDGE_VLANDB_GOPTS_*: a bridge's global options of one run of VLANs. */
@@ -118,8 +121,12 @@ export const vlanDbDumpAttrs = attrSet('bridge-vlandb-dump', {
   flags: attr(1, u32),
 });
 
+/** The decoded BRIDGE_VLANDB_ENTRY_* attributes of one run of VLANs of a port. */
 export type VlanDbEntry = Decoded<typeof vlanDbEntryAttrs>;
+/** The decoded BRIDGE_VLANDB_GOPTS_* attributes: a bridge's global options of one run of VLANs. */
 export type VlanDbGlobal = Decoded<typeof vlanDbGlobalAttrs>;
 
+/** Descriptor of RTM_NEWVLAN / DELVLAN messages: br_vlan_msg, then BRIDGE_VLANDB_* attributes. */
 export const vlanDbMessage = family('br_vlan_msg', BR_VLAN_MSG_SIZE, brVlanMsg, vlanDbAttrs);
+/** Descriptor of an RTM_GETVLAN dump request: br_vlan_msg, then BRIDGE_VLANDB_DUMP_FLAGS. */
 export const vlanDbDumpRequest = family('br_vlan_msg', BR_VLAN_MSG_SIZE, brVlanMsg, vlanDbDumpAttrs);

@@ -22,18 +22,25 @@ import { enumWords } from './convs.js';
 
 /** BOND_MODE_*, named as iproute2 names them. */
 export const BOND_MODE = { 'balance-rr': 0, 'active-backup': 1, 'balance-xor': 2, broadcast: 3, '802.3ad': 4, 'balance-tlb': 5, 'balance-alb': 6 } as const;
+/** A bonding mode (IFLA_BOND_MODE, BOND_MODE_*), by iproute2's name. */
 export type BondMode = keyof typeof BOND_MODE;
 /** BOND_ARP_VALIDATE_* (bonding.h), iproute2's names. */
 export const BOND_ARP_VALIDATE = { none: 0, active: 1, backup: 2, all: 3, filter: 4, filter_active: 5, filter_backup: 6 } as const;
+/** IFLA_BOND_ARP_ALL_TARGETS values, iproute2's names: whether any or all ARP targets must answer for a port to count as up. */
 export const BOND_ARP_ALL_TARGETS = { any: 0, all: 1 } as const;
+/** IFLA_BOND_PRIMARY_RESELECT values, iproute2's names: when the primary port becomes the active one again. */
 export const BOND_PRIMARY_RESELECT = { always: 0, better: 1, failure: 2 } as const;
+/** IFLA_BOND_FAIL_OVER_MAC values, iproute2's names: how active-backup handles port MAC addresses on failover. */
 export const BOND_FAIL_OVER_MAC = { none: 0, active: 1, follow: 2 } as const;
 /** BOND_XMIT_POLICY_* (<linux/if_bonding.h>). */
 export const BOND_XMIT_HASH_POLICY = { layer2: 0, 'layer3+4': 1, 'layer2+3': 2, 'encap2+3': 3, 'encap3+4': 4, 'vlan+srcmac': 5 } as const;
+/** IFLA_BOND_AD_LACP_RATE values: the rate at which 802.3ad asks the partner for LACPDUs. */
 export const BOND_LACP_RATE = { slow: 0, fast: 1 } as const;
+/** IFLA_BOND_AD_SELECT values, iproute2's names: the 802.3ad aggregator selection logic. */
 export const BOND_AD_SELECT = { stable: 0, bandwidth: 1, count: 2 } as const;
 /** BOND_STATE_* and BOND_LINK_* of a port, as ip prints them. */
 export const BOND_SLAVE_STATE = { ACTIVE: 0, BACKUP: 1 } as const;
+/** IFLA_BOND_SLAVE_MII_STATUS values (BOND_LINK_* in <linux/if_bonding.h>), as ip prints them. */
 export const BOND_SLAVE_MII_STATUS = { UP: 0, GOING_DOWN: 1, DOWN: 2, GOING_BACK: 3 } as const;
 
 const mode = enumWords(BOND_MODE);
@@ -132,12 +139,16 @@ export const bondPortAttrs = attrSet('bond-slave', {
   adChurnPartnerState: attr(12, u8).view('adChurnPartnerState', 'num'),
 });
 
+/** IFLA_BOND_* as decoded: a bond's IFLA_INFO_DATA. */
 export type BondAttrs = Decoded<typeof bondAttrs>;
+/** The friendly view of a bond (`Link.info` when kind is "bond"); a field is absent when the kernel did not send it. */
 export type BondInfo = { kind: 'bond' } & ViewOf<typeof bondAttrs>;
 /** createBond's bond options. */
 export type BondOptions = OptionsOf<typeof bondAttrs>;
+/** The friendly view of a bond port's IFLA_INFO_SLAVE_DATA (IFLA_BOND_SLAVE_*). */
 export type BondPortInfo = ViewOf<typeof bondPortAttrs>;
 
+/** The friendly view of bond link data. */
 export function bondInfo(data: BondAttrs): BondInfo {
   return { kind: 'bond', ...readView(bondAttrs, data) } as BondInfo;
 }

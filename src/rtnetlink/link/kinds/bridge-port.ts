@@ -16,6 +16,7 @@ import { readView } from '../../../netlink/fields.js';
 
 /** STP port states (BR_STATE_* in <linux/if_bridge.h>), named as `ip -d` prints them. */
 export const BR_STATE = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'] as const;
+/** An STP port state (IFLA_BRPORT_STATE, BR_STATE_*), by name. */
 export type BridgePortState = (typeof BR_STATE)[number];
 
 /**
@@ -78,6 +79,7 @@ export const bridgePortAttrs = attrSet('brport', {
   neighForwardGrat: attr(45, u8).view('neighForwardGrat', 'bool').spelled('neigh_forward_grat', { shape: 'onoff' }),
 });
 
+/** IFLA_BRPORT_* as decoded: a bridge port's IFLA_INFO_SLAVE_DATA, or IFLA_PROTINFO of an AF_BRIDGE message. */
 export type BridgePortAttrs = Decoded<typeof bridgePortAttrs>;
 
 /** The friendly view of a bridge port (`Link.portInfo`): booleans, seconds, state names. */

@@ -114,6 +114,7 @@ export const bridgeAttrs = attrSet('bridge', {
   stpMode: attr(50, u32).view('stpMode', STP_MODES).spelled('stp_mode', { shape: 'words', names: STP_MODES, option: false }),
 });
 
+/** IFLA_BR_* as decoded: a bridge's IFLA_INFO_DATA. */
 export type BridgeAttrs = Decoded<typeof bridgeAttrs>;
 
 /**

@@ -5,8 +5,10 @@
  */
 import { attrSet, type Decoded } from '../../../netlink/schema.js';
 
+/** The dummy kind's IFLA_INFO_DATA table: empty, the driver has no attributes. */
 export const dummyAttrs = attrSet('dummy', {});
 
+/** A dummy's IFLA_INFO_DATA as decoded (no known attributes). */
 export type DummyAttrs = Decoded<typeof dummyAttrs>;
 
 /** The friendly view of a dummy device: nothing beyond its kind. */

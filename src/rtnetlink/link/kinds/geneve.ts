@@ -23,6 +23,7 @@ export const genevePortRange = struct('ifla_geneve_port_range', { low: 'be16', h
 export const GENEVE_DF = { unset: 0, set: 1, inherit: 2 } as const;
 const df = enumWords(GENEVE_DF);
 
+/** IFLA_GENEVE_*: number and codec, the friendly field of `Link.info` and of createGeneve's options, iproute2's spelling. */
 export const geneveAttrs = attrSet('geneve', {
   /** The VNI (24 bits). */
   id: attr(1, u32).view('id', 'num', { writable: true }).spelled('id'),
@@ -47,10 +48,14 @@ export const geneveAttrs = attrSet('geneve', {
   portRange: attr(15, genevePortRange).view('portRange', { read: (r: { low: number; high: number }) => ({ low: r.low, high: r.high }) }),
 });
 
+/** IFLA_GENEVE_* as decoded: a geneve device's IFLA_INFO_DATA. */
 export type GeneveAttrs = Decoded<typeof geneveAttrs>;
+/** The friendly view of a geneve device (`Link.info` when kind is "geneve"); a field is absent when the kernel did not send it. */
 export type GeneveInfo = { kind: 'geneve' } & ViewOf<typeof geneveAttrs>;
+/** createGeneve's geneve options: the writable views of the table (VNI, remote or remote6, port, ttl …). */
 export type GeneveOptions = OptionsOf<typeof geneveAttrs>;
 
+/** The friendly view of geneve link data. */
 export function geneveInfo(data: GeneveAttrs): GeneveInfo {
   return { kind: 'geneve', ...readView(geneveAttrs, data) } as GeneveInfo;
 }

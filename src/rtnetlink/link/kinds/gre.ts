@@ -37,6 +37,7 @@ const greKey = {
   },
 };
 
+/** IFLA_GRE_*: number and codec, the friendly field of `Link.info` and of createGre's / createGretap's options, iproute2's spelling. */
 export const greAttrs = attrSet('gre', {
   /** The underlay device (ip's `dev`), by ifindex; 0: any. */
   link: attr(1, u32).view('device', 'num', { writable: true }).spelled('link', { label: 'dev', shape: 'nonzero-ifname', option: false }),
@@ -72,10 +73,14 @@ export const greAttrs = attrSet('gre', {
   erspanHwid: attr(24, u16).view('erspanHwid', 'num').spelled('erspan_hwid', { shape: 'xhex' }),
 });
 
+/** IFLA_GRE_* as decoded: the IFLA_INFO_DATA of a gre, gretap or erspan device. */
 export type GreAttrs = Decoded<typeof greAttrs>;
+/** The friendly view of a gre, gretap or erspan device (`Link.info` for those kinds); GRE flags by name, keys as numbers. */
 export type GreInfo = { kind: 'gre' | 'gretap' | 'erspan' } & ViewOf<typeof greAttrs>;
+/** createGre's and createGretap's tunnel options: the writable views of the table (a key given alone turns on GRE_KEY). */
 export type GreOptions = OptionsOf<typeof greAttrs>;
 
+/** The friendly view of gre, gretap or erspan link data. */
 export function greInfo(kind: GreInfo['kind'], data: GreAttrs): GreInfo {
   return { kind, ...readView(greAttrs, data) } as GreInfo;
 }

@@ -5,8 +5,10 @@
  */
 import { attrSet, type Decoded } from '../../../netlink/schema.js';
 
+/** The ifb kind's IFLA_INFO_DATA table: empty, the driver has no attributes. */
 export const ifbAttrs = attrSet('ifb', {});
 
+/** An IFB's IFLA_INFO_DATA as decoded (no known attributes). */
 export type IfbAttrs = Decoded<typeof ifbAttrs>;
 
 /** The friendly view of an IFB device: nothing beyond its kind. */

@@ -36,6 +36,10 @@ export interface KindLinkFacts {
   linkNetnsid?: number | undefined;
 }
 
+/**
+ * One link kind (an IFLA_INFO_KIND) in the registry: its IFLA_INFO_DATA table, its `Link.info` view
+ * and how requests for it are completed and changed.
+ */
 export interface LinkKindDef<A extends AttrSet = AttrSet, I = unknown> {
   /** The IFLA_INFO_DATA table. */
   readonly data: A;

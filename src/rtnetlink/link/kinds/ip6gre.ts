@@ -15,6 +15,7 @@ import { ip6TunnelRows } from './ip6-tunnel.js';
 
 const { link, iflags, oflags, ikey, okey, encapType, encapFlags, encapSport, encapDport, collectMetadata, erspanIndex, erspanVer, erspanDir, erspanHwid } = greAttrs.specs;
 
+/** IFLA_GRE_* of the IPv6 GRE kinds: gre's rows with the IPv6 tunnel rows (ip6-tunnel.ts) in place of the IPv4 ones. */
 export const ip6greAttrs = attrSet('ip6gre', {
   link,
   iflags,
@@ -33,10 +34,14 @@ export const ip6greAttrs = attrSet('ip6gre', {
   erspanHwid,
 });
 
+/** IFLA_GRE_* as decoded: the IFLA_INFO_DATA of an ip6gre, ip6gretap or ip6erspan device. */
 export type Ip6greAttrs = Decoded<typeof ip6greAttrs>;
+/** The friendly view of an ip6gre, ip6gretap or ip6erspan device (`Link.info` for those kinds). */
 export type Ip6greInfo = { kind: 'ip6gre' | 'ip6gretap' | 'ip6erspan' } & ViewOf<typeof ip6greAttrs>;
+/** createIp6gre's and createIp6gretap's tunnel options: the writable views of the table (hop limit 64 and encapsulation limit 4 unless given, as ip does). */
 export type Ip6greOptions = OptionsOf<typeof ip6greAttrs>;
 
+/** The friendly view of ip6gre, ip6gretap or ip6erspan link data. */
 export function ip6greInfo(kind: Ip6greInfo['kind'], data: Ip6greAttrs): Ip6greInfo {
   return { kind, ...readView(ip6greAttrs, data) } as Ip6greInfo;
 }

@@ -21,6 +21,7 @@ const proto = enumWords(IP6TNL_PROTO);
 
 const { link, encapType, encapFlags, encapSport, encapDport, collectMetadata } = iptunAttrs.specs;
 
+/** IFLA_IPTUN_* of the ip6tnl kind: ipip's numbers with the IPv6 tunnel rows (ip6-tunnel.ts) and ip6tnl's inner protocols. */
 export const ip6tnlAttrs = attrSet('ip6tnl', {
   link,
   ...ip6TunnelRows({ local: 2, remote: 3, ttl: 4, encapLimit: 6, flowinfo: 7, flags: 8, fwmark: 20 }, 'ip6tnl-flags'),
@@ -32,10 +33,14 @@ export const ip6tnlAttrs = attrSet('ip6tnl', {
   collectMetadata,
 });
 
+/** IFLA_IPTUN_* as decoded: an ip6tnl device's IFLA_INFO_DATA. */
 export type Ip6tnlAttrs = Decoded<typeof ip6tnlAttrs>;
+/** The friendly view of an ip6tnl device (`Link.info` when kind is "ip6tnl"). */
 export type Ip6tnlInfo = { kind: 'ip6tnl' } & ViewOf<typeof ip6tnlAttrs>;
+/** createIp6tnl's tunnel options: the writable views of the table (hop limit 64 and encapsulation limit 4 unless given, as ip does). */
 export type Ip6tnlOptions = OptionsOf<typeof ip6tnlAttrs>;
 
+/** The friendly view of ip6tnl link data. */
 export function ip6tnlInfo(data: Ip6tnlAttrs): Ip6tnlInfo {
   return { kind: 'ip6tnl', ...readView(ip6tnlAttrs, data) } as Ip6tnlInfo;
 }

@@ -24,6 +24,7 @@ const proto = enumWords(IPTUN_PROTO);
 /** SIT_ISATAP. */
 export const SIT_ISATAP = 0x0001;
 
+/** IFLA_IPTUN_*: number and codec, the friendly field of `Link.info` and of createIpip's / createSit's options, iproute2's spelling. */
 export const iptunAttrs = attrSet('iptun', {
   link: attr(1, u32).view('device', 'num', { writable: true }).spelled('link', { label: 'dev', shape: 'nonzero-ifname', option: false }),
   local: attr(2, ipaddr).view('local', 'same', { writable: true }).spelled('local', { shape: 'endpoint' }),
@@ -51,10 +52,14 @@ export const iptunAttrs = attrSet('iptun', {
   fwmark: attr(20, u32).view('fwmark', 'num', { writable: true }).spelled('fwmark', { shape: 'nonzero-xhex' }),
 });
 
+/** IFLA_IPTUN_* as decoded: the IFLA_INFO_DATA of an ipip or sit device. */
 export type IptunAttrs = Decoded<typeof iptunAttrs>;
+/** The friendly view of an ipip or sit device (`Link.info` for those kinds). */
 export type IptunInfo = { kind: 'ipip' | 'sit' } & ViewOf<typeof iptunAttrs>;
+/** createIpip's and createSit's tunnel options: the writable views of the table. */
 export type IptunOptions = OptionsOf<typeof iptunAttrs>;
 
+/** The friendly view of ipip or sit link data. */
 export function iptunInfo(kind: IptunInfo['kind'], data: IptunAttrs): IptunInfo {
   return { kind, ...readView(iptunAttrs, data) } as IptunInfo;
 }

@@ -17,9 +17,11 @@ import { enumWords } from './convs.js';
 
 /** enum ipvlan_mode. */
 export const IPVLAN_MODE = { l2: 0, l3: 1, l3s: 2 } as const;
+/** An ipvlan mode (IFLA_IPVLAN_MODE, enum ipvlan_mode): l2 switches by MAC like the lower device, l3 and l3s tell traffic apart by IP address; l3 is the kernel's default. */
 export type IpvlanMode = keyof typeof IPVLAN_MODE;
 /** IFLA_IPVLAN_FLAGS as the one choice it is: bridge (0), IPVLAN_F_PRIVATE, IPVLAN_F_VEPA. */
 export const IPVLAN_ISOLATION = { bridge: 0, private: 1, vepa: 2 } as const;
+/** How ipvlans of one lower device reach each other (IFLA_IPVLAN_FLAGS): directly (bridge), not at all (private), or only through the outside switch (vepa). */
 export type IpvlanIsolation = keyof typeof IPVLAN_ISOLATION;
 
 const mode = enumWords(IPVLAN_MODE);
@@ -36,6 +38,7 @@ export const ipvlanAttrs = attrSet('ipvlan', {
   }),
 });
 
+/** IFLA_IPVLAN_* as decoded: the IFLA_INFO_DATA of an ipvlan or ipvtap device. */
 export type IpvlanAttrs = Decoded<typeof ipvlanAttrs>;
 
 /** The friendly view of an ipvlan or ipvtap (`Link.info` when kind is one of them). */
@@ -43,6 +46,7 @@ export type IpvlanInfo = { kind: 'ipvlan' | 'ipvtap' } & ViewOf<typeof ipvlanAtt
 /** createIpvlan's / createIpvtap's options. */
 export type IpvlanOptions = OptionsOf<typeof ipvlanAttrs>;
 
+/** The friendly view of ipvlan or ipvtap link data. */
 export function ipvlanInfo(kind: 'ipvlan' | 'ipvtap', data: IpvlanAttrs): IpvlanInfo {
   return { kind, ...readView(ipvlanAttrs, data) } as IpvlanInfo;
 }

@@ -21,6 +21,11 @@ import { enumWords, flagSet } from './convs.js';
 
 /** enum macvlan_mode: a bit each. */
 export const MACVLAN_MODE = { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 } as const;
+/**
+ * A macvlan mode (IFLA_MACVLAN_MODE, enum macvlan_mode): private (no traffic between macvlans of one lower device),
+ * vepa (through the outside switch), bridge (directly), passthru (one macvlan takes over the lower device),
+ * source (frames from the listed source MACs only).
+ */
 export type MacvlanMode = keyof typeof MACVLAN_MODE;
 /** enum macvlan_macaddr_mode: what a request does to the source list. */
 export const MACVLAN_MACADDR = { add: 0, del: 1, flush: 2, set: 3 } as const;
@@ -87,6 +92,7 @@ export const macvlanAttrs = attrSet('macvlan', {
   bcQueueLenUsed: attr(8, u32).view('bcQueueLenUsed', 'num').spelled('usedbcqueuelen'),
 });
 
+/** IFLA_MACVLAN_* as decoded: the IFLA_INFO_DATA of a macvlan or macvtap device. */
 export type MacvlanAttrs = Decoded<typeof macvlanAttrs>;
 
 /** The friendly view of a macvlan or macvtap (`Link.info` when kind is one of them). */
@@ -94,6 +100,7 @@ export type MacvlanInfo = { kind: 'macvlan' | 'macvtap' } & ViewOf<typeof macvla
 /** createMacvlan's / createMacvtap's options. */
 export type MacvlanOptions = OptionsOf<typeof macvlanAttrs>;
 
+/** The friendly view of macvlan or macvtap link data. */
 export function macvlanInfo(kind: 'macvlan' | 'macvtap', data: MacvlanAttrs): MacvlanInfo {
   return { kind, ...readView(macvlanAttrs, data) } as MacvlanInfo;
 }

@@ -31,12 +31,15 @@ import { type LinkPeer, peerFacts, peerMessageCodec } from './veth.js';
 
 /** enum netkit_action, the values a default policy may take (ip's words). */
 export const NETKIT_POLICY = { forward: 0, blackhole: 2 } as const;
+/** A netkit end's default policy when no BPF program decides (IFLA_NETKIT_POLICY / PEER_POLICY): forward (NETKIT_PASS, the default) or blackhole (NETKIT_DROP). */
 export type NetkitPolicy = keyof typeof NETKIT_POLICY;
 /** enum netkit_mode. */
 export const NETKIT_MODE = { l2: 0, l3: 1 } as const;
+/** A netkit pair's mode (IFLA_NETKIT_MODE, enum netkit_mode): l3 (the default, no link-layer address) or l2; fixed after creation. */
 export type NetkitMode = keyof typeof NETKIT_MODE;
 /** enum netkit_scrub: whether skb metadata (mark, priority …) is cleared when a packet crosses to the peer. */
 export const NETKIT_SCRUB = { none: 0, default: 1 } as const;
+/** A netkit end's scrub setting (IFLA_NETKIT_SCRUB / PEER_SCRUB, 6.10+): default clears skb metadata crossing to the peer, none keeps it. */
 export type NetkitScrub = keyof typeof NETKIT_SCRUB;
 /** enum netkit_pairing (net-next). */
 export const NETKIT_PAIRING = { pair: 0, single: 1 } as const;
@@ -67,6 +70,7 @@ export function makeNetkitAttrs(linkAttrs: () => AttrSet) {
   });
 }
 
+/** IFLA_NETKIT_* as decoded: a netkit end's IFLA_INFO_DATA (peerInfo appears only in requests). */
 export interface NetkitAttrs {
   peerInfo?: LinkPeer;
   primary?: number;
@@ -91,6 +95,7 @@ export type NetkitInfo = { kind: 'netkit'; peerIndex?: number; peerNetnsId?: num
 /** The writable netkit fields (setLink's `info: { kind: 'netkit', policy }`; createNetkitPair spreads them over both ends). */
 export type NetkitOptions = OptionsOf<NetkitTable>;
 
+/** The friendly view of netkit link data, with the peer from the link's IFLA_LINK and IFLA_LINK_NETNSID. */
 export function netkitInfo(table: NetkitTable, data: Decoded<NetkitTable> | undefined, l: { index: number; link?: number | undefined; linkNetnsid?: number | undefined }): NetkitInfo {
   return { kind: 'netkit', ...readView(table, data), ...peerFacts(l) } as NetkitInfo;
 }

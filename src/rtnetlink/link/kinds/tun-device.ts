@@ -58,5 +58,7 @@ export const TUN_FLAG = {
 
 /** struct ifreq: 40 bytes on 64-bit Linux, char ifr_name[IFNAMSIZ] then a union whose ifr_flags is a short at offset 16. */
 export const IFREQ_SIZE = 40;
+/** IFNAMSIZ (<linux/if.h>): the size of ifr_name, NUL included. */
 export const IFNAMSIZ = 16;
+/** The byte offset of ifr_flags in struct ifreq (right after ifr_name). */
 export const IFR_FLAGS_OFFSET = 16;

@@ -10,6 +10,7 @@ import { TUN_FLAG } from './tun-device.js';
 
 /** IFLA_TUN_TYPE values: the TUNSETIFF flags IFF_TUN and IFF_TAP. */
 export const IFF_TUN = TUN_FLAG.TUN;
+/** IFF_TAP (2): a TAP device, Ethernet frames (see {@link IFF_TUN}). */
 export const IFF_TAP = TUN_FLAG.TAP;
 const tunType = { read: (v: number) => (v === IFF_TUN ? ('tun' as const) : v === IFF_TAP ? ('tap' as const) : undefined) };
 
@@ -30,11 +31,13 @@ export const tunAttrs = attrSet('tun', {
   numDisabledQueues: attr(9, u32).view('numDisabledQueues', 'num').spelled('numdisabled', { shape: 'tun-queues' }),
 });
 
+/** IFLA_TUN_* as decoded: a tun/tap device's IFLA_INFO_DATA. */
 export type TunAttrs = Decoded<typeof tunAttrs>;
 
 /** The friendly view of a tun/tap device (`Link.info` when kind is "tun"). Read-only: TAPs are made through /dev/net/tun. */
 export type TunInfo = { kind: 'tun' } & ViewOf<typeof tunAttrs>;
 
+/** The friendly view of tun/tap link data. */
 export function tunInfo(data: TunAttrs): TunInfo {
   return { kind: 'tun', ...readView(tunAttrs, data) } as TunInfo;
 }

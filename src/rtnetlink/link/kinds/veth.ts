@@ -17,6 +17,7 @@ import { type AttrSet, type Codec, attr, attrSet, decodeAttrs, decodeError, enco
 import { type IfInfoMsg, IFINFOMSG_SIZE, ifinfomsg } from '../header.js';
 import type { LinkAttrs } from '../attrs.js';
 
+/** VETH_INFO_PEER (<linux/veth.h>): the veth attribute holding the peer's ifinfomsg and link attributes. */
 export const VETH_INFO_PEER = 1;
 
 /** The peer of a pair being created (veth, netkit): its own ifinfomsg and link attributes. */
@@ -24,6 +25,7 @@ export interface LinkPeer {
   header: IfInfoMsg;
   attrs: LinkAttrs;
 }
+/** The peer of a veth being created (VETH_INFO_PEER): its own ifinfomsg and link attributes. */
 export type VethPeer = LinkPeer;
 
 /**
@@ -52,13 +54,14 @@ export function peerMessageCodec(linkAttrs: () => AttrSet, kind: string): Codec<
   };
 }
 
-/** The veth attribute set, built around the link table (see {@link vethPeerCodec}). */
+/** The veth attribute set, built around the link table (see `vethPeerCodec`). */
 export function makeVethAttrs(linkAttrs: () => AttrSet) {
   return attrSet('veth', {
     peer: attr(VETH_INFO_PEER, peerMessageCodec(linkAttrs, 'veth')),
   });
 }
 
+/** VETH_INFO_* as decoded: a veth's IFLA_INFO_DATA (the peer appears only in requests). */
 export interface VethAttrs {
   peer?: VethPeer;
 }

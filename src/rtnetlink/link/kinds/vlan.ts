@@ -32,6 +32,7 @@ export const VLAN_FLAG = { reorderHdr: 0x1, gvrp: 0x2, looseBinding: 0x4, mvrp: 
 const VLAN_FLAG_WORDS = ['REORDER_HDR', 'GVRP', 'LOOSE_BINDING', 'MVRP', 'BRIDGE_BINDING'];
 const vlanFlags = flagSet(VLAN_FLAG);
 
+/** One QoS mapping of a vlan (struct ifla_vlan_qos_mapping): egress maps skb priority to PCP, ingress PCP to skb priority. */
 export interface VlanQosMap {
   from: number;
   to: number;
@@ -72,6 +73,7 @@ export const vlanAttrs = attrSet('vlan', {
   protocol: attr(5, be16).view('protocol', vlanProtocol, { writable: true }).spelled('protocol', { shape: 'ethertype' }),
 });
 
+/** IFLA_VLAN_* as decoded: a vlan's IFLA_INFO_DATA. */
 export type VlanAttrs = Decoded<typeof vlanAttrs>;
 
 /** The friendly view of a vlan (`Link.info` when kind is "vlan"). */
@@ -79,6 +81,7 @@ export type VlanInfo = { kind: 'vlan' } & ViewOf<typeof vlanAttrs>;
 /** createVlan's vlan options. */
 export type VlanOptions = OptionsOf<typeof vlanAttrs>;
 
+/** The friendly view of vlan link data. */
 export function vlanInfo(data: VlanAttrs): VlanInfo {
   return { kind: 'vlan', ...readView(vlanAttrs, data) } as VlanInfo;
 }

@@ -85,11 +85,13 @@ export const vxlanAttrs = attrSet('vxlan', {
   mcRoute: attr(34, u8).view('mcRoute', 'bool').spelled('mcroute', { shape: 'toggle', default: false }),
 });
 
+/** IFLA_VXLAN_* as decoded: a vxlan device's IFLA_INFO_DATA. */
 export type VxlanAttrs = Decoded<typeof vxlanAttrs>;
 
 /** The friendly view of a VXLAN device (`Link.info` when kind is "vxlan"). */
 export type VxlanInfo = { kind: 'vxlan' } & ViewOf<typeof vxlanAttrs>;
 
+/** The friendly view of vxlan link data. */
 export function vxlanInfo(data: VxlanAttrs): VxlanInfo {
   return { kind: 'vxlan', ...readView(vxlanAttrs, data) } as VxlanInfo;
 }

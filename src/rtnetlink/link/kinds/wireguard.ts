@@ -7,8 +7,10 @@
  */
 import { attrSet, type Decoded } from '../../../netlink/schema.js';
 
+/** The wireguard kind's IFLA_INFO_DATA table: empty, its configuration goes over generic netlink. */
 export const wireguardAttrs = attrSet('wireguard', {});
 
+/** A WireGuard link's IFLA_INFO_DATA as decoded (no known attributes). */
 export type WireguardAttrs = Decoded<typeof wireguardAttrs>;
 
 /** The friendly view of a WireGuard link (rtnetlink knows nothing beyond its kind). */
