@@ -3,6 +3,7 @@
  * and where to write. Writing goes through functions so tests and the demo
  * can capture output without a subprocess.
  */
+import type { ColorMode } from './color.js';
 import type { OperationOptions } from '../index.js';
 import { formatJson, type JsonValue } from './json.js';
 
@@ -25,6 +26,8 @@ export interface GlobalOptions {
   family?: 'inet' | 'inet6';
   /** `-compressvlans`: bridge's option, VLAN ranges on one row (`bridge vlan show`). */
   compressVlans?: boolean;
+  /** `-c[olor][=always|auto|never]` (cli/color.ts). */
+  color?: ColorMode;
 }
 
 export interface Context extends GlobalOptions {

@@ -38,6 +38,7 @@ run(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   signal: controller.signal,
+  stdoutIsTty: process.stdout.isTTY === true,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -19,12 +19,13 @@ import { ovsCommand, OVS_HELP } from './commands/ovs.js';
 import { routeCommand, ROUTE_HELP } from './commands/route.js';
 import { tuntapCommand, TUNTAP_HELP } from './commands/tuntap.js';
 import { VERSION } from './version.js';
+import { type ColorMode, colorOption, enableColor } from './color.js';
 
 export const MAIN_HELP = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge }
        OPTIONS := { -n[etns] NAME | -d[etails] | -j[son] | -p[retty] |
                     -br[ief] | -o[neline] | -s[tatistics] | -4 | -6 | -com[pressvlans] |
-                    -b[atch] FILE | -force | -V[ersion] | -h[elp] }
+                    -c[olor][={always|auto|never}] | -b[atch] FILE | -force | -V[ersion] | -h[elp] }
 
 rtnl speaks rtnetlink directly (no iproute2); its output follows "ip":
 "-j" prints the field names and shapes of "ip -j", "-d" the details of "ip -d".
@@ -60,6 +61,8 @@ export interface RunIo {
   stdout(text: string): void;
   stderr(text: string): void;
   signal?: AbortSignal;
+  /** Whether standard output is a terminal (`-color=auto`). */
+  stdoutIsTty?: boolean;
 }
 
 /** Reads `-x` options up to the object; returns the options and where the object starts. */
@@ -94,6 +97,7 @@ export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; re
     else if (matches(a, '-oneline')) opts.oneline = true;
     // bridge and ip read a bare -c as -color: the long spelling only.
     else if (a.length >= 4 && matches(a, '-compressvlans')) opts.compressVlans = true;
+    else if (colorOption(a, matches) !== undefined) opts.color = colorOption(a, matches) as ColorMode;
     else throw new UsageError(`Option "${argv[i]}" is unknown, try "rtnl -help".`);
   }
   const out: ReturnType<typeof parseGlobals> = { opts, rest: argv.slice(i), version, help, force };
@@ -190,6 +194,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
       io.stdout(`rtnl ${VERSION} (rtnetlink, no iproute2)\n`);
       return 0;
     }
+    enableColor(opts.color ?? 'never', opts.json, io.stdoutIsTty === true, process.env);
     if (batch !== undefined) return await runBatch(batch, force, opts, io);
     const objName = rest[0];
     if (help || objName === undefined || isHelp(objName)) {

@@ -55,7 +55,7 @@ const NODE_BUILTINS: Record<Layer, string[]> = {
   ovs: ['net', 'string_decoder'],
   testing: ['fs', 'path'],
   entry: [],
-  cli: ['fs'],
+  cli: ['fs', 'util'],
 };
 
 function sources(dir: string): string[] {

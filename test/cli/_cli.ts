@@ -51,14 +51,18 @@ export interface Result {
   stderr: string;
 }
 
-function env(): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_NO_WARNINGS: '1' };
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, NODE_NO_WARNINGS: '1' };
+  // The terminal's colour settings of whoever runs the tests are not the command's business here.
+  delete e.COLORFGBG;
+  delete e.NO_COLOR;
+  return { ...e, ...extra };
 }
 
 /** `rtnl ARGS…`, synchronously. */
-export function rtnl(args: string[], input?: string): Result {
+export function rtnl(args: string[], input?: string, extraEnv: Record<string, string> = {}): Result {
   if (!bundlePath) throw new Error('call useCli() in the test file first');
-  const r = spawnSync(process.execPath, [bundlePath, ...args], { encoding: 'utf8', env: env(), input, timeout: 20_000 });
+  const r = spawnSync(process.execPath, [bundlePath, ...args], { encoding: 'utf8', env: env(extraEnv), input, timeout: 20_000 });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,6 +4,7 @@
  * flags (each a JSON `true`, `dynamic` when not permanent), protocol,
  * label, lifetimes.
  */
+import { familyColor, paint } from '../color.js';
 import type { Address } from '../../index.js';
 import { Out } from '../out.js';
 
@@ -48,13 +49,14 @@ function flags(o: Out, a: Address): void {
 export function formatAddress(a: Address, opts: { brief?: boolean } = {}): Out {
   const o = new Out();
   if (!opts.brief) o.field('family', a.family, `    ${a.family} `);
-  o.field('local', a.local, a.local);
-  if (a.peer !== undefined) o.field('address', a.peer, ` peer ${a.peer}`);
+  const color = familyColor(a.family);
+  o.field('local', a.local, paint(color, a.local));
+  if (a.peer !== undefined) o.put(' peer ').field('address', a.peer, paint(color, a.peer));
   o.field('prefixlen', a.prefixLength, `/${a.prefixLength} `);
   if (a.metric !== undefined) o.field('metric', a.metric, `metric ${a.metric} `);
   if (opts.brief) return o;
-  if (a.broadcast !== undefined) o.field('broadcast', a.broadcast, `brd ${a.broadcast} `);
-  if (a.anycast !== undefined) o.field('anycast', a.anycast, `any ${a.anycast} `);
+  if (a.broadcast !== undefined) o.put('brd ').field('broadcast', a.broadcast, `${paint(color, a.broadcast)} `);
+  if (a.anycast !== undefined) o.put('any ').field('anycast', a.anycast, `${paint(color, a.anycast)} `);
   if (a.multicast !== undefined) o.field('multicast', a.multicast, `mcast ${a.multicast} `);
   o.field('scope', a.scope, `scope ${a.scope} `);
   flags(o, a);

@@ -5,6 +5,7 @@
  * header + attributes), which is what both listLinks and monitor events
  * carry; every value is read from the decoded attributes, never from bytes.
  */
+import { paint, type ColorAttr } from '../color.js';
 import { ADDR_GEN_MODE, IFF, type LinkAttrs, formatHex, formatIp, ipFlagWords, parseMac } from '../../wire.js';
 import { Out } from '../out.js';
 import { colonHex } from './fields.js';
@@ -146,7 +147,7 @@ function nameAndLink(o: Out, name: string, a: LinkAttrs, k: LinkFormatContext, t
       text = `${name}@NONE`;
     }
   }
-  o.field('ifname', name, textFmt(text));
+  o.field('ifname', name, paint('ifname', textFmt(text)));
   return mdown;
 }
 
@@ -196,6 +197,11 @@ function stats64(o: Out, s: LinkAttrs['stats64']): void {
   o.put(`\n       ${row([g('txBytes'), g('txPackets'), g('txErrors'), g('txDropped'), g('txCarrierErrors'), g('collisions')])}`);
 }
 
+/** ip's oper_state_color: UP and DOWN have colours, the other states none. */
+function stateColor(state: string): ColorAttr | undefined {
+  return state === 'UP' ? 'up' : state === 'DOWN' ? 'down' : undefined;
+}
+
 /** Formats one link; `o` may already hold fields (e.g. `deleted` for monitor events). */
 export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out()): FormattedLink {
   const a = msg.attrs;
@@ -208,11 +214,11 @@ export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out(
     const mdown = nameAndLink(o, name, a, k, (s) => `${s.padEnd(16)} `);
     if (operstate !== undefined) {
       const s = OPER_STATES[operstate];
-      if (s !== undefined) o.field('operstate', s, `${s.padEnd(14)} `);
+      if (s !== undefined) o.field('operstate', s, paint(stateColor(s), `${s.padEnd(14)} `));
       else o.field('operstate_index', operstate, `state 0x${operstate.toString(16)} `);
     }
     if (k.doLink) {
-      if (a.address !== undefined) o.field('address', llAddr(a.address, h.type), `${llAddr(a.address, h.type)} `);
+      if (a.address !== undefined) o.field('address', llAddr(a.address, h.type), paint('mac', `${llAddr(a.address, h.type)} `));
       flagsField(o, h.flags, mdown);
     }
     return result;
@@ -229,7 +235,7 @@ export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out(
   }
   if (operstate !== undefined) {
     const s = OPER_STATES[operstate];
-    if (s !== undefined) o.field('operstate', s, `state ${s} `);
+    if (s !== undefined) o.field('operstate', s, paint(stateColor(s), `state ${s} `));
     else o.field('operstate_index', operstate, `state 0x${operstate.toString(16)} `);
   }
   const mode = a.linkmode;
@@ -254,14 +260,14 @@ export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out(
     const t = LINK_TYPES[h.type] ?? `[${h.type}]`;
     o.put('\n    ');
     o.field('link_type', t, `link/${t} `);
-    if (a.address !== undefined) o.field('address', llAddr(a.address, h.type), llAddr(a.address, h.type));
+    if (a.address !== undefined) o.field('address', llAddr(a.address, h.type), paint('mac', llAddr(a.address, h.type)));
     if (a.broadcast !== undefined) {
       if (h.flags & IFF.POINTOPOINT) o.put(' peer ').json('link_pointtopoint', true);
       else o.put(' brd ');
-      o.field('broadcast', llAddr(a.broadcast, h.type), llAddr(a.broadcast, h.type));
+      o.field('broadcast', llAddr(a.broadcast, h.type), paint('mac', llAddr(a.broadcast, h.type)));
     }
     if (a.permAddress !== undefined && a.permAddress !== a.address) {
-      o.put(' permaddr ').field('permaddr', llAddr(a.permAddress, h.type), llAddr(a.permAddress, h.type));
+      o.put(' permaddr ').field('permaddr', llAddr(a.permAddress, h.type), paint('mac', llAddr(a.permAddress, h.type)));
     }
   }
 

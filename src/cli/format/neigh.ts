@@ -6,6 +6,7 @@
 import { USER_HZ } from '../../wire.js';
 import type { Neighbour } from '../../index.js';
 import { Out } from '../out.js';
+import { familyColor, paint } from '../color.js';
 
 const NUD_ORDER = ['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'NOARP', 'PERMANENT'];
 /** Flags ip marks with a bare word, in its order. */
@@ -13,12 +14,12 @@ const MARKERS = ['router', 'proxy', 'managed', 'extern_learn', 'offload', 'exter
 
 export function formatNeighbour(n: Neighbour, opts: { stats?: boolean } = {}): Out {
   const o = new Out();
-  if (n.address !== undefined) o.field('dst', n.address, `${n.address} `);
+  if (n.address !== undefined) o.field('dst', n.address, `${paint(familyColor(n.family), n.address)} `);
   if (n.index) {
     const dev = n.link ?? `if${n.index}`;
-    o.field('dev', dev, `dev ${dev} `);
+    o.put('dev ').field('dev', dev, `${paint('ifname', dev)} `);
   }
-  if (n.lladdr !== undefined) o.field('lladdr', n.lladdr, `lladdr ${n.lladdr} `);
+  if (n.lladdr !== undefined) o.put('lladdr ').field('lladdr', n.lladdr, `${paint('mac', n.lladdr)} `);
   for (const m of MARKERS) if (n.flags.includes(m)) o.field(m, null, `${m} `);
   if (opts.stats && n.cache) {
     o.field('used', n.cache.used / USER_HZ, `used ${Math.trunc(n.cache.used / USER_HZ)}/${Math.trunc(n.cache.confirmed / USER_HZ)}/${Math.trunc(n.cache.updated / USER_HZ)} `);

@@ -5,6 +5,7 @@
  * `protocol` only when not boot, `scope` only when not global, and neither
  * for a cloned (cache) answer of `route get`.
  */
+import { familyColor, paint } from '../color.js';
 import { USER_HZ } from '../../wire.js';
 import type { Route } from '../../index.js';
 import { Out } from '../out.js';
@@ -63,10 +64,11 @@ export function formatRoute(r: Route, opts: { details: boolean; names?: Map<numb
   const h = r.raw.header;
   const a = r.raw.attrs;
   if (r.type !== 'unicast' || opts.details) o.field('type', r.type, `${r.type} `);
-  o.field('dst', r.dst, `${r.dst} `);
+  const color = familyColor(h.family);
+  o.field('dst', r.dst, `${r.dst === 'default' ? r.dst : paint(color, r.dst)} `);
   if (r.from !== undefined) o.field('from', r.from, `from ${r.from} `);
   if (h.tos) o.field('tos', `0x${h.tos.toString(16).padStart(2, '0')}`, `tos 0x${h.tos.toString(16).padStart(2, '0')} `);
-  if (r.gateway !== undefined) o.field('gateway', r.gateway, `via ${r.gateway} `);
+  if (r.gateway !== undefined) o.put('via ').field('gateway', r.gateway, `${paint(color, r.gateway)} `);
   if (r.via !== undefined) {
     const fam = r.via.family === AF_INET ? 'inet' : r.via.family === AF_INET6 ? 'inet6' : String(r.via.family);
     const v = o.nest('via');
@@ -74,7 +76,7 @@ export function formatRoute(r: Route, opts: { details: boolean; names?: Map<numb
   }
   if (r.oif !== undefined) {
     const dev = r.dev ?? `if${r.oif}`;
-    o.field('dev', dev, `dev ${dev} `);
+    o.put('dev ').field('dev', dev, `${paint('ifname', dev)} `);
   }
   // ip names the table unless it is main, or the listing was asked for one table.
   if (r.tableId && (r.table !== 'main' || opts.details) && !opts.tableFiltered) o.field('table', r.table, `table ${r.table} `);
@@ -82,7 +84,7 @@ export function formatRoute(r: Route, opts: { details: boolean; names?: Map<numb
     if (h.protocol !== RTPROT_BOOT || opts.details) o.field('protocol', r.protocol, `proto ${r.protocol} `);
     if (r.scope !== 'global' || opts.details) o.field('scope', r.scope, `scope ${r.scope} `);
   }
-  if (r.prefsrc !== undefined) o.field('prefsrc', r.prefsrc, `src ${r.prefsrc} `);
+  if (r.prefsrc !== undefined) o.put('src ').field('prefsrc', r.prefsrc, `${paint(color, r.prefsrc)} `);
   if (r.metric !== undefined) o.field('metric', r.metric, `metric ${r.metric} `);
   flagsField(o, r.flags);
   if (a.mark) o.field('mark', a.mark, a.mark >= 16 ? `mark 0x${a.mark.toString(16)} ` : `mark ${a.mark} `);
@@ -123,9 +125,9 @@ export function formatRoute(r: Route, opts: { details: boolean; names?: Map<numb
     const hops = r.nexthops.map((nh) => {
       const x = new Out();
       x.put('\n\tnexthop ');
-      if (nh.gateway !== undefined) x.field('gateway', nh.gateway, `via ${nh.gateway} `);
+      if (nh.gateway !== undefined) x.put('via ').field('gateway', nh.gateway, `${paint(color, nh.gateway)} `);
       const dev = nh.dev ?? `if${nh.oif}`;
-      x.field('dev', dev, `dev ${dev} `);
+      x.put('dev ').field('dev', dev, `${paint('ifname', dev)} `);
       x.field('weight', nh.weight, `weight ${nh.weight} `);
       flagsField(x, nh.flags);
       o.put(x.text);
