@@ -20,9 +20,10 @@ import { routeCommand, ROUTE_HELP } from './commands/route.js';
 import { tuntapCommand, TUNTAP_HELP } from './commands/tuntap.js';
 import { VERSION } from './version.js';
 import { type ColorMode, colorOption, enableColor } from './color.js';
+import { COMPLETION_HELP, completionCommand } from './commands/completion.js';
 
 export const MAIN_HELP = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge }
+where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge | completion }
        OPTIONS := { -n[etns] NAME | -d[etails] | -j[son] | -p[retty] |
                     -br[ief] | -o[neline] | -s[tatistics] | -4 | -6 | -com[pressvlans] |
                     -c[olor][={always|auto|never}] | -b[atch] FILE | -force | -V[ersion] | -h[elp] }
@@ -55,6 +56,7 @@ const OBJECTS: ObjectDef[] = [
   { name: 'ovs', run: ovsCommand, help: OVS_HELP },
   // The `bridge` tool's objects, under one name here.
   { name: 'bridge', run: bridgeCommand, help: BRIDGE_HELP },
+  { name: 'completion', run: completionCommand, help: COMPLETION_HELP },
 ];
 
 export interface RunIo {

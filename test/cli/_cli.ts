@@ -45,6 +45,12 @@ export function useCli(): void {
   });
 }
 
+/** The bundled command's path (after useCli's beforeAll). */
+export function bundle(): string {
+  if (!bundlePath) throw new Error('call useCli() in the test file first');
+  return bundlePath;
+}
+
 export interface Result {
   status: number | null;
   stdout: string;

@@ -1,0 +1,130 @@
+/**
+ * `rtnl completion bash`: a completion script for bash, printed to stdout
+ * (`source <(rtnl completion bash)`, or saved under
+ * /usr/share/bash-completion/completions/rtnl). It completes the global
+ * options, the objects, each object's commands, link kinds after `type`,
+ * namespace names after `-n` / `netns`, and device names after `dev`,
+ * `master`, `link` and the show/set/delete commands of `link` — the
+ * devices asked of rtnl itself (`rtnl -n NS -br link show`), so inside the
+ * namespace `-n` names.
+ */
+import { LINK_KINDS } from '../../wire.js';
+import { type Args, isHelp } from '../args.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+
+/** Each object's commands, as its help lists them — the objects in ip's table order (run.ts OBJECTS), which decides abbreviations. */
+const COMMANDS: [string, string[]][] = [
+  ['address', ['show', 'add', 'change', 'replace', 'delete', 'flush', 'help']],
+  ['route', ['show', 'get', 'add', 'replace', 'delete', 'flush', 'help']],
+  ['neighbour', ['show', 'add', 'replace', 'delete', 'flush', 'help']],
+  ['neighbor', ['show', 'add', 'replace', 'delete', 'flush', 'help']],
+  ['link', ['show', 'add', 'set', 'change', 'delete', 'help']],
+  ['tuntap', ['show', 'add', 'delete', 'help']],
+  ['tap', ['show', 'add', 'delete', 'help']],
+  ['monitor', ['all', 'link', 'address', 'route', 'neigh', 'nsid', 'help']],
+  ['netns', ['list', 'add', 'delete', 'set', 'list-id', 'identify', 'pids', 'help']],
+  ['ovs', ['list-br', 'add-br', 'del-br', 'list-ports', 'add-port', 'del-port', 'help']],
+  ['bridge', ['vlan', 'help']],
+  ['completion', ['bash']],
+];
+
+/** A bash case pattern for each object: every abbreviation that picks it (the first in table order wins, as ip's matches()). */
+function patterns(): Map<string, string> {
+  const claimed = new Set<string>();
+  const out = new Map<string, string>();
+  for (const [object] of COMMANDS) {
+    const mine: string[] = [];
+    for (let n = 1; n <= object.length; n++) {
+      const p = object.slice(0, n);
+      if (!claimed.has(p)) {
+        claimed.add(p);
+        mine.push(p);
+      }
+    }
+    out.set(object, mine.join('|'));
+  }
+  return out;
+}
+
+const OPTIONS = ['-netns', '-details', '-json', '-pretty', '-brief', '-oneline', '-statistics', '-4', '-6', '-compressvlans', '-color', '-batch', '-force', '-Version', '-help'];
+
+/** The script; `command` is the name it completes (rtnl). */
+export function bashCompletion(command = 'rtnl'): string {
+  const fn = `_${command.replace(/[^A-Za-z0-9_]/g, '_')}_complete`;
+  const pat = patterns();
+  const cases = COMMANDS.map(([object, verbs]) => `            ${pat.get(object)}) words_="${verbs.join(' ')}" ;;`).join('\n');
+  const kinds = Object.keys(LINK_KINDS.kinds).sort().join(' ');
+  return `# bash completion for ${command} (${command} completion bash)
+${fn}() {
+    local cur prev words_ object="" netns="" i w
+    cur="\${COMP_WORDS[COMP_CWORD]}"
+    prev="\${COMP_WORDS[COMP_CWORD-1]}"
+    # The object is the first word that is not an option (or an option's value).
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w="\${COMP_WORDS[i]}"
+        case "$w" in
+            -n|-netns|--netns) netns="\${COMP_WORDS[i+1]}"; ((i++)) ;;
+            -b|-batch|--batch) ((i++)) ;;
+            -*) ;;
+            *) object="$w"; break ;;
+        esac
+    done
+    case "$prev" in
+        -n|-netns|--netns|netns)
+            # \`netns\` after a link's name (link set … netns NS); not the netns object itself.
+            if [[ "$prev" != netns || "$object" != @(${pat.get('netns')}) ]]; then
+                COMPREPLY=($(compgen -W "$(ls /run/netns 2>/dev/null)" -- "$cur")); return
+            fi ;;
+        -b|-batch|--batch) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        type) COMPREPLY=($(compgen -W "${kinds}" -- "$cur")); return ;;
+        dev|master|link|peer|name)
+            if [[ "$prev" != name && "$prev" != peer ]]; then
+                COMPREPLY=($(compgen -W "$(${command} \${netns:+-n "$netns"} -br link show 2>/dev/null | sed 's/[@ ].*//')" -- "$cur")); return
+            fi ;;
+    esac
+    if [[ -z "$object" ]]; then
+        if [[ "$cur" == -* ]]; then
+            COMPREPLY=($(compgen -W "${OPTIONS.join(' ')}" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "${COMMANDS.map(([o]) => o).join(' ')}" -- "$cur"))
+        fi
+        return
+    fi
+    # The object's command, right after the object (abbreviations as ip takes them).
+    if [[ "\${COMP_WORDS[i]}" == "$object" && $((i + 1)) -eq $COMP_CWORD ]]; then
+        case "$object" in
+${cases}
+            *) words_="" ;;
+        esac
+        COMPREPLY=($(compgen -W "$words_" -- "$cur"))
+        return
+    fi
+    # After the command: link show|set|delete take a device, netns delete|set|pids a namespace.
+    case "$object" in
+        ${pat.get('link')})
+            COMPREPLY=($(compgen -W "dev $(${command} \${netns:+-n "$netns"} -br link show 2>/dev/null | sed 's/[@ ].*//')" -- "$cur")) ;;
+        ${pat.get('netns')})
+            COMPREPLY=($(compgen -W "$(ls /run/netns 2>/dev/null)" -- "$cur")) ;;
+    esac
+}
+complete -F ${fn} ${command}
+`;
+}
+
+export const COMPLETION_HELP = `Usage: rtnl completion bash
+Prints a bash completion script: source <(rtnl completion bash)
+`;
+
+/** `rtnl completion SHELL`. */
+export async function completionCommand(ctx: Context, args: Args): Promise<number> {
+  const shell = args.next();
+  if (shell === undefined || isHelp(shell)) {
+    (shell === undefined ? ctx.stderr : ctx.stdout)(COMPLETION_HELP);
+    return shell === undefined ? 255 : 0;
+  }
+  if (shell !== 'bash') throw new UsageError(`Shell "${shell}" is not supported: only bash, try "rtnl completion help".`);
+  if (!args.done) throw new UsageError(`Unknown argument "${args.next() as string}", try "rtnl completion help".`);
+  ctx.stdout(bashCompletion());
+  return 0;
+}
