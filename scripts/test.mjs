@@ -13,7 +13,7 @@
 //
 // RTNL_TEST_LEGS=a,b picks legs: typecheck, default, node26, unprivileged,
 // bun, packaging (the packed tarball installed without build scripts on
-// Node 20, 22, 24 and with pnpm; all of them when unset), and `offline` — the running Node on the
+// Node 20, 22, 24, with pnpm, and run by Deno; all of them when unset), and `offline` — the running Node on the
 // unit and replay tests only (no *.live.test.ts), the cheap leg CI runs
 // again under another kernel release string, HOME, TMPDIR, locale and zone.
 import { spawnSync } from 'node:child_process';
@@ -232,8 +232,8 @@ if (only('packaging')) {
       return r.status === 0;
     };
     // Runs t.mjs with `bin` (under `wrap`, e.g. qemu) and no PATH: no compiler, no node-gyp, no npm.
-    const runIt = (name, dir, bin, wrap = [], env = {}) => {
-      const [cmd, ...argv] = [...wrap, bin, 't.mjs'];
+    const runIt = (name, dir, bin, wrap = [], env = {}, binArgs = []) => {
+      const [cmd, ...argv] = [...wrap, bin, ...binArgs, 't.mjs'];
       const r = spawnSync(cmd, argv, { cwd: dir, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: dir, ...env } });
       let out;
       try {
@@ -278,6 +278,23 @@ if (only('packaging')) {
     else {
       const dir = join(tmp, 'pnpm');
       if (tryInstall(pname, dir, process.execPath, [pnpm, 'add', '--store-dir', join(root, '.cache', 'pnpm-store'), tgz])) runIt(pname, dir, process.execPath);
+    }
+    // Deno (the deno package's binary for this CPU), on the Node 20 install
+    // above: `npm:rtnl` resolves to its node_modules, and Deno loads the
+    // same prebuilt addon; without --allow-ffi the error says so.
+    const denoPkg = { x64: '@deno/linux-x64-glibc', arm64: '@deno/linux-arm64-glibc' }[process.arch];
+    const deno = denoPkg && join(root, `.cache/deno/node_modules/${denoPkg}/deno`);
+    if (deno && !existsSync(deno)) installInto('deno', 'deno@2');
+    const dname = 'deno run --allow-ffi --allow-read --allow-env, npm:rtnl (the Node 20 install), no PATH';
+    if (!deno || !existsSync(deno)) checks.push({ name: dname, skip: 'Deno could not be installed from the npm registry' });
+    else if (!existsSync(join(node20dir, 'node_modules', 'rtnl'))) checks.push({ name: dname, skip: 'the Node 20 install above did not happen' });
+    else {
+      writeFileSync(join(node20dir, 't.mjs'), program.replace("from 'rtnl'", "from 'npm:rtnl'"));
+      const denoEnv = { DENO_DIR: join(node20dir, '.deno'), NO_COLOR: '1' };
+      runIt(dname, node20dir, deno, [], denoEnv, ['run', '--allow-ffi', '--allow-read', '--allow-env']);
+      const refused = spawnSync(deno, ['run', '--allow-read', '--allow-env', 't.mjs'], { cwd: node20dir, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: node20dir, ...denoEnv } });
+      const says = refused.status !== 0 && /ShimUnavailableError: rtnl has no system-call backend on Deno [\d.]+\. On Deno the prebuilt Node-API addon is used, which needs --allow-ffi/.test(refused.stderr);
+      checks.push({ name: 'deno run without --allow-ffi: ShimUnavailableError naming --allow-ffi', ok: says, why: says ? 'says so' : `exit ${refused.status}: ${refused.stderr.trim().split('\n')[0]}` });
     }
   } catch (e) {
     checks.push({ name: 'pack', ok: false, why: e.message });

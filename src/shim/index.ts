@@ -57,13 +57,16 @@ function tryBackend(name: BackendName): Shim | undefined {
 }
 
 const isBun = () => typeof (process.versions as Record<string, string | undefined>).bun === 'string';
+// Deno runs npm packages with Node's API (process.versions.node is the Node it mimics) and loads Node-API addons.
+const isDeno = () => typeof (process.versions as Record<string, string | undefined>).deno === 'string';
+const runtime = () => (isBun() ? `Bun ${process.versions.bun}` : isDeno() ? `Deno ${process.versions.deno}` : `Node ${process.version}`);
 
 /** The shim of this process, chosen once. */
 export function getShim(): Shim {
   const current = slot.current;
   if (current) return current;
   const chosen = chooseShim();
-  if (DEBUG) debug(`backend ${chosen.backend}${chosen.backend === 'addon' ? ` (${addonPath()})` : ''} on ${isBun() ? 'Bun' : 'Node'} ${process.version}`);
+  if (DEBUG) debug(`backend ${chosen.backend}${chosen.backend === 'addon' ? ` (${addonPath()})` : ''} on ${runtime()}`);
   return (slot.current = slot.wrap ? slot.wrap(chosen) : chosen);
 }
 
@@ -91,10 +94,13 @@ function chooseShim(): Shim {
     const shim = tryBackend(name);
     if (shim) return shim;
   }
-  throw new ShimUnavailableError(`rtnl has no system-call backend on ${isBun() ? 'this Bun' : `Node ${process.version}`}. ${advice()}`);
+  throw new ShimUnavailableError(`rtnl has no system-call backend on ${runtime()}. ${advice()}`);
 }
 
 function advice(): string {
+  if (isDeno()) {
+    return 'On Deno the prebuilt Node-API addon is used, which needs --allow-ffi (and --allow-read, --allow-env); or set RTNL_ADDON_PATH to a built rtnl_shim.node.';
+  }
   return (
     'On Node 26 or later node:ffi is used (do not pass --no-experimental-ffi; under --permission add --allow-ffi). ' +
     'On Node 20–24 the Node-API addon must be built: run `npm rebuild rtnl` (needs python3, make and a C compiler), ' +
