@@ -3,6 +3,7 @@
  * exactly four bytes), big-endian fields, flags, strings, raw bytes,
  * hardware and IP addresses, and C structs.
  */
+import { compileStructReader } from './decode-compiled.js';
 import { formatIp, formatMac, parseIp, parseMac } from './inet.js';
 import { NLA_HDRLEN, align4 } from './constants.js';
 import { type Codec, type DecodeCtx, decodeError } from './schema.js';
@@ -247,9 +248,16 @@ export function struct<F extends Record<string, FieldType>>(
   const kinds = layout.map((f) => FIELD_KINDS.indexOf(f.t));
   const ats = layout.map((f) => f.at);
   const ends = layout.map((f) => f.at + widths[f.t]);
+  // Whole structs (the usual case) are read by generated code: one object literal, one shape.
+  const whole = compileStructReader(layout);
   return {
     kind,
     decode(ctx, off, len) {
+      if (whole && len >= size) {
+        const out = whole(ctx.view, off);
+        if (len !== size) Object.defineProperty(out, STRUCT_TAIL, { value: { len, extra: ctx.buf.slice(off + size, off + len) } satisfies Tail, enumerable: false });
+        return out as { [K in keyof F]: FieldValue<F[K]> };
+      }
       const out: Record<string, number | bigint> = {};
       const v = ctx.view;
       let covered = 0;

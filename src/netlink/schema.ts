@@ -12,23 +12,22 @@
 import { NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from './constants.js';
 import { DecodeError } from './errors.js';
 import type { ByteWriter } from './writer.js';
+import { ATTR_ORDER, type DecodeCtx, type RawAttr, type WithOrder, decodeAttrs } from './decode-attrs.js';
+import type { CompiledDecoder } from './decode-compiled.js';
 
-/** Where a decoder reads: the whole message buffer, a view of it, and the path so far. */
-export interface DecodeCtx {
-  readonly buf: Uint8Array;
-  readonly view: DataView;
-  readonly path: string[];
-}
+export {
+  ATTR_ORDER,
+  MAX_NEST_DEPTH,
+  decodeAttrs,
+  decodeAttrsByTable,
+  decodeCtx,
+  decodeError,
+  withTableDecoders,
+  type DecodeCtx,
+  type DecodeSkip,
+  type RawAttr,
+} from './decode-attrs.js';
 
-/** A decode context over `buf`, with an empty path. */
-export function decodeCtx(buf: Uint8Array): DecodeCtx {
-  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), path: [] };
-}
-
-/** A DecodeError naming the attribute path `ctx` has reached (`linkinfo.data.mode` …). */
-export function decodeError(ctx: DecodeCtx, message: string): DecodeError {
-  return new DecodeError(message, ctx.path.length ? ctx.path.join('.') : undefined);
-}
 
 /** Turns an attribute payload into a value and back. */
 export interface Codec<T> {
@@ -45,14 +44,6 @@ export interface Codec<T> {
   readonly set?: AttrSet;
 }
 
-/** A raw attribute: unknown to the table, or kept verbatim. `type` includes the flag bits. */
-export interface RawAttr {
-  type: number;
-  data: Uint8Array;
-  /** For a known attribute kept verbatim: its key and the value it decoded to. */
-  key?: string;
-  value?: unknown;
-}
 
 /**
  * How a wire value shows in the friendly view of its message (`Link.info`,
@@ -137,7 +128,8 @@ export interface AttrSpec<T = unknown, M extends boolean = boolean, V extends Vi
   readonly __views?: ((v: V) => void) | undefined;
 }
 
-interface AttrDef extends AttrSpec {
+/** A row of a built table: its spec and its key (the decoded object's property name). */
+export interface AttrDef extends AttrSpec {
   readonly key: string;
 }
 
@@ -191,6 +183,8 @@ export class AttrSet<S extends AttrSpecs = AttrSpecs> {
   readonly byKey: Record<string, AttrDef> = Object.create(null) as Record<string, AttrDef>;
   /** Every friendly field, in table order (ViewOf / OptionsOf at run time). */
   readonly views: readonly ViewDef[];
+  /** The generated decoder (decode-compiled.ts), made at first use; null where code cannot be generated. */
+  decoder: CompiledDecoder | null | undefined = undefined;
   constructor(
     readonly name: string,
     readonly specs: S,
@@ -235,14 +229,6 @@ export type ViewOf<A> = A extends AttrSet<infer S> ? { -readonly [P in ViewsOfSp
 /** The options a create or set call takes for a set: its writable views (`BridgeOptions` …). */
 export type OptionsOf<A> = A extends AttrSet<infer S> ? { -readonly [P in ViewsOfSpecs<S> as P['writable'] extends true ? P['name'] : never]?: P['value'] } : never;
 
-/** Hidden property holding attribute order, flag bits and raw attributes. */
-export const ATTR_ORDER: unique symbol = Symbol.for('rtnl.attrOrder');
-
-type OrderEntry = number | RawAttr;
-
-interface WithOrder {
-  [ATTR_ORDER]?: OrderEntry[];
-}
 
 /** The attributes of a decoded object that its table does not model, in order. */
 export function unknownAttrs(obj: object): RawAttr[] {
@@ -251,57 +237,6 @@ export function unknownAttrs(obj: object): RawAttr[] {
   return order.filter((e): e is RawAttr => typeof e !== 'number' && e.key === undefined);
 }
 
-/**
- * How deep nests may go. Tables can contain themselves (a veth peer holds
- * link attributes, which hold IFLA_LINKINFO, which holds a veth peer …), so
- * without a bound a crafted 64 KiB message nests ~1,600 levels and overflows
- * the JavaScript stack with a RangeError instead of a DecodeError (found by
- * test/hardening). Real rtnetlink messages nest fewer than 8 levels; the
- * kernel itself stops validating nested policies at 10
- * (MAX_POLICY_RECURSION_DEPTH in lib/nlattr.c).
- */
-export const MAX_NEST_DEPTH = 32;
-
-/** Decodes the attributes in `[off, end)` with `set`. */
-export function decodeAttrs<A extends AttrSet>(set: A, ctx: DecodeCtx, off: number, end: number): Decoded<A> {
-  const out: Record<string, unknown> = {};
-  const order: OrderEntry[] = [];
-  const { view, path } = ctx;
-  if (path.length > MAX_NEST_DEPTH) throw decodeError(ctx, `${set.name}: attributes nested more than ${MAX_NEST_DEPTH} levels deep`);
-  while (off < end) {
-    if (end - off < NLA_HDRLEN) {
-      throw decodeError(ctx, `${set.name}: ${end - off} trailing bytes, too short for an attribute header`);
-    }
-    const len = view.getUint16(off, true);
-    const rawType = view.getUint16(off + 2, true);
-    if (len < NLA_HDRLEN || off + len > end) {
-      throw decodeError(ctx, `${set.name}: attribute type ${rawType & NLA_TYPE_MASK} has length ${len}, ${end - off} bytes left`);
-    }
-    const type = rawType & NLA_TYPE_MASK;
-    const def = set.byType[type];
-    const payload = off + NLA_HDRLEN;
-    const plen = len - NLA_HDRLEN;
-    if (def === undefined || (!def.multi && out[def.key] !== undefined)) {
-      // Unknown, or a repeat of a single-valued attribute: kept verbatim.
-      order.push({ type: rawType, data: ctx.buf.slice(payload, payload + plen) });
-    } else {
-      path.push(def.key);
-      const value = def.codec.decode(ctx, payload, plen);
-      const exact = def.codec.canonical ? def.codec.canonical(ctx, payload, plen) : true;
-      path.pop();
-      if (def.multi) {
-        const arr = (out[def.key] as unknown[] | undefined) ?? (out[def.key] = []);
-        (arr as unknown[]).push(value);
-      } else {
-        out[def.key] = value;
-      }
-      order.push(exact ? rawType : { type: rawType, data: ctx.buf.slice(payload, payload + plen), key: def.key, value });
-    }
-    off += align4(len);
-  }
-  Object.defineProperty(out, ATTR_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
-  return out as Decoded<A>;
-}
 
 function emit(w: ByteWriter, def: AttrDef, type: number, value: unknown): void {
   const start = w.beginAttr(type);

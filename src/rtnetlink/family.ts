@@ -5,7 +5,7 @@
  * whole messages.
  */
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
-import { type Codec, type Decoded, type AttrSet, decodeAttrs, decodeCtx, decodeError, encodeAttrs } from '../netlink/schema.js';
+import { type Codec, type Decoded, type AttrSet, type DecodeSkip, decodeAttrs, decodeCtx, decodeError, encodeAttrs } from '../netlink/schema.js';
 import type { ByteWriter } from '../netlink/writer.js';
 import { DecodeError } from '../netlink/errors.js';
 
@@ -22,8 +22,8 @@ export interface Family<H, A extends AttrSet> {
   readonly headerSize: number;
   readonly header: Codec<H>;
   readonly attrs: A;
-  /** Decodes a whole netlink message (nlmsghdr included). */
-  decode(bytes: Uint8Array): FamilyMessage<H, A>;
+  /** Decodes a whole netlink message (nlmsghdr included); `skip` leaves attributes undecoded (DecodeSkip). */
+  decode(bytes: Uint8Array, options?: { skip?: DecodeSkip }): FamilyMessage<H, A>;
   /** Writes header and attributes (the nlmsghdr is the socket's). */
   encode(w: ByteWriter, msg: { header: H; attrs?: Decoded<A> | undefined }): void;
 }
@@ -35,8 +35,8 @@ export function family<H, A extends AttrSet>(name: string, headerSize: number, h
     headerSize,
     header,
     attrs,
-    decode(bytes) {
-      const ctx = decodeCtx(bytes);
+    decode(bytes, options) {
+      const ctx = decodeCtx(bytes, options?.skip);
       if (bytes.length < NLMSG_HDRLEN + headerSize) {
         throw new DecodeError(`${name}: message of ${bytes.length} bytes is shorter than its ${headerSize}-byte header`);
       }
@@ -45,6 +45,7 @@ export function family<H, A extends AttrSet>(name: string, headerSize: number, h
       ctx.path.push(name);
       const h = header.decode(ctx, NLMSG_HDRLEN, headerSize);
       ctx.path.pop();
+      // decodeAttrs narrows ctx.skip per nest and restores it, so here it is still the whole DecodeSkip.
       const a = decodeAttrs(attrs, ctx, NLMSG_HDRLEN + headerSize, len) as Decoded<A>;
       return { header: h, attrs: a };
     },

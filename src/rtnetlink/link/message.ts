@@ -27,8 +27,8 @@ export const linkMessage: Family<IfInfoMsg, typeof linkAttrs> = {
   headerSize: IFINFOMSG_SIZE,
   header: ifinfomsg,
   attrs: linkAttrs,
-  decode(bytes) {
-    return byFamily(bytes.length > NLMSG_HDRLEN ? bytes[NLMSG_HDRLEN] : undefined).decode(bytes);
+  decode(bytes, options) {
+    return byFamily(bytes.length > NLMSG_HDRLEN ? bytes[NLMSG_HDRLEN] : undefined).decode(bytes, options);
   },
   encode(w, msg) {
     byFamily(msg.header.family).encode(w, msg);
