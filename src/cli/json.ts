@@ -25,26 +25,26 @@ export interface JsonObject {
   [key: string]: JsonValue | undefined;
 }
 
-/** ip escapes \t \n \r \f \b \\ \" and other control characters as \u00XX; everything else passes through. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f]/;
-
+/**
+ * ip escapes \t \n \r \f \b \\ \" and we the other control characters too,
+ * as \u00XX (so the output stays JSON); everything else passes through.
+ * JSON.stringify escapes exactly those, and lone surrogates (as \udXXX,
+ * which keeps the output valid too) — all but DEL, done after it.
+ */
 function quote(s: string): string {
-  // Most strings (names, flags, states) need no escape: no per-character walk.
-  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (ch === '\t') out += '\\t';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\f') out += '\\f';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
-    else if (c < 0x20 || c === 0x7f) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
+  const q = JSON.stringify(s);
+  return q.includes('\x7f') ? q.replaceAll('\x7f', '\\u007f') : q;
+}
+
+// Member names are few (ip's field names) and repeat on every record.
+const keys = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = keys.get(k);
+  if (q === undefined) {
+    q = quote(k);
+    if (keys.size < 4096) keys.set(k, q);
   }
-  return out + '"';
+  return q;
 }
 
 function scalar(v: Exclude<JsonValue, JsonValue[] | JsonObject>): string {
@@ -105,12 +105,13 @@ class Writer {
       this.closeArray();
     } else if (v !== null && typeof v === 'object' && !(v instanceof JsonRaw)) {
       this.begin('{');
-      for (const [k, item] of Object.entries(v)) {
+      for (const k in v) {
+        const item = v[k];
         if (item === undefined) continue;
         this.eor();
         this.eol();
         this.sep = '';
-        this.out += quote(k) + (this.pretty ? ': ' : ':');
+        this.out += quotedKey(k) + (this.pretty ? ': ' : ':');
         this.value(item);
       }
       this.end('}');

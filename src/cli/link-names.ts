@@ -7,7 +7,7 @@
 import { listNsids } from '../index.js';
 import { type Context, ops } from './context.js';
 import type { LinkFormatContext, LinkMsg } from './format/link.js';
-import { type AttrSet, KIND_DEFS, RTEXT_FILTER, RTM, RtnlSocket, SLAVE_KIND_DEFS, linkMessage } from '../wire.js';
+import { type AttrSet, type DecodeSkip, KIND_DEFS, RTEXT_FILTER, RTM, RtnlSocket, SLAVE_KIND_DEFS, linkMessage } from '../wire.js';
 import { groupName, userName } from './users.js';
 
 export interface NamespaceView {
@@ -109,6 +109,7 @@ const REF_SLAVE_KINDS = new Set(Object.entries(SLAVE_KIND_DEFS).filter(([, d]) =
 export async function streamLinks(ctx: Context, stats: boolean, details: boolean, each: (l: LinkMsg, view: NamespaceView) => void): Promise<NamespaceView> {
   const view: NamespaceView = { raw: [], stats, names: new Map(), flagsOf: new Map(), nsidNames: new Map(), userName, groupName };
   const waiting: { bytes: Uint8Array; refs: number[] }[] = [];
+  const skip = linkPrintSkip(stats, details);
   let head = 0;
   let holdToEnd = false;
   let nsidsLoaded = false;
@@ -116,7 +117,7 @@ export async function streamLinks(ctx: Context, stats: boolean, details: boolean
     for (; head < waiting.length; head++) {
       const w = waiting[head]!;
       if (!all && (holdToEnd || w.refs.some((r) => !view.names.has(r)))) break;
-      each(linkMessage.decode(w.bytes), view);
+      each(linkMessage.decode(w.bytes, { skip }), view);
       waiting[head] = undefined as never;
     }
     if (head === waiting.length) {
@@ -178,22 +179,41 @@ export async function namespaceView(ctx: Context, stats = true): Promise<Namespa
   return { raw, stats, names, flagsOf, nsidNames, userName, groupName };
 }
 
-/** The view's links, decoded one at a time; each message is let go of once decoded. */
-export function* eachLink(view: NamespaceView): Generator<LinkMsg> {
+/**
+ * What the link printer (format/link.ts) never reads, left undecoded: the
+ * 32-bit counters, the device map and XDP state always; the 64-bit
+ * counters without `-s`; the per-family configuration without `-d`, and
+ * with it everything of it but IPv6's address generation mode. A veth's
+ * message is ~1.1 KB, most of it these (IPv4 and IPv6 devconf, IPv6 and
+ * ICMPv6 counters), and decoding them was most of `link show`'s time.
+ */
+export function linkPrintSkip(stats: boolean, details: boolean): DecodeSkip {
+  return {
+    stats: true,
+    map: true,
+    xdp: true,
+    ...(stats ? {} : { stats64: true }),
+    afSpec: details ? { inet: true, mctp: true, inet6: { conf: true, stats: true, icmp6stats: true, cacheinfo: true, mcast: true, token: true } } : true,
+  };
+}
+
+/** The view's links, decoded one at a time for printing (linkPrintSkip); each message is let go of once decoded. */
+export function* eachLink(view: NamespaceView, details: boolean): Generator<LinkMsg> {
   const raw = view.raw;
+  const skip = linkPrintSkip(view.stats, details);
   for (let i = 0; i < raw.length; i++) {
     const m = raw[i]!;
     raw[i] = EMPTY;
     // The message's header and attributes are all printing reads: no Link view.
-    yield linkMessage.decode(m);
+    yield linkMessage.decode(m, { skip });
   }
 }
 
 const EMPTY = new Uint8Array(0);
 
-/** Every link decoded (for commands that need them all at once). */
-export function allLinks(view: NamespaceView): LinkMsg[] {
-  return [...eachLink(view)];
+/** Every link decoded for printing (for commands that need them all at once). */
+export function allLinks(view: NamespaceView, details: boolean): LinkMsg[] {
+  return [...eachLink(view, details)];
 }
 
 /** The formatting context for links of this namespace. */

@@ -111,7 +111,7 @@ async function show(ctx: Context, args: Args): Promise<number> {
   }
   const filter = parseLinkFilter(new Args(words), 'address');
   const view = await namespaceView(ctx, ctx.stats === true);
-  const links = allLinks(view).filter(linkFilter(filter, filterIndexes(view.names, filter)));
+  const links = allLinks(view, ctx.details === true).filter(linkFilter(filter, filterIndexes(view.names, filter)));
   // With `to`, ip keeps the prefix's family, and prints an address of it outside the prefix as an
   // empty JSON object (print_addrinfo opens the object before its prefix test) and not at all as text.
   const toFamily = to === undefined ? undefined : to.family === 2 ? 'inet' : 'inet6';

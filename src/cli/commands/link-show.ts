@@ -7,6 +7,7 @@ import { type Context, ops } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { formatLink, kindsOf, type LinkMsg } from '../format/link.js';
 import { JsonArrayStream } from '../json.js';
+import { Out } from '../out.js';
 import { linkContext, streamLinks } from '../link-names.js';
 import { getLink, isNetlinkError } from '../../index.js';
 
@@ -120,7 +121,7 @@ export async function linkShow(ctx: Context, args: Args): Promise<number> {
   await streamLinks(ctx, ctx.stats === true, ctx.details === true, (l, view) => {
     if (!keep(l)) return;
     k ??= linkContext(ctx, view, true);
-    const o = formatLink(l, k).out;
+    const o = formatLink(l, k, json ? Out.jsonOnly() : undefined).out;
     // -o: a record's line breaks become "\\" (ip's _SL_), its lines otherwise as they are.
     pending += json ? json.item(o.obj) : (ctx.oneline ? o.text.replace(/\n/g, '\\') : o.text) + '\n';
     if (pending.length >= CHUNK) {
