@@ -104,7 +104,9 @@ const REF_SLAVE_KINDS = new Set(Object.entries(SLAVE_KIND_DEFS).filter(([, d]) =
  * waiting when the dump ends is printed then, as `ifN` where the name
  * never came. `view` fills as the dump goes (the formatters read its maps
  * at the time of each call). With `details`, the kinds whose options name
- * links (REF_KINDS) wait for the end of the dump.
+ * links (REF_KINDS) wait for the end of the dump, and so, in text output,
+ * does everything from the first link whose peer is in another namespace
+ * (its line names that namespace, read after the dump).
  */
 export async function streamLinks(ctx: Context, stats: boolean, details: boolean, each: (l: LinkMsg, view: NamespaceView) => void): Promise<NamespaceView> {
   const view: NamespaceView = { raw: [], stats, names: new Map(), flagsOf: new Map(), nsidNames: new Map(), userName, groupName };
@@ -112,7 +114,6 @@ export async function streamLinks(ctx: Context, stats: boolean, details: boolean
   const skip = linkPrintSkip(stats, details);
   let head = 0;
   let holdToEnd = false;
-  let nsidsLoaded = false;
   const flush = (all: boolean) => {
     for (; head < waiting.length; head++) {
       const w = waiting[head]!;
@@ -125,18 +126,19 @@ export async function streamLinks(ctx: Context, stats: boolean, details: boolean
       head = 0;
     }
   };
-  for await (const { bytes, s } of scannedDump(ctx, stats)) {
+  let needNsids = false;
+  await scannedDump(ctx, stats, (bytes, s) => {
     if (s.name !== undefined) view.names.set(s.index, s.name);
     view.flagsOf.set(s.index, s.flags);
-    // Only text output names peer namespaces, and only links with a peer elsewhere need it.
-    if (s.netnsid && !ctx.json && !nsidsLoaded) {
-      nsidsLoaded = true;
-      for (const e of await listNsids(ops(ctx))) if (e.name !== undefined) view.nsidNames.set(e.nsid, e.name);
-    }
+    // Only text output names peer namespaces, and only links with a peer
+    // elsewhere need it: from the first such link on, the rest waits for
+    // the namespace names, read when the dump has ended.
+    if (s.netnsid && !ctx.json) needNsids = holdToEnd = true;
     if (details && ((s.kind !== undefined && REF_KINDS.has(s.kind)) || (s.slaveKind !== undefined && REF_SLAVE_KINDS.has(s.slaveKind)))) holdToEnd = true;
     waiting.push({ bytes, refs: s.refs });
     flush(false);
-  }
+  });
+  if (needNsids) for (const e of await listNsids(ops(ctx))) if (e.name !== undefined) view.nsidNames.set(e.nsid, e.name);
   flush(true);
   return view;
 }
@@ -146,14 +148,15 @@ export async function streamLinks(ctx: Context, stats: boolean, details: boolean
  * read from it; `stats` false asks the kernel to skip the counters
  * (RTEXT_FILTER_SKIP_STATS, as ip does without -s).
  */
-async function* scannedDump(ctx: Context, stats: boolean): AsyncGenerator<{ bytes: Uint8Array; s: Scanned }> {
+async function scannedDump(ctx: Context, stats: boolean, each: (bytes: Uint8Array, s: Scanned) => void): Promise<void> {
   const attrs = stats ? {} : { extMask: RTEXT_FILTER.SKIP_STATS };
   const sock = RtnlSocket.open(ops(ctx));
   try {
-    for await (const m of sock.dump(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs }), { operation: 'link show', attrs: linkMessage.attrs })) {
-      if (m.type !== RTM.NEWLINK || m.bytes.length < ATTRS_AT) continue;
-      yield { bytes: m.bytes, s: scan(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength)) };
-    }
+    // dumpEach: a callback per message, not an async generator step (two of them per link cost more than scanning it).
+    await sock.dumpEach(RTM.GETLINK, 0, (w) => linkMessage.encode(w, { header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs }), { operation: 'link show', attrs: linkMessage.attrs }, (m) => {
+      if (m.type !== RTM.NEWLINK || m.bytes.length < ATTRS_AT) return;
+      each(m.bytes, scan(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength)));
+    });
   } finally {
     sock.close();
   }
@@ -165,12 +168,12 @@ export async function namespaceView(ctx: Context, stats = true): Promise<Namespa
   const names = new Map<number, string>();
   const flagsOf = new Map<number, number>();
   let peerNetns = false;
-  for await (const { bytes, s } of scannedDump(ctx, stats)) {
+  await scannedDump(ctx, stats, (bytes, s) => {
     raw.push(bytes);
     if (s.name !== undefined) names.set(s.index, s.name);
     flagsOf.set(s.index, s.flags);
     peerNetns ||= s.netnsid;
-  }
+  });
   const nsidNames = new Map<number, string>();
   // Only text output names peer namespaces, and only links with a peer elsewhere need it.
   if (!ctx.json && peerNetns) {

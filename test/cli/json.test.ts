@@ -97,7 +97,17 @@ describe('error reports', () => {
 
 describe('JsonArrayStream', () => {
   it('writes an array element by element exactly as formatJson writes it whole, compact and pretty', () => {
-    const items: JsonValue[] = [{ a: 1, b: [1, 2], c: { d: 'x"y' } }, { e: [], f: {}, g: new JsonRaw('0.09') }, [{ h: null }], 'plain', 7];
+    // Plain data (printed by JSON.stringify in compact mode) and what only the writer prints as ip does: JsonRaw, bigint, DEL.
+    const items: JsonValue[] = [
+      { a: 1, b: [1, 2], c: { d: 'x"y\t\u0001é' }, skipped: undefined, 2: 'two' },
+      { e: [], f: {}, g: new JsonRaw('0.09') },
+      [{ h: null }],
+      { n: 18446744073709551615n },
+      { del: 'a\u007fb' },
+      'plain',
+      7,
+      [1.5, -0, Number.NaN],
+    ];
     for (const pretty of [false, true]) {
       for (const list of [[], items.slice(0, 1), items]) {
         const s = new JsonArrayStream(pretty);
