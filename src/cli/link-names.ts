@@ -184,17 +184,32 @@ export async function namespaceView(ctx: Context, stats = true): Promise<Namespa
 
 /**
  * What the link printer (format/link.ts) never reads, left undecoded: the
- * 32-bit counters, the device map and XDP state always; the 64-bit
- * counters without `-s`; the per-family configuration without `-d`, and
- * with it everything of it but IPv6's address generation mode. A veth's
- * message is ~1.1 KB, most of it these (IPv4 and IPv6 devconf, IPv6 and
- * ICMPv6 counters), and decoding them was most of `link show`'s time.
+ * 32-bit counters, the device map, XDP state, the carrier counters, head
+ * and tail room, the pacing horizon (a bigint), the devlink and DPLL
+ * handles, VF and port-self data and the proto-down reasons always; the
+ * 64-bit counters without `-s`; the per-family configuration without
+ * `-d`, and with it everything of it but IPv6's address generation mode.
+ * A veth's message is ~1.1 KB, most of it these (IPv4 and IPv6 devconf),
+ * and a dump of 40,000 links spent most of its decoding on them.
  */
 export function linkPrintSkip(stats: boolean, details: boolean): DecodeSkip {
   return {
     stats: true,
     map: true,
     xdp: true,
+    carrier: true,
+    carrierChanges: true,
+    carrierUpCount: true,
+    carrierDownCount: true,
+    headroom: true,
+    tailroom: true,
+    maxPacingOffloadHorizon: true,
+    devlinkPort: true,
+    dpllPin: true,
+    vfinfoList: true,
+    numVf: true,
+    portSelf: true,
+    protoDownReason: true,
     ...(stats ? {} : { stats64: true }),
     afSpec: details ? { inet: true, mctp: true, inet6: { conf: true, stats: true, icmp6stats: true, cacheinfo: true, mcast: true, token: true } } : true,
   };

@@ -29,6 +29,11 @@ export class Out {
     return new Out({}, { s: '', on: false });
   }
 
+  /** Whether the text is collected: callers with costly text (a number to format, a list to join) build it only then. */
+  get textOn(): boolean {
+    return this.sink.on;
+  }
+
   /** The text collected so far (shared with nested records); empty for jsonOnly records. */
   get text(): string {
     return this.sink.s;

@@ -117,7 +117,7 @@ function flagsField(o: Out, flags: number, mdown: boolean): void {
   const names = ipFlagWords(flags);
   if (mdown) names.push('M-DOWN');
   o.array('flags', names);
-  o.put(`<${names.join(',')}> `);
+  if (o.textOn) o.put(`<${names.join(',')}> `);
 }
 
 /**
@@ -224,32 +224,33 @@ export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out(
     return result;
   }
 
-  o.field('ifindex', h.index, `${h.index}: `);
+  const t = o.textOn;
+  o.field('ifindex', h.index, t ? `${h.index}: ` : undefined);
   const mdown = nameAndLink(o, name, a, k, (s) => `${s}: `);
   flagsField(o, h.flags, mdown);
-  if (a.mtu !== undefined) o.field('mtu', a.mtu, `mtu ${a.mtu} `);
-  if (a.qdisc !== undefined) o.field('qdisc', a.qdisc, `qdisc ${a.qdisc} `);
+  if (a.mtu !== undefined) o.field('mtu', a.mtu, t ? `mtu ${a.mtu} ` : undefined);
+  if (a.qdisc !== undefined) o.field('qdisc', a.qdisc, t ? `qdisc ${a.qdisc} ` : undefined);
   if (a.master !== undefined) {
     const m = k.names.get(a.master) ?? `if${a.master}`;
     o.field('master', m, `master ${m} `);
   }
   if (operstate !== undefined) {
     const s = OPER_STATES[operstate];
-    if (s !== undefined) o.field('operstate', s, paint(stateColor(s), `state ${s} `));
+    if (s !== undefined) o.field('operstate', s, t ? paint(stateColor(s), `state ${s} `) : undefined);
     else o.field('operstate_index', operstate, `state 0x${operstate.toString(16)} `);
   }
   const mode = a.linkmode;
   if (k.doLink && mode !== undefined) {
     const m = LINK_MODES[mode];
-    if (m !== undefined) o.field('linkmode', m, `mode ${m} `);
+    if (m !== undefined) o.field('linkmode', m, t ? `mode ${m} ` : undefined);
     else o.field('linkmode_index', mode, `mode ${mode} `);
   }
   if (a.group !== undefined) {
     // iproute2 names group 0 "default" (its /etc/iproute2/group); others print as numbers.
     const g = a.group === 0 ? 'default' : String(a.group);
-    o.field('group', g, `group ${g} `);
+    o.field('group', g, t ? `group ${g} ` : undefined);
   }
-  if (a.txqlen) o.field('txqlen', a.txqlen, `qlen ${a.txqlen}`);
+  if (a.txqlen) o.field('txqlen', a.txqlen, t ? `qlen ${a.txqlen}` : undefined);
   const event = a.event;
   if (event !== undefined) {
     if (event >= LINK_EVENTS.length) o.field('event', event, `event ${event} `);
@@ -257,9 +258,9 @@ export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out(
   }
 
   if (k.linkLayer !== false || k.details) {
-    const t = LINK_TYPES[h.type] ?? `[${h.type}]`;
+    const lt = LINK_TYPES[h.type] ?? `[${h.type}]`;
     o.put('\n    ');
-    o.field('link_type', t, `link/${t} `);
+    o.field('link_type', lt, `link/${lt} `);
     if (a.address !== undefined) o.field('address', llAddr(a.address, h.type), paint('mac', llAddr(a.address, h.type)));
     if (a.broadcast !== undefined) {
       if (h.flags & IFF.POINTOPOINT) o.put(' peer ').json('link_pointtopoint', true);
@@ -288,7 +289,7 @@ export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out(
 
   if (k.details) {
     const u = (v: number | undefined, key: string, label: string) => {
-      if (v !== undefined) o.field(key, v, `${label} ${v} `);
+      if (v !== undefined) o.field(key, v, t ? `${label} ${v} ` : undefined);
     };
     u(a.promiscuity, 'promiscuity', ' promiscuity');
     u(a.allmulti, 'allmulti', ' allmulti');
@@ -307,7 +308,7 @@ export function formatLink(msg: LinkMsg, k: LinkFormatContext, o: Out = new Out(
     u(a.gsoIpv4MaxSize, 'gso_ipv4_max_size', 'gso_ipv4_max_size');
     u(a.groIpv4MaxSize, 'gro_ipv4_max_size', 'gro_ipv4_max_size');
     const s = (v: string | undefined, key: string, label: string) => {
-      if (v !== undefined) o.field(key, v, `${label} ${v} `);
+      if (v !== undefined) o.field(key, v, t ? `${label} ${v} ` : undefined);
     };
     s(a.physPortName, 'phys_port_name', 'portname');
     s(a.physPortId && formatHex(a.physPortId), 'phys_port_id', 'portid');
