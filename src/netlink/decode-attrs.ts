@@ -52,7 +52,11 @@ export interface RawAttr {
   value?: unknown;
 }
 
-/** Hidden property holding attribute order, flag bits and raw attributes. */
+/**
+ * The key of a decoded set's attribute order (flag bits, raw attributes)
+ * for objects made by hand; decoded sets keep theirs in a private stamp —
+ * read either with attrOrderOf.
+ */
 export const ATTR_ORDER: unique symbol = Symbol.for('rtnl.attrOrder');
 
 export type OrderEntry = number | RawAttr;
@@ -62,31 +66,55 @@ export interface WithOrder {
 }
 
 /**
- * What a decoded attribute set is made as: an object whose attribute order
- * lives in a private field, read and written as `obj[ATTR_ORDER]` through
- * an accessor on the prototype. Not an own property, so — as before, when
- * it was a non-enumerable one — spreading, JSON and util.inspect do not see
- * it; but made in one step, where defining a hidden property on each of
- * the ~10 objects of a link message was the largest single cost of
- * decoding a dump. The class is named Object, so util.inspect prints a
- * decoded set as the plain object it is, and it is kept in a registry slot
- * so the ESM and CJS copies of rtnl share it (a set decoded by one
- * re-encodes losslessly through the other).
+ * Where a decoded set's attribute order is kept: a private field stamped
+ * onto the plain object (a base constructor that returns the object it is
+ * given lets a subclass add its private field to it). The object stays
+ * plain — Object.prototype, no own property more, so deep equality (also
+ * node:assert's strict one), spreading, JSON and util.inspect see just the
+ * attributes, as when the order was a non-enumerable property — but
+ * defining that property on each of the ~10 objects of a link message was
+ * the largest single cost of decoding a dump, and the stamp costs about
+ * nothing. Kept in a registry slot, so the ESM and CJS copies of rtnl
+ * share it (a set decoded by one re-encodes losslessly through the other).
  */
-type AttrObjectClass = new (order: OrderEntry[]) => Record<string, unknown>;
-const ATTR_OBJECT = Symbol.for('rtnl.attrObjectClass');
-const AttrObject: AttrObjectClass = ((globalThis as Record<symbol, unknown>)[ATTR_OBJECT] ??= class Object {
-  #order: OrderEntry[];
-  constructor(order: OrderEntry[]) {
-    this.#order = order;
+interface OrderStamp {
+  stamp(obj: object, order: OrderEntry[]): void;
+  orderOf(obj: object): OrderEntry[] | undefined;
+}
+const ORDER_STAMP = Symbol.for('rtnl.attrOrderStamp');
+const orderStamp: OrderStamp = ((globalThis as Record<symbol, unknown>)[ORDER_STAMP] ??= (() => {
+  class Target {
+    constructor(obj: object) {
+      return obj;
+    }
   }
-  get [ATTR_ORDER](): OrderEntry[] {
-    return this.#order;
+  class Stamped extends Target {
+    #order: OrderEntry[];
+    constructor(obj: object, order: OrderEntry[]) {
+      super(obj);
+      this.#order = order;
+    }
+    static orderOf(obj: object): OrderEntry[] | undefined {
+      return #order in obj ? (obj as Stamped).#order : undefined;
+    }
   }
-  set [ATTR_ORDER](order: OrderEntry[]) {
-    this.#order = order;
-  }
-}) as AttrObjectClass;
+  return { stamp: (obj: object, order: OrderEntry[]) => void new Stamped(obj, order), orderOf: (obj: object) => Stamped.orderOf(obj) } satisfies OrderStamp;
+})()) as OrderStamp;
+
+/** A new decoded set, its attribute order attached. */
+function attrObject(order: OrderEntry[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  orderStamp.stamp(out, order);
+  return out;
+}
+
+/**
+ * The attribute order a decoded set came with (or one set as
+ * `obj[ATTR_ORDER]` by hand); undefined for an object that was not decoded.
+ */
+export function attrOrderOf(obj: object): OrderEntry[] | undefined {
+  return orderStamp.orderOf(obj) ?? (obj as WithOrder)[ATTR_ORDER];
+}
 
 /**
  * How deep nests may go. Tables can contain themselves (a veth peer holds
@@ -135,13 +163,13 @@ function malformed(set: AttrSet, ctx: DecodeCtx, what: 'depth' | 'trailing' | 'l
 }
 
 function helpersFor(set: AttrSet): DecoderHelpers {
-  return { malformed: (ctx, what, a, b, c) => malformed(set, ctx, what, a, b, c), AttrObject: AttrObject as DecoderHelpers['AttrObject'], maxDepth: MAX_NEST_DEPTH };
+  return { malformed: (ctx, what, a, b, c) => malformed(set, ctx, what, a, b, c), attrObject, maxDepth: MAX_NEST_DEPTH };
 }
 
 /** decodeAttrs as a loop over the table: the reference the generated decoders are tested against, and their fallback. */
 export function decodeAttrsByTable<A extends AttrSet>(set: A, ctx: DecodeCtx, off: number, end: number): Decoded<A> {
   const order: OrderEntry[] = [];
-  const out = new AttrObject(order);
+  const out = attrObject(order);
   const { view, path } = ctx;
   const skip = ctx.skip;
   if (path.length > MAX_NEST_DEPTH) throw malformed(set, ctx, 'depth', 0, 0, 0);

@@ -28,8 +28,8 @@ interface Row {
 export interface DecoderHelpers {
   /** The error for a malformed attribute area (decodeAttrs's messages). */
   malformed(ctx: DecodeCtx, what: 'depth' | 'trailing' | 'length', a: number, b: number, c: number): Error;
-  /** What a decoded set is made as, holding its attribute order (schema.ts). */
-  readonly AttrObject: new (order: unknown[]) => Record<string, unknown>;
+  /** A new decoded set holding its attribute order (decode-attrs.ts). */
+  attrObject(order: unknown[]): Record<string, unknown>;
   readonly maxDepth: number;
 }
 
@@ -63,10 +63,10 @@ export function compileDecoder(rows: readonly Row[], h: DecoderHelpers): Compile
   });
   const body = `
   ${rows.map((_, i) => `const c${i} = rows[${i}].codec;`).join('\n  ')}
-  const AttrObject = h.AttrObject;
+  const attrObject = h.attrObject;
   return function decodeAttrs(ctx, off, end) {
     const order = [];
-    const out = new AttrObject(order);
+    const out = attrObject(order);
     const view = ctx.view, path = ctx.path, buf = ctx.buf, skip = ctx.skip;
     if (path.length > h.maxDepth) throw h.malformed(ctx, 'depth', 0, 0, 0);
     while (off < end) {

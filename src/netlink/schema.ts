@@ -12,11 +12,12 @@
 import { NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from './constants.js';
 import { DecodeError } from './errors.js';
 import type { ByteWriter } from './writer.js';
-import { ATTR_ORDER, type DecodeCtx, type RawAttr, type WithOrder, decodeAttrs } from './decode-attrs.js';
+import { type DecodeCtx, type RawAttr, attrOrderOf, decodeAttrs } from './decode-attrs.js';
 import type { CompiledDecoder } from './decode-compiled.js';
 
 export {
   ATTR_ORDER,
+  attrOrderOf,
   MAX_NEST_DEPTH,
   decodeAttrs,
   decodeAttrsByTable,
@@ -232,7 +233,7 @@ export type OptionsOf<A> = A extends AttrSet<infer S> ? { -readonly [P in ViewsO
 
 /** The attributes of a decoded object that its table does not model, in order. */
 export function unknownAttrs(obj: object): RawAttr[] {
-  const order = (obj as WithOrder)[ATTR_ORDER];
+  const order = attrOrderOf(obj);
   if (!order) return [];
   return order.filter((e): e is RawAttr => typeof e !== 'number' && e.key === undefined);
 }
@@ -258,7 +259,7 @@ function defaultType(def: AttrDef): number {
 /** Encodes an object of `set` as attributes. Unknown keys are an error. */
 export function encodeAttrs<A extends AttrSet>(w: ByteWriter, set: A, obj: Decoded<A> | Record<string, unknown>): void {
   const values = obj as Record<string, unknown>;
-  const order = (obj as WithOrder)[ATTR_ORDER];
+  const order = attrOrderOf(obj);
   let done: Set<string> | undefined;
   let counts: Map<string, number> | undefined;
   if (order) {

@@ -9,7 +9,7 @@
 import { DecodeError, isRtnlError } from '../../src/netlink/errors.js';
 import { NLMSG } from '../../src/netlink/constants.js';
 import { forEachMessage, readDoneMessage, readErrorMessage } from '../../src/netlink/message.js';
-import { ATTR_ORDER } from '../../src/netlink/schema.js';
+import { attrOrderOf } from '../../src/netlink/schema.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
 import { type Family, reencode } from '../../src/rtnetlink/family.js';
 import { RTM } from '../../src/rtnetlink/constants.js';
@@ -193,7 +193,7 @@ export function outputSize(v: unknown, seen = new Set<object>()): number {
       if (v instanceof Uint8Array) return v.length;
       let n = 1;
       for (const x of Object.values(v)) n += outputSize(x, seen);
-      const order = (v as Record<symbol, unknown>)[ATTR_ORDER];
+      const order = attrOrderOf(v);
       if (Array.isArray(order)) n += order.length;
       return n;
     }

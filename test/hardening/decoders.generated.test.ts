@@ -8,9 +8,11 @@
  * attribute path. Also: a DecodeSkip leaves exactly the skipped attributes
  * out, and the message still re-encodes byte for byte.
  */
+import assert from 'node:assert';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ATTR_ORDER, withTableDecoders } from '../../src/netlink/schema.js';
+import { attrOrderOf, withTableDecoders } from '../../src/netlink/schema.js';
 import { STRUCT_TAIL } from '../../src/netlink/codecs.js';
 import { ByteWriter } from '../../src/netlink/writer.js';
 import { reencode } from '../../src/rtnetlink/family.js';
@@ -31,7 +33,7 @@ function visible(v: unknown): unknown {
   const o = v as Record<string | symbol, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(o)) out[k] = visible(o[k]);
-  const order = o[ATTR_ORDER];
+  const order = attrOrderOf(o);
   if (order !== undefined) out['[order]'] = visible(order);
   const tail = o[STRUCT_TAIL];
   if (tail !== undefined) out['[tail]'] = visible(tail);
@@ -75,6 +77,21 @@ describe('generated attribute decoders', () => {
       }),
       { numRuns: 1500, seed: SEED },
     );
+  });
+
+  it('a decoded set is a plain object: Object.prototype, strictly deep-equal to a literal, its order seen only through attrOrderOf', () => {
+    const m = corpus.messages.find((x) => x.type === RTM.NEWLINK)!;
+    const { attrs } = linkMessage.decode(m.bytes);
+    expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
+    const literal = JSON.parse(JSON.stringify(attrs, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v)));
+    expect(Object.keys(attrs)).toEqual(Object.keys(literal));
+    expect(Object.getOwnPropertySymbols(attrs)).toEqual([]);
+    expect(Object.getOwnPropertyNames(attrs)).toEqual(Object.keys(literal));
+    expect(inspect(attrs)).not.toMatch(/order|Symbol|#/);
+    const copy = { ...attrs };
+    expect(attrOrderOf(copy)).toBeUndefined(); // a copy is a new object: re-encoded in table order
+    expect(attrOrderOf(attrs)?.length).toBeGreaterThan(10);
+    assert.deepStrictEqual(copy, attrs); // node:assert compares prototypes too
   });
 
   it('a DecodeSkip leaves out exactly what it names, and the message still re-encodes to the kernel\'s bytes', () => {

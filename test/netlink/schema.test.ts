@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../../src/netlink/writer.js';
-import { attr, attrSet, decodeAttrs, decodeCtx, encodeAttrs, nest, unknownAttrs, ATTR_ORDER } from '../../src/netlink/schema.js';
+import { attr, attrOrderOf, attrSet, decodeAttrs, decodeCtx, encodeAttrs, nest, unknownAttrs } from '../../src/netlink/schema.js';
 import { be16, bytes, flag, hwaddr, ipaddr, s32, string, struct, u16, u32, u64, u8, uint } from '../../src/netlink/codecs.js';
 import { hex, toHex } from '../helpers/hex.js';
 import { DecodeError, EncodeError } from '../../src/netlink/errors.js';
@@ -84,7 +84,7 @@ describe('attribute tables', () => {
     d.label = 'x';
     const edited = decode(encode(d));
     expect(edited).toEqual({ child: { name: 'br' }, mtu: 9000, label: 'x' });
-    const order = (edited as { [ATTR_ORDER]?: unknown[] })[ATTR_ORDER];
+    const order = attrOrderOf(edited);
     expect(order).toEqual([6, 1, 2]);
     // A new nest gets NLA_F_NESTED.
     const fresh = encode({ child: { name: 'a' } });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/netlink/errors.js';
-import { ATTR_ORDER, unknownAttrs } from '../../../src/netlink/schema.js';
+import { attrOrderOf, unknownAttrs } from '../../../src/netlink/schema.js';
 import { ByteWriter } from '../../../src/netlink/writer.js';
 import { RTM } from '../../../src/rtnetlink/constants.js';
 import { reencode } from '../../../src/rtnetlink/family.js';
@@ -78,7 +78,7 @@ describe('readLink', () => {
     const bytes = withAttr(links[0] as Uint8Array, 0x3ff0, [1, 2, 3, 4, 5]);
     const link = readLink(bytes);
     expect(unknownAttrs(link.attrs).map((a) => [a.type, [...a.data]])).toEqual([[0x3ff0, [1, 2, 3, 4, 5]]]);
-    expect((link.attrs as Record<symbol, unknown>)[ATTR_ORDER]).toBeDefined();
+    expect(attrOrderOf(link.attrs)).toBeDefined();
     const again = reencode(linkMessage, bytes, { header: link.header, attrs: link.attrs }, new ByteWriter());
     expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
   });
