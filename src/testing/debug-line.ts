@@ -5,7 +5,7 @@
  * line per link.
  */
 import { decodeDatagram } from './flatten.js';
-import { SMALL_MESSAGE, collapse, shortField } from './format.js';
+import { shownFields } from './format.js';
 
 const MAX_LINE = 400;
 
@@ -13,8 +13,7 @@ const MAX_LINE = 400;
 export function describeLine(message: Uint8Array, fromKernel: boolean): string {
   const [m] = decodeDatagram(message, fromKernel);
   if (!m) return 'an empty datagram';
-  const fields = m.fields.length <= SMALL_MESSAGE ? m.fields.map(shortField) : collapse(m.fields);
-  let text = [m.title, ...fields].join(' ');
+  let text = [m.title, ...shownFields(m.fields)].join(' ');
   if (m.decodeError) text += ` (does not decode: ${m.decodeError})`;
   return text.length > MAX_LINE ? `${text.slice(0, MAX_LINE - 1)}…` : text;
 }

@@ -127,8 +127,7 @@ export function annotate(data: Uint8Array, fromKernel: boolean, requestBySeq?: (
   for (const m of decodeDatagram(data, fromKernel, requestBySeq)) {
     lines.push(`  # [${m.offset.toString(16).padStart(4, '0')}] ${m.title}`);
     if (m.decodeError) lines.push(`  #   (does not decode: ${m.decodeError})`);
-    // Small messages (requests) are shown whole; big replies with subtrees folded.
-    const rows = wrap(m.fields.length <= SMALL_MESSAGE ? m.fields.map(shortField) : collapse(m.fields), WIDTH - 6);
+    const rows = wrap(shownFields(m.fields), WIDTH - 6);
     const shown = rows.length > MAX_FIELD_LINES ? rows.slice(0, MAX_FIELD_LINES - 1) : rows;
     for (const r of shown) lines.push(`  #   ${r.join(' ')}`);
     const hidden = rows.slice(shown.length).reduce((n, r) => n + r.length, 0);
@@ -138,14 +137,19 @@ export function annotate(data: Uint8Array, fromKernel: boolean, requestBySeq?: (
 }
 
 const GROUP_LIMIT = 6;
-export const SMALL_MESSAGE = 40;
+const SMALL_MESSAGE = 40;
+
+/** A message's fields as annotations show them: small messages (requests) whole, big replies with subtrees folded. */
+export function shownFields(fields: Field[]): string[] {
+  return fields.length <= SMALL_MESSAGE ? fields.map(shortField) : collapse(fields);
+}
 
 /**
  * Keeps annotations short: a subtree with more than a few fields (stats64,
  * afSpec, a bridge's forty options) is shown as `name={N fields}`, keeping
  * its direct string-valued fields visible (`linkinfo.kind=bridge`).
  */
-export function collapse(fields: Field[]): string[] {
+function collapse(fields: Field[]): string[] {
   const groups = new Map<string, Field[]>();
   for (const f of fields) {
     const key = f.path.split('.')[0] as string;
@@ -182,7 +186,7 @@ function wrap(parts: string[], width: number): string[][] {
   return rows;
 }
 
-export function shortField(f: Field): string {
+function shortField(f: Field): string {
   let v = f.value;
   // Interface flags by name (IFF_*), as ip link prints them.
   if ((f.path === 'ifinfomsg.flags' || f.path === 'ifinfomsg.change') && /^\d+$/.test(v)) v = Number(v) ? flagNames(Number(v)).join('|') : '0';
