@@ -40,23 +40,25 @@ interface ObjectDef {
   name: string;
   run: (ctx: Context, args: Args) => Promise<number>;
   help: string;
+  /** Its commands, as its help lists them: what `rtnl completion bash` offers after it. */
+  commands: readonly string[];
 }
 
 /** In ip's table order, so an abbreviation picks what ip would (`l` is link, `n` is neigh). */
 const OBJECTS: ObjectDef[] = [
-  { name: 'address', run: addrCommand, help: ADDR_HELP },
-  { name: 'route', run: routeCommand, help: ROUTE_HELP },
-  { name: 'neighbour', run: neighCommand, help: NEIGH_HELP },
-  { name: 'neighbor', run: neighCommand, help: NEIGH_HELP },
-  { name: 'link', run: linkCommand, help: LINK_HELP },
-  { name: 'tuntap', run: tuntapCommand, help: TUNTAP_HELP },
-  { name: 'tap', run: tuntapCommand, help: TUNTAP_HELP },
-  { name: 'monitor', run: monitorCommand, help: MONITOR_HELP },
-  { name: 'netns', run: netnsCommand, help: NETNS_HELP },
-  { name: 'ovs', run: ovsCommand, help: OVS_HELP },
+  { name: 'address', run: addrCommand, help: ADDR_HELP, commands: ['show', 'add', 'change', 'replace', 'delete', 'flush', 'help'] },
+  { name: 'route', run: routeCommand, help: ROUTE_HELP, commands: ['show', 'get', 'add', 'replace', 'delete', 'flush', 'help'] },
+  { name: 'neighbour', run: neighCommand, help: NEIGH_HELP, commands: ['show', 'add', 'replace', 'delete', 'flush', 'help'] },
+  { name: 'neighbor', run: neighCommand, help: NEIGH_HELP, commands: ['show', 'add', 'replace', 'delete', 'flush', 'help'] },
+  { name: 'link', run: linkCommand, help: LINK_HELP, commands: ['show', 'add', 'set', 'change', 'delete', 'help'] },
+  { name: 'tuntap', run: tuntapCommand, help: TUNTAP_HELP, commands: ['show', 'add', 'delete', 'help'] },
+  { name: 'tap', run: tuntapCommand, help: TUNTAP_HELP, commands: ['show', 'add', 'delete', 'help'] },
+  { name: 'monitor', run: monitorCommand, help: MONITOR_HELP, commands: ['all', 'link', 'address', 'route', 'neigh', 'nsid', 'help'] },
+  { name: 'netns', run: netnsCommand, help: NETNS_HELP, commands: ['list', 'add', 'delete', 'set', 'list-id', 'identify', 'pids', 'help'] },
+  { name: 'ovs', run: ovsCommand, help: OVS_HELP, commands: ['list-br', 'add-br', 'del-br', 'list-ports', 'add-port', 'del-port', 'help'] },
   // The `bridge` tool's objects, under one name here.
-  { name: 'bridge', run: bridgeCommand, help: BRIDGE_HELP },
-  { name: 'completion', run: completionCommand, help: COMPLETION_HELP },
+  { name: 'bridge', run: bridgeCommand, help: BRIDGE_HELP, commands: ['vlan', 'help'] },
+  { name: 'completion', run: (ctx, args) => completionCommand(ctx, args, OBJECTS), help: COMPLETION_HELP, commands: ['bash'] },
 ];
 
 export interface RunIo {

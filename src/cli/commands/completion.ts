@@ -13,27 +13,17 @@ import { type Args, isHelp } from '../args.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 
-/** Each object's commands, as its help lists them — the objects in ip's table order (run.ts OBJECTS), which decides abbreviations. */
-const COMMANDS: [string, string[]][] = [
-  ['address', ['show', 'add', 'change', 'replace', 'delete', 'flush', 'help']],
-  ['route', ['show', 'get', 'add', 'replace', 'delete', 'flush', 'help']],
-  ['neighbour', ['show', 'add', 'replace', 'delete', 'flush', 'help']],
-  ['neighbor', ['show', 'add', 'replace', 'delete', 'flush', 'help']],
-  ['link', ['show', 'add', 'set', 'change', 'delete', 'help']],
-  ['tuntap', ['show', 'add', 'delete', 'help']],
-  ['tap', ['show', 'add', 'delete', 'help']],
-  ['monitor', ['all', 'link', 'address', 'route', 'neigh', 'nsid', 'help']],
-  ['netns', ['list', 'add', 'delete', 'set', 'list-id', 'identify', 'pids', 'help']],
-  ['ovs', ['list-br', 'add-br', 'del-br', 'list-ports', 'add-port', 'del-port', 'help']],
-  ['bridge', ['vlan', 'help']],
-  ['completion', ['bash']],
-];
+/** An object of the command and its commands (run.ts OBJECTS, in ip's table order, which decides abbreviations). */
+export interface CompletedObject {
+  readonly name: string;
+  readonly commands: readonly string[];
+}
 
 /** A bash case pattern for each object: every abbreviation that picks it (the first in table order wins, as ip's matches()). */
-function patterns(): Map<string, string> {
+function patterns(objects: readonly CompletedObject[]): Map<string, string> {
   const claimed = new Set<string>();
   const out = new Map<string, string>();
-  for (const [object] of COMMANDS) {
+  for (const { name: object } of objects) {
     const mine: string[] = [];
     for (let n = 1; n <= object.length; n++) {
       const p = object.slice(0, n);
@@ -50,12 +40,19 @@ function patterns(): Map<string, string> {
 const OPTIONS = ['-netns', '-details', '-json', '-pretty', '-brief', '-oneline', '-statistics', '-4', '-6', '-compressvlans', '-color', '-batch', '-force', '-Version', '-help'];
 
 /** The script; `command` is the name it completes (rtnl). */
-export function bashCompletion(command = 'rtnl'): string {
+export function bashCompletion(objects: readonly CompletedObject[], command = 'rtnl'): string {
   const fn = `_${command.replace(/[^A-Za-z0-9_]/g, '_')}_complete`;
-  const pat = patterns();
-  const cases = COMMANDS.map(([object, verbs]) => `            ${pat.get(object)}) words_="${verbs.join(' ')}" ;;`).join('\n');
+  const pat = patterns(objects);
+  const cases = objects.map((o) => `            ${pat.get(o.name)}) words_="${o.commands.join(' ')}" ;;`).join('\n');
   const kinds = Object.keys(LINK_KINDS.kinds).sort().join(' ');
   return `# bash completion for ${command} (${command} completion bash)
+# The devices of the namespace -n names (asked of ${command} itself), and the named namespaces.
+${fn}_devices() {
+    ${command} \${netns:+-n "$netns"} -br link show 2>/dev/null | sed 's/[@ ].*//'
+}
+${fn}_namespaces() {
+    ls /run/netns 2>/dev/null
+}
 ${fn}() {
     local cur prev words_ object="" netns="" i w
     cur="\${COMP_WORDS[COMP_CWORD]}"
@@ -74,20 +71,20 @@ ${fn}() {
         -n|-netns|--netns|netns)
             # \`netns\` after a link's name (link set … netns NS); not the netns object itself.
             if [[ "$prev" != netns || "$object" != @(${pat.get('netns')}) ]]; then
-                COMPREPLY=($(compgen -W "$(ls /run/netns 2>/dev/null)" -- "$cur")); return
+                COMPREPLY=($(compgen -W "$(${fn}_namespaces)" -- "$cur")); return
             fi ;;
         -b|-batch|--batch) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         type) COMPREPLY=($(compgen -W "${kinds}" -- "$cur")); return ;;
         dev|master|link|peer|name)
             if [[ "$prev" != name && "$prev" != peer ]]; then
-                COMPREPLY=($(compgen -W "$(${command} \${netns:+-n "$netns"} -br link show 2>/dev/null | sed 's/[@ ].*//')" -- "$cur")); return
+                COMPREPLY=($(compgen -W "$(${fn}_devices)" -- "$cur")); return
             fi ;;
     esac
     if [[ -z "$object" ]]; then
         if [[ "$cur" == -* ]]; then
             COMPREPLY=($(compgen -W "${OPTIONS.join(' ')}" -- "$cur"))
         else
-            COMPREPLY=($(compgen -W "${COMMANDS.map(([o]) => o).join(' ')}" -- "$cur"))
+            COMPREPLY=($(compgen -W "${objects.map((o) => o.name).join(' ')}" -- "$cur"))
         fi
         return
     fi
@@ -103,9 +100,9 @@ ${cases}
     # After the command: link show|set|delete take a device, netns delete|set|pids a namespace.
     case "$object" in
         ${pat.get('link')})
-            COMPREPLY=($(compgen -W "dev $(${command} \${netns:+-n "$netns"} -br link show 2>/dev/null | sed 's/[@ ].*//')" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "dev $(${fn}_devices)" -- "$cur")) ;;
         ${pat.get('netns')})
-            COMPREPLY=($(compgen -W "$(ls /run/netns 2>/dev/null)" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "$(${fn}_namespaces)" -- "$cur")) ;;
     esac
 }
 complete -F ${fn} ${command}
@@ -117,7 +114,7 @@ Prints a bash completion script: source <(rtnl completion bash)
 `;
 
 /** `rtnl completion SHELL`. */
-export async function completionCommand(ctx: Context, args: Args): Promise<number> {
+export async function completionCommand(ctx: Context, args: Args, objects: readonly CompletedObject[]): Promise<number> {
   const shell = args.next();
   if (shell === undefined || isHelp(shell)) {
     (shell === undefined ? ctx.stderr : ctx.stdout)(COMPLETION_HELP);
@@ -125,6 +122,6 @@ export async function completionCommand(ctx: Context, args: Args): Promise<numbe
   }
   if (shell !== 'bash') throw new UsageError(`Shell "${shell}" is not supported: only bash, try "rtnl completion help".`);
   if (!args.done) throw new UsageError(`Unknown argument "${args.next() as string}", try "rtnl completion help".`);
-  ctx.stdout(bashCompletion());
+  ctx.stdout(bashCompletion(objects));
   return 0;
 }
