@@ -77,6 +77,7 @@ export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; re
   let help = false;
   let batch: string | undefined;
   let force = false;
+  let color: ColorMode | undefined;
   for (; i < argv.length; i++) {
     let a = argv[i] as string;
     if (!a.startsWith('-') || a === '-') break;
@@ -101,7 +102,7 @@ export function parseGlobals(argv: readonly string[]): { opts: GlobalOptions; re
     else if (matches(a, '-oneline')) opts.oneline = true;
     // bridge and ip read a bare -c as -color: the long spelling only.
     else if (a.length >= 4 && matches(a, '-compressvlans')) opts.compressVlans = true;
-    else if (colorOption(a, matches) !== undefined) opts.color = colorOption(a, matches) as ColorMode;
+    else if ((color = colorOption(a, matches)) !== undefined) opts.color = color;
     else throw new UsageError(`Option "${argv[i]}" is unknown, try "rtnl -help".`);
   }
   const out: ReturnType<typeof parseGlobals> = { opts, rest: argv.slice(i), version, help, force };
