@@ -11,10 +11,12 @@ import { NETNS_RUN_DIR, validateNetnsName } from '../../netlink/netns.js';
 import { formatValue } from '../../netlink/format-value.js';
 
 /** The device and inode of a namespace file (nsfs): equal for every file naming the same namespace. */
+const keyOf = (st: { dev: number; ino: number }): string => `${st.dev}:${st.ino}`;
+
+/** keyOf the file at `path`, or undefined when it cannot be read. */
 function nsKey(path: string): string | undefined {
   try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
+    return keyOf(statSync(path));
   } catch {
     return undefined;
   }
@@ -23,8 +25,7 @@ function nsKey(path: string): string | undefined {
 /** nsKey of a file that must exist: ENOENT as namespaceStateError, other failures (EACCES) as they are. */
 function existingNsKey(path: string, operation: string, field: string, missing: string): string {
   try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
+    return keyOf(statSync(path));
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') throw namespaceStateError({ operation, code: 'ENOENT', syscall: 'stat', path, field, detail: missing, cause: e });
     throw systemErrorOf(e, operation);
