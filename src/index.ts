@@ -17,6 +17,9 @@ export * from './ops/addresses/index.js';
 export * from './ops/routes/index.js';
 export * from './ops/neighbours/index.js';
 export * from './ops/monitor/index.js';
+/** Declarative topologies: plan, apply (all or nothing, journaled), destroy, recover. See docs/topology.md. */
+export * as topology from './topology/index.js';
+export type { Topology, TopologyLink, TopologyLinkEnd, TopologyRoute, TopologyNeighbour, TopologyChange } from './topology/index.js';
 /** Open vSwitch over OVSDB (RFC 7047): bridges, ports and interfaces, without ovs-vsctl. See docs/ovs.md. */
 export * as ovs from './ovs/index.js';
 

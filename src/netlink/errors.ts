@@ -288,6 +288,36 @@ export function systemErrorOf(e: unknown, operation: string, hints: Readonly<Rec
   return new SystemError(init);
 }
 
+/**
+ * A topology could not be applied, verified or recovered. `cause` is the
+ * original failure (the kernel's refusal of one change); the failures of
+ * putting things back are beside it in `revertErrors`, never instead of it.
+ * `journal` names the journal left for `recover` when the revert did not
+ * finish.
+ */
+export class TopologyError extends RtnlErrorBase {
+  override readonly name = 'TopologyError';
+  readonly code = 'ERR_RTNL_TOPOLOGY';
+  /** Which step failed: carrying out a change, the read-back after the last one, or a recovery. */
+  readonly phase: 'apply' | 'verify' | 'recover';
+  /** The change that failed (apply), as the plan lists it. */
+  readonly change?: unknown;
+  /** What still differs after applying (verify): the plan a second read made. */
+  readonly remaining?: unknown[];
+  /** Failures while undoing what had been made, in the order they happened. */
+  readonly revertErrors: unknown[];
+  /** The journal kept for `recover` (when the revert failed or did not run). */
+  readonly journal?: string;
+  constructor(init: { phase: 'apply' | 'verify' | 'recover'; message: string; cause?: unknown; change?: unknown; remaining?: unknown[]; revertErrors?: unknown[]; journal?: string }) {
+    super(init.message, { cause: init.cause });
+    this.phase = init.phase;
+    if (init.change !== undefined) this.change = init.change;
+    if (init.remaining !== undefined) this.remaining = init.remaining;
+    this.revertErrors = init.revertErrors ?? [];
+    if (init.journal !== undefined) this.journal = init.journal;
+  }
+}
+
 /** Every error rtnl throws, by class; `isRtnlError(e)` tells them from others (by brand, across module copies). */
 export type RtnlError =
   | ShimUnavailableError
@@ -298,7 +328,8 @@ export type RtnlError =
   | ValidationError
   | TimeoutError
   | SocketClosedError
-  | DumpInterruptedError;
+  | DumpInterruptedError
+  | TopologyError;
 
 /** True for any rtnl error, from either module format. */
 export function isRtnlError(e: unknown): e is RtnlError {

@@ -12,14 +12,14 @@ import { repoRoot } from '../helpers/child.js';
 
 const SRC = join(repoRoot, 'src');
 
-type Layer = 'shim' | 'netlink' | 'rtnetlink' | 'ethernet' | 'ops' | 'ovs' | 'testing' | 'entry' | 'cli';
+type Layer = 'shim' | 'netlink' | 'rtnetlink' | 'ethernet' | 'ops' | 'ovs' | 'topology' | 'testing' | 'entry' | 'cli';
 
 /** The layer of a file under src/. */
 function layerOf(file: string): Layer {
   const rel = relative(SRC, file);
   const top = rel.split('/')[0] as string;
   if (top === 'index.ts' || top === 'wire.ts') return 'entry';
-  if (['shim', 'netlink', 'rtnetlink', 'ethernet', 'ops', 'ovs', 'testing', 'cli'].includes(top)) return top as Layer;
+  if (['shim', 'netlink', 'rtnetlink', 'ethernet', 'ops', 'ovs', 'topology', 'testing', 'cli'].includes(top)) return top as Layer;
   throw new Error(`${rel}: a file outside the layers (src/<layer>/…)`);
 }
 
@@ -32,9 +32,11 @@ const MAY_IMPORT: Record<Layer, Layer[]> = {
   ethernet: ['netlink'],
   ops: ['rtnetlink', 'netlink', 'shim', 'ethernet'],
   ovs: ['netlink'],
+  // Topologies are made of the public operations, and name kinds and errors of the layers below.
+  topology: ['ops', 'rtnetlink', 'netlink'],
   testing: ['rtnetlink', 'netlink', 'shim'],
   // testing: the process hooks that NODE_DEBUG and RTNL_RECORD=file turn on.
-  entry: ['ops', 'rtnetlink', 'netlink', 'shim', 'ethernet', 'ovs', 'testing'],
+  entry: ['ops', 'rtnetlink', 'netlink', 'shim', 'ethernet', 'ovs', 'topology', 'testing'],
   cli: [],
 };
 
@@ -53,6 +55,8 @@ const NODE_BUILTINS: Record<Layer, string[]> = {
   ethernet: [],
   ops: ['fs'],
   ovs: ['net', 'string_decoder'],
+  // The apply journal under /run/rtnl.
+  topology: ['fs', 'path'],
   testing: ['fs', 'path'],
   entry: [],
   cli: ['fs', 'util'],

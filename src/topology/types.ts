@@ -1,0 +1,91 @@
+/**
+ * A topology: namespaces, links, addresses, routes and neighbours as plain
+ * data (the same shape in TypeScript and in a JSON file). `plan` compares it
+ * with the kernel's state, `apply` makes the kernel's state so, `destroy`
+ * removes it. Names are the identities: a link is its name in its
+ * namespace, an address its CIDR on its link, a route its table,
+ * destination and metric, a neighbour its IP address on its link.
+ */
+
+/** One end of a link: where it lives and the settings a topology holds it to. */
+export interface TopologyLinkEnd {
+  /** The interface name (1–15 bytes, as the kernel takes it). */
+  name: string;
+  /**
+   * A namespace of `namespaces`; absent: the namespace the call acts in (its
+   * `netns` option, else the caller's own).
+   */
+  netns?: string;
+  /** Administratively up. Default true: a topology describes a working network. */
+  up?: boolean;
+  mtu?: number;
+  /** MAC address (`aa:bb:cc:dd:ee:ff`); absent: whatever the kernel chose. */
+  address?: string;
+  /** The master (a bridge, bond or VRF of the topology, in the same namespace); absent: no master. */
+  master?: string;
+  /** Addresses in CIDR form (`10.0.0.1/24`, `fd00::1/64`). */
+  addresses?: string[];
+}
+
+/** A link of the topology: its kind and, for veth, its peer end. */
+export interface TopologyLink extends TopologyLinkEnd {
+  /**
+   * A kind rtnl creates: `veth` (with `peer`), `tap`, `bridge`, `dummy`,
+   * `vlan`, `macvlan`, `ipvlan`, `vrf`, `vxlan`, `bond`, `ifb`, `geneve` …
+   * (every kind createLink takes).
+   */
+  kind: string;
+  /** veth: the other end, possibly in another namespace. */
+  peer?: TopologyLinkEnd;
+  /** The lower device (vlan, macvlan, ipvlan …): a link of the topology, by name; `{ name, netns }` when it lives in another namespace. */
+  link?: string | { name: string; netns?: string };
+  /**
+   * The kind's own options, as the kind's create call takes them (vlan
+   * `{ id: 10 }`, vrf `{ table: 10 }`, vxlan `{ id: 42, port: 4789 }`,
+   * bridge `{ stp: false }`, tap `{ owner: 1000 }`). Compared with what the
+   * kernel reports in `Link.info`, field by field.
+   */
+  options?: Record<string, unknown>;
+}
+
+/** A route of the topology (addRoute's fields, with `dev` a link of the topology in the route's namespace). */
+export interface TopologyRoute {
+  netns?: string;
+  /** `default` or a prefix (`10.1.0.0/16`, `fd00:1::/64`); a bare address is a host route. */
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  /** `main` (default) or a table number. */
+  table?: string | number;
+  metric?: number;
+  /** Needed only for `dst: 'default'` without a gateway. */
+  family?: 'inet' | 'inet6';
+  scope?: string;
+  type?: string;
+  src?: string;
+  onlink?: boolean;
+}
+
+/** A permanent IP neighbour (ARP / NDP) entry of the topology. */
+export interface TopologyNeighbour {
+  netns?: string;
+  /** A link of the topology in the entry's namespace. */
+  dev: string;
+  /** The neighbour's IP address. */
+  address: string;
+  /** Its link-layer address. */
+  lladdr: string;
+}
+
+/** A whole topology. Every list is optional. */
+export interface Topology {
+  /**
+   * Network namespaces the topology owns (names under /run/netns): `apply`
+   * creates the missing ones, `destroy` deletes them, `prune` cleans inside
+   * them. The namespace the call acts in is never pruned or deleted.
+   */
+  namespaces?: string[];
+  links?: TopologyLink[];
+  routes?: TopologyRoute[];
+  neighbours?: TopologyNeighbour[];
+}
