@@ -17,6 +17,14 @@ import { canonicalIp } from './validate.js';
 /** Devices every namespace has, or that loading a tunnel module puts in every namespace: never pruned. */
 const FALLBACK_DEVICES = new Set(['lo', 'gre0', 'gretap0', 'erspan0', 'ip_vti0', 'ip6_vti0', 'sit0', 'ip6tnl0', 'ip6gre0', 'tunl0']);
 
+/**
+ * Kinds whose devices cannot leave their namespace (NETIF_F_NETNS_LOCAL /
+ * netns_local: br_dev_setup, bond_setup, vrf_setup): one found elsewhere is
+ * not moved — the kernel would refuse with "The interface netns is
+ * immutable" — but made anew where described.
+ */
+const NETNS_LOCAL_KINDS = new Set(['bridge', 'bond', 'vrf']);
+
 /** Route protocols a user's routes carry (ip route add: boot; others: static): the ones prune may delete. */
 const USER_PROTOCOLS = new Set(['boot', 'static']);
 
@@ -171,7 +179,7 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
     }
     if (found.every((a) => a === undefined)) {
       // Not where described: maybe elsewhere among the topology's namespaces (a link moved by hand, or a previous document).
-      const elsewhere = !link.peer ? findElsewhere(link.end, state, described) : undefined;
+      const elsewhere = !link.peer && !NETNS_LOCAL_KINDS.has(link.kind) ? findElsewhere(link.end, state, described) : undefined;
       if (elsewhere !== undefined) {
         creates.push({ action: 'move', object: 'link', netns: elsewhere, name: link.end.name, to: link.end.ns, kind: link.kind });
         fresh.add(link.end);
