@@ -193,7 +193,7 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
     ip(['addr', 'add', '10.74.0.9/24', 'dev', 'br0'], NS_SW);
     ip(['link', 'set', 'br0', 'up'], NS_SW);
     ip(['route', 'add', '10.75.0.0/16', 'via', '10.74.0.2'], NS_SW);
-    ip(['link', 'add', 'mv0', 'type', 'ifb'], NS_A);
+    ip(['tuntap', 'add', 'mv0', 'mode', 'tap'], NS_A);
     ip(['link', 'add', 'br1', 'type', 'bridge'], NS_A);
     expect(await topology.plan(doc, { netns: BASE.name })).toEqual([]);
     const pruned = (await topology.plan(doc, { netns: BASE.name, prune: true })).map(topology.describeChange);
@@ -201,12 +201,12 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
       `delete route 10.75.0.0/16 via 10.74.0.2 dev br0 in ${NS_SW}`,
       `delete address 10.74.0.9/24 dev br0 in ${NS_SW}`,
       `delete link stray0 in ${NS_SW} (bridge)`,
-      `delete link mv0 in ${NS_A} (ifb)`,
+      `delete link mv0 in ${NS_A} (tap)`,
       `delete link br1 in ${NS_A} (bridge)`,
     ]);
     // A link described in another of the topology's namespaces than where it is: moved, not made anew —
     // except a bridge, which the kernel keeps in its namespace (NETIF_F_NETNS_LOCAL).
-    const moved: topology.Topology = { ...doc, links: [...doc.links!, { name: 'mv0', kind: 'ifb', netns: NS_SW, up: false }, { name: 'br1', kind: 'bridge', netns: NS_SW, up: false }] };
+    const moved: topology.Topology = { ...doc, links: [...doc.links!, { name: 'mv0', kind: 'tap', netns: NS_SW, up: false }, { name: 'br1', kind: 'bridge', netns: NS_SW, up: false }] };
     expect((await topology.plan(moved, { netns: BASE.name })).map(topology.describeChange)).toEqual([`move link mv0 in ${NS_A} to ${NS_SW}`, `create link br1 in ${NS_SW} type bridge`]);
     await topology.apply(moved, { ...opts(), prune: true });
     expect(links(NS_SW).map((l) => l.ifname).sort()).toEqual(['br0', 'br1', 'lo', 'mv0']);

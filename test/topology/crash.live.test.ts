@@ -33,7 +33,8 @@ const doc = (): topology.Topology => ({
     { name: 'veth-b', kind: 'veth', netns: NS_SW, master: 'br0', peer: { name: 'eth0', netns: NS_B, addresses: ['10.77.0.2/24', 'fd00:77::2/64'] } },
     { name: 'tap0', kind: 'tap', netns: NS_SW, master: 'br0', mtu: 1400 },
     { name: 'up0', kind: 'veth', mtu: 1450, addresses: ['10.99.0.1/30'], peer: { name: 'down0', netns: NS_SW, master: 'br0' } },
-    { name: 'ifb0', kind: 'ifb', up: false },
+    // Not ifb: loading its module would make ifb0 and ifb1 in the machine's own namespace.
+    { name: 'brx0', kind: 'bridge', up: false },
   ],
   routes: [
     { netns: NS_A, dst: '10.88.0.0/16', gateway: '10.77.0.254' },
