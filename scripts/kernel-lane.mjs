@@ -27,7 +27,7 @@
  * CPUs, at most 4), RTNL_KERNEL_TIMEOUT (s, default 1500) after which the
  * guest is killed and the lane fails.
  *
- * Needs root (apt installs what is missing: qemu-system-x86, busybox-static,
+ * Needs root (apt installs what is missing: qemu-system-x86, busybox-static, kmod,
  * cpio, xz-utils; the guest runs the tests as its root).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -94,13 +94,14 @@ function sh(cmd, args, opts = {}) {
   return r.stdout ?? '';
 }
 
-/** qemu, a static busybox, cpio and xz, installed with apt when missing. */
+/** qemu, a static busybox, cpio, xz and depmod (kmod: the unpacked modules need their index), installed with apt when missing. */
 function ensureTools() {
   const need = [];
   if (!runs('qemu-system-x86_64')) need.push('qemu-system-x86');
   if (!existsSync('/bin/busybox') || !sh('/bin/busybox', ['--help'], { stdio: ['ignore', 'pipe', 'pipe'] }).length) need.push('busybox-static');
   if (!runs('cpio')) need.push('cpio');
   if (!runs('xz')) need.push('xz-utils');
+  if (!runs('depmod')) need.push('kmod');
   if (!need.length) return;
   if (process.getuid?.() !== 0) fail(`missing ${need.join(', ')}; install them (apt-get install -y ${need.join(' ')}) or run as root`);
   say(`installing ${need.join(', ')} with apt`);
