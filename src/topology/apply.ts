@@ -15,6 +15,7 @@ import { formatValue } from '../netlink/format-value.js';
 import { validateNetnsName } from '../netlink/netns.js';
 import { deleteLink } from '../ops/links/index.js';
 import { deleteNetns } from '../ops/netns/index.js';
+import { deleteBridge } from '../ovs/index.js';
 import { type TopologyChange, describeChange } from './changes.js';
 import { type PlanOptions, computePlan } from './diff.js';
 import { type Target, execute, undo } from './execute.js';
@@ -152,6 +153,12 @@ export async function destroy(topology: Topology, opts: TopologyCallOptions = {}
   const t = targetOf(opts);
   const model = validateTopology(topology);
   const made: TopologyChange[] = [];
+  // OVS bridges first: their ports are devices about to go.
+  if (model.ovs) {
+    const ovs = model.ovs;
+    const o = ovs.socket === undefined ? { wait: ovs.wait } : { socket: ovs.socket, wait: ovs.wait };
+    for (const b of ovs.bridges) if (await deleteBridge(b.name, { ...o, ifExists: true })) made.push({ action: 'delete', object: 'ovs-bridge', bridge: b.name, ovs: o });
+  }
   const here = await readNamespace('', t.base);
   // Uppers before lowers: the document order reversed puts a vlan before its parent.
   for (const link of [...model.links].reverse()) {

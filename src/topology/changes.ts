@@ -42,6 +42,12 @@ export interface CreateLinkSpec {
   options: Record<string, unknown>;
 }
 
+/** Where an OVS change goes: ovsdb-server's socket (absent: OVS's default) and whether to wait for ovs-vswitchd. */
+export interface OvsTarget {
+  socket?: string;
+  wait: boolean;
+}
+
 /** One change of a plan. `netns` is a topology namespace's name, or '' for the namespace the call acts in. */
 export type TopologyChange =
   | { action: 'create' | 'delete'; object: 'netns'; netns: string }
@@ -51,6 +57,8 @@ export type TopologyChange =
   | { action: 'delete'; object: 'link'; netns: NsKey; name: string; kind?: string }
   | { action: 'create' | 'delete'; object: 'address'; netns: NsKey; dev: string; address: string }
   | { action: 'create' | 'replace' | 'delete'; object: 'route'; netns: NsKey; route: RouteFields; from?: RouteFields }
+  | { action: 'create' | 'delete'; object: 'ovs-bridge'; bridge: string; datapathType?: 'netdev' | 'system'; ovs: OvsTarget }
+  | { action: 'create' | 'delete'; object: 'ovs-port'; bridge: string; port: string; type: 'system' | 'internal' | 'tap'; ovs: OvsTarget }
   | { action: 'create' | 'replace' | 'delete'; object: 'neighbour'; netns: NsKey; dev: string; address: string; lladdr: string; from?: { lladdr: string } };
 
 const where = (ns: NsKey): string => (ns === '' ? '' : ` in ${ns}`);
@@ -99,6 +107,10 @@ export function describeChange(c: TopologyChange): string {
       return `${c.action} address ${c.address} dev ${c.dev}${where(c.netns)}`;
     case 'route':
       return `${c.action} route ${routeText(c.route)}${where(c.netns)}${c.from ? ` (was ${routeText(c.from)})` : ''}`;
+    case 'ovs-bridge':
+      return `${c.action} ovs bridge ${c.bridge}${c.datapathType ? ` datapath_type ${c.datapathType}` : ''}`;
+    case 'ovs-port':
+      return `${c.action} ovs port ${c.port} on ${c.bridge}${c.type === 'system' ? '' : ` type ${c.type}`}`;
     case 'neighbour':
       return `${c.action} neighbour ${c.address} lladdr ${c.lladdr} dev ${c.dev}${where(c.netns)}${c.from ? ` (was ${c.from.lladdr})` : ''}`;
   }

@@ -216,6 +216,8 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
     }
   }
 
+  const ovs = model.ovs ? ovsChanges(model.ovs, state, opts.prune === true) : { creates: [], prunes: [] };
+
   const wanted = new Set<string>();
   for (const m of model.routes) {
     const key = routeKey(m);
@@ -271,7 +273,35 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
       }
     }
   }
-  return [...out, ...creates, ...sets, ...addrs, ...routes, ...neighs, ...prunes];
+  return [...out, ...creates, ...sets, ...ovs.creates, ...addrs, ...routes, ...neighs, ...ovs.prunes, ...prunes];
+}
+
+/** OVS bridges and ports to add (and, with prune, ports of the described bridges to remove): OVS keys them by name, database-wide. */
+function ovsChanges(m: NonNullable<Model['ovs']>, state: State, prune: boolean): { creates: TopologyChange[]; prunes: TopologyChange[] } {
+  const target = m.socket === undefined ? { wait: m.wait } : { socket: m.socket, wait: m.wait };
+  const creates: TopologyChange[] = [];
+  const prunes: TopologyChange[] = [];
+  const ovs = state.ovs;
+  for (const b of m.bridges) {
+    const cur = ovs?.bridges.get(b.name);
+    if (cur && b.datapathType !== undefined && (cur.datapathType || 'system') !== b.datapathType) {
+      throw new ValidationError(`${b.path}.datapathType`, `OVS bridge ${b.name} exists with datapath ${cur.datapathType || 'system'}, not ${b.datapathType}: delete it first`);
+    }
+    if (!cur) creates.push(b.datapathType ? { action: 'create', object: 'ovs-bridge', bridge: b.name, datapathType: b.datapathType, ovs: target } : { action: 'create', object: 'ovs-bridge', bridge: b.name, ovs: target });
+    for (const [j, p] of b.ports.entries()) {
+      const owner = ovs?.portBridge.get(p.name);
+      if (owner !== undefined && owner !== b.name) throw new ValidationError(`${b.path}.ports[${j}]`, `${p.name} is a port of OVS bridge ${owner}, not ${b.name}: remove it there first`);
+      const type = cur?.ports.get(p.name);
+      if (type === undefined) creates.push({ action: 'create', object: 'ovs-port', bridge: b.name, port: p.name, type: p.type, ovs: target });
+      else if ((type || 'system') !== p.type) throw new ValidationError(`${b.path}.ports[${j}]`, `OVS port ${p.name} exists as type ${type || 'system'}, not ${p.type}: delete it first`);
+    }
+    if (prune && cur) {
+      for (const [name, type] of cur.ports) {
+        if (name !== b.name && !b.ports.some((p) => p.name === name)) prunes.push({ action: 'delete', object: 'ovs-port', bridge: b.name, port: name, type: (type || 'system') as 'system', ovs: target });
+      }
+    }
+  }
+  return { creates, prunes };
 }
 
 function movedAway(creates: TopologyChange[], ns: NsKey, name: string): boolean {

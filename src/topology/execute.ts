@@ -12,6 +12,7 @@ import { addNeighbour, deleteNeighbour } from '../ops/neighbours/index.js';
 import { createNetns, deleteNetns } from '../ops/netns/index.js';
 import { addRoute, deleteRoute, type AddRouteOptions } from '../ops/routes/index.js';
 import { createTap } from '../ops/tap/index.js';
+import { addBridge, addPort, deleteBridge, deletePort } from '../ovs/index.js';
 import type { LinkSettings, RouteFields, TopologyChange } from './changes.js';
 import type { NsKey } from './model.js';
 
@@ -49,6 +50,8 @@ function routeOptions(t: Target, ns: NsKey, r: RouteFields): AddRouteOptions {
   return o;
 }
 
+const ovsOpt = (o: { socket?: string; wait: boolean }): { socket?: string; wait: boolean } => (o.socket === undefined ? { wait: o.wait } : { socket: o.socket, wait: o.wait });
+
 /** Makes one change. */
 export async function execute(t: Target, c: TopologyChange): Promise<void> {
   switch (c.object) {
@@ -75,6 +78,18 @@ export async function execute(t: Target, c: TopologyChange): Promise<void> {
     case 'route':
       if (c.action === 'delete') return deleteRoute(routeOptions(t, c.netns, c.route));
       return addRoute({ ...routeOptions(t, c.netns, c.route), ...(c.action === 'replace' ? { replace: true } : {}) });
+    case 'ovs-bridge': {
+      const o = ovsOpt(c.ovs);
+      if (c.action === 'create') await addBridge(c.bridge, { ...o, ...(c.datapathType ? { datapathType: c.datapathType } : {}) });
+      else await deleteBridge(c.bridge, { ...o, ifExists: true });
+      return;
+    }
+    case 'ovs-port': {
+      const o = ovsOpt(c.ovs);
+      if (c.action === 'create') await addPort(c.bridge, c.port, { ...o, type: c.type });
+      else await deletePort(c.bridge, c.port, { ...o, ifExists: true });
+      return;
+    }
     case 'neighbour':
       if (c.action === 'delete') return deleteNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address });
       return addNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address, lladdr: c.lladdr, state: 'permanent', ...(c.action === 'replace' ? { replace: true } : {}) });
@@ -150,6 +165,14 @@ export async function undo(t: Target, c: TopologyChange): Promise<void> {
       if (c.action === 'create') return tolerant(deleteRoute(routeOptions(t, c.netns, c.route)));
       if (c.action === 'replace') return tolerant(addRoute({ ...routeOptions(t, c.netns, c.from!), replace: true }));
       return tolerant(addRoute(routeOptions(t, c.netns, c.route)), true);
+    case 'ovs-bridge':
+      if (c.action === 'delete') throw new Error(`OVS bridge ${c.bridge} was deleted and cannot be re-created with its ports`);
+      await deleteBridge(c.bridge, { ...ovsOpt(c.ovs), ifExists: true });
+      return;
+    case 'ovs-port':
+      if (c.action === 'create') await deletePort(c.bridge, c.port, { ...ovsOpt(c.ovs), ifExists: true });
+      else await addPort(c.bridge, c.port, { ...ovsOpt(c.ovs), type: c.type, mayExist: true });
+      return;
     case 'neighbour':
       if (c.action === 'create') return tolerant(deleteNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address }));
       return tolerant(addNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address, lladdr: c.action === 'replace' ? c.from!.lladdr : c.lladdr, state: 'permanent', replace: true }));

@@ -60,6 +60,21 @@ export interface NeighbourModel {
   path: string;
 }
 
+export interface OvsBridgeModel {
+  name: string;
+  datapathType?: 'netdev' | 'system';
+  ports: { name: string; type: 'system' | 'internal' | 'tap' }[];
+  path: string;
+}
+
+/** The OVS part: where ovsdb-server listens, where ovs-vswitchd runs, and the bridges. */
+export interface OvsModel {
+  socket?: string;
+  ns: NsKey;
+  wait: boolean;
+  bridges: OvsBridgeModel[];
+}
+
 export interface Model {
   namespaces: string[];
   links: LinkModel[];
@@ -67,6 +82,7 @@ export interface Model {
   ends: Map<string, EndModel>;
   routes: RouteModel[];
   neighbours: NeighbourModel[];
+  ovs?: OvsModel;
 }
 
 /** The identity of a link end: its namespace and name. */

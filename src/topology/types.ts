@@ -30,9 +30,9 @@ export interface TopologyLinkEnd {
 /** A link of the topology: its kind and, for veth, its peer end. */
 export interface TopologyLink extends TopologyLinkEnd {
   /**
-   * A kind rtnl creates: `veth` (with `peer`), `tap`, `bridge`, `dummy`,
-   * `vlan`, `macvlan`, `ipvlan`, `vrf`, `vxlan`, `bond`, `ifb`, `geneve` …
-   * (every kind createLink takes).
+   * A kind rtnl creates: `veth` and `netkit` (with `peer`), `tap`,
+   * `bridge`, `dummy`, `vlan`, `macvlan`, `ipvlan`, `vrf`, `bond`, `ifb`,
+   * `geneve`, `gre` … (every kind createLink takes).
    */
   kind: string;
   /** veth: the other end, possibly in another namespace. */
@@ -41,9 +41,9 @@ export interface TopologyLink extends TopologyLinkEnd {
   link?: string | { name: string; netns?: string };
   /**
    * The kind's own options, as the kind's create call takes them (vlan
-   * `{ id: 10 }`, vrf `{ table: 10 }`, vxlan `{ id: 42, port: 4789 }`,
-   * bridge `{ stp: false }`, tap `{ owner: 1000 }`). Compared with what the
-   * kernel reports in `Link.info`, field by field.
+   * `{ id: 10 }`, vrf `{ table: 10 }`, bridge `{ stp: false }`, tap
+   * `{ owner: 1000 }`). Compared with what the kernel reports in
+   * `Link.info`, field by field.
    */
   options?: Record<string, unknown>;
 }
@@ -77,6 +77,32 @@ export interface TopologyNeighbour {
   lladdr: string;
 }
 
+/** A port of an Open vSwitch bridge: an existing device (`system`, the default: a link of the topology), or one ovs-vswitchd makes. */
+export interface TopologyOvsPort {
+  name: string;
+  type?: 'system' | 'internal' | 'tap';
+}
+
+/** An Open vSwitch bridge and its ports. */
+export interface TopologyOvsBridge {
+  name: string;
+  /** `netdev` (userspace datapath) or `system` (the kernel module; ovs-vswitchd's default). */
+  datapathType?: 'netdev' | 'system';
+  /** Ports by name (a `system` port) or with their type. */
+  ports?: (string | TopologyOvsPort)[];
+}
+
+/** Open vSwitch bridges configured through ovsdb-server, as ovs-vsctl would. */
+export interface TopologyOvs {
+  /** ovsdb-server's socket (default: OVS's own, $OVS_RUNDIR/db.sock or /var/run/openvswitch/db.sock). */
+  socket?: string;
+  /** The namespace ovs-vswitchd runs in, where its `system` ports must be: a topology namespace; absent: the call's. */
+  netns?: string;
+  /** Wait for ovs-vswitchd to apply each change (default true; false when it does not run). */
+  wait?: boolean;
+  bridges: TopologyOvsBridge[];
+}
+
 /** A whole topology. Every list is optional. */
 export interface Topology {
   /**
@@ -88,4 +114,6 @@ export interface Topology {
   links?: TopologyLink[];
   routes?: TopologyRoute[];
   neighbours?: TopologyNeighbour[];
+  /** Open vSwitch bridges and ports (the database is the machine's, not a namespace's: prune leaves other bridges alone). */
+  ovs?: TopologyOvs;
 }

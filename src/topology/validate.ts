@@ -14,7 +14,7 @@ import { writeView } from '../netlink/fields.js';
 import { validateNetnsName } from '../netlink/netns.js';
 import { kindDef, validateIfname, validateMtu, validateUnicastMac } from '../rtnetlink/link/index.js';
 import type { Topology, TopologyLink, TopologyLinkEnd } from './types.js';
-import { type EndModel, type LinkModel, type Model, type NsKey, LOWER_KINDS, MASTER_KINDS, PAIR_KINDS, TABLES, endKey, nsLabel, routeKey } from './model.js';
+import { type EndModel, type LinkModel, type Model, type NsKey, type OvsBridgeModel, LOWER_KINDS, MASTER_KINDS, PAIR_KINDS, TABLES, endKey, nsLabel, routeKey } from './model.js';
 
 /** One thing wrong with a topology: where (`links[2].master`) and what. */
 export interface TopologyProblem {
@@ -22,7 +22,9 @@ export interface TopologyProblem {
   message: string;
 }
 
-const TOP_KEYS = ['namespaces', 'links', 'routes', 'neighbours'];
+const TOP_KEYS = ['namespaces', 'links', 'routes', 'neighbours', 'ovs'];
+const OVS_KEYS = ['socket', 'netns', 'wait', 'bridges'];
+const OVS_PORT_TYPES = ['system', 'internal', 'tap'];
 const END_KEYS = ['name', 'netns', 'up', 'mtu', 'address', 'master', 'addresses'];
 const LINK_KEYS = [...END_KEYS, 'kind', 'peer', 'link', 'options'];
 const ROUTE_KEYS = ['netns', 'dst', 'gateway', 'dev', 'table', 'metric', 'family', 'scope', 'type', 'src', 'onlink'];
@@ -252,6 +254,7 @@ export function validateTopology(topology: unknown): Model {
     model.neighbours.push({ ns, dev: String(n.dev), address, lladdr: lladdr.toLowerCase(), path });
   });
 
+  if (t.ovs !== undefined) ovsOf(p, t.ovs, model, nsOf);
   if (p.list.length) throw toError(p);
   return model;
 }
@@ -288,6 +291,56 @@ function endOf(p: Problems, e: TopologyLinkEnd, path: string, link: LinkModel, n
       });
   }
   return end;
+}
+
+function ovsOf(p: Problems, o: unknown, model: Model, nsOf: (v: unknown, path: string) => NsKey | undefined): void {
+  if (!isObject(o)) return p.add('ovs', `expected an object, got ${formatValue(o)}`);
+  p.keys(o, OVS_KEYS, 'ovs');
+  const ns = nsOf(o.netns, 'ovs.netns');
+  if (o.socket !== undefined && typeof o.socket !== 'string') p.add('ovs.socket', `expected a socket path, got ${formatValue(o.socket)}`);
+  if (o.wait !== undefined && typeof o.wait !== 'boolean') p.add('ovs.wait', `expected a boolean, got ${formatValue(o.wait)}`);
+  if (!Array.isArray(o.bridges)) return p.add('ovs.bridges', `expected an array, got ${formatValue(o.bridges)}`);
+  if (ns === undefined) return;
+  const ovs: NonNullable<Model['ovs']> = { ns, wait: o.wait !== false, bridges: [] };
+  if (typeof o.socket === 'string') ovs.socket = o.socket;
+  const seen = new Map<string, string>();
+  const claim = (name: string, path: string): void => {
+    const other = seen.get(name);
+    if (other) p.add(path, `${name} is also ${other}`);
+    seen.set(name, path);
+  };
+  o.bridges.forEach((b: unknown, i: number) => {
+    const path = `ovs.bridges[${i}]`;
+    if (!isObject(b)) return p.add(path, `expected a bridge object, got ${formatValue(b)}`);
+    p.keys(b, ['name', 'datapathType', 'ports'], path);
+    // A bridge has a local port, a device of its name in ovs-vswitchd's namespace.
+    const name = p.check(() => validateIfname(b.name, `${path}.name`));
+    if (b.datapathType !== undefined && b.datapathType !== 'netdev' && b.datapathType !== 'system') p.add(`${path}.datapathType`, `expected netdev or system, got ${formatValue(b.datapathType)}`);
+    if (b.ports !== undefined && !Array.isArray(b.ports)) p.add(`${path}.ports`, `expected an array, got ${formatValue(b.ports)}`);
+    if (name === undefined) return;
+    claim(name, `${path}.name`);
+    if (model.ends.has(endKey(ns, name))) p.add(`${path}.name`, `${name} is also a link in ${nsLabel(ns)}: the bridge's local port is a device of that name`);
+    const bridge: OvsBridgeModel = { name, ports: [], path };
+    if (b.datapathType === 'netdev' || b.datapathType === 'system') bridge.datapathType = b.datapathType;
+    (Array.isArray(b.ports) ? b.ports : []).forEach((port: unknown, j: number) => {
+      const ppath = `${path}.ports[${j}]`;
+      const spec = typeof port === 'string' ? { name: port } : isObject(port) ? port : undefined;
+      if (!spec) return p.add(ppath, `expected a port name or { name, type }, got ${formatValue(port)}`);
+      if (isObject(port)) p.keys(port, ['name', 'type'], ppath);
+      const pname = p.check(() => validateIfname(spec.name, `${ppath}.name`));
+      const type = spec.type ?? 'system';
+      if (typeof type !== 'string' || !OVS_PORT_TYPES.includes(type)) return p.add(`${ppath}.type`, `expected ${OVS_PORT_TYPES.join(', ')}, got ${formatValue(type)}`);
+      if (pname === undefined) return;
+      claim(pname, ppath);
+      const end = model.ends.get(endKey(ns, pname));
+      if (type === 'system' && !end) p.add(ppath, `a system port is an existing device: no link ${pname} in ${nsLabel(ns)} (where ovs-vswitchd runs) in the topology`);
+      if (type !== 'system' && end) p.add(ppath, `an ${type} port is a device ovs-vswitchd makes, but ${pname} is also ${end.path}`);
+      if (end?.master) p.add(ppath, `${pname} already has a master (${end.master}): a device is a port of one switch`);
+      bridge.ports.push({ name: pname, type: type as 'system' | 'internal' | 'tap' });
+    });
+    ovs.bridges.push(bridge);
+  });
+  model.ovs = ovs;
 }
 
 function toError(p: Problems): ValidationError {

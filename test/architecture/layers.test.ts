@@ -32,8 +32,8 @@ const MAY_IMPORT: Record<Layer, Layer[]> = {
   ethernet: ['netlink'],
   ops: ['rtnetlink', 'netlink', 'shim', 'ethernet'],
   ovs: ['netlink'],
-  // Topologies are made of the public operations, and name kinds and errors of the layers below.
-  topology: ['ops', 'rtnetlink', 'netlink'],
+  // Topologies are made of the public operations (and OVS's), and name kinds and errors of the layers below.
+  topology: ['ops', 'ovs', 'rtnetlink', 'netlink'],
   testing: ['rtnetlink', 'netlink', 'shim'],
   // testing: the process hooks that NODE_DEBUG and RTNL_RECORD=file turn on.
   entry: ['ops', 'rtnetlink', 'netlink', 'shim', 'ethernet', 'ovs', 'topology', 'testing'],
