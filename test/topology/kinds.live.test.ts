@@ -34,7 +34,9 @@ const doc = (): topology.Topology => ({
     { name: 'parent0', kind: 'dummy' },
     { name: 'parent0.10', kind: 'vlan', link: 'parent0', options: { id: 10 }, addresses: ['10.80.10.1/24'] },
     { name: 'eth0', kind: 'macvlan', netns: NS_C, link: { name: 'parent0' }, options: { mode: 'bridge' }, addresses: ['10.80.0.5/24'] },
-    { name: 'ipv0', kind: 'ipvlan', link: 'parent0', options: { mode: 'l2' } },
+    // Its own lower device: a device has one rx handler, which macvlan already took on parent0 (EBUSY).
+    { name: 'parent1', kind: 'dummy' },
+    { name: 'ipv0', kind: 'ipvlan', link: 'parent1', options: { mode: 'l2' } },
     { name: 'vrf-blue', kind: 'vrf', options: { table: 1010 } },
     { name: 'blue0', kind: 'dummy', master: 'vrf-blue', addresses: ['10.81.0.1/24'] },
     { name: 'bond0', kind: 'bond', options: { mode: 'active-backup' } },
@@ -63,7 +65,7 @@ describe.skipIf(lacks !== undefined)(`topology of dummy, vlan, macvlan, ipvlan, 
     expect(base.get('vrf-blue')?.linkinfo).toMatchObject({ info_kind: 'vrf', info_data: { table: 1010 } });
     expect([base.get('blue0')?.master, base.get('p1')?.master, base.get('p2')?.master]).toEqual(['vrf-blue', 'bond0', 'bond0']);
     expect(base.get('bond0')?.linkinfo).toMatchObject({ info_kind: 'bond', info_data: { mode: 'active-backup' } });
-    for (const name of ['parent0', 'parent0.10', 'ipv0', 'vrf-blue', 'blue0', 'bond0', 'p1', 'p2']) expect(base.get(name)?.flags, name).toContain('UP');
+    for (const name of ['parent0', 'parent1', 'parent0.10', 'ipv0', 'vrf-blue', 'blue0', 'bond0', 'p1', 'p2']) expect(base.get(name)?.flags, name).toContain('UP');
     const [mv] = ipJson<IpLink[]>(['-d', 'link', 'show', 'eth0'], NS_C);
     expect(mv?.linkinfo).toMatchObject({ info_kind: 'macvlan', info_data: { mode: 'bridge' } });
     expect(ipJson<{ dst: string; gateway: string }[]>(['route', 'show', 'table', '1010'], BASE.name)).toContainEqual(expect.objectContaining({ dst: '10.99.0.0/16', gateway: '10.81.0.254' }));
