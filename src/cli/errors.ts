@@ -13,8 +13,12 @@
  * - a namespace that exists or is missing: ip's `Cannot create namespace
  *   file …` / `Cannot remove namespace file …` — exit 1; with `-n`, ip's
  *   `Cannot open network namespace "x": …` — exit 255.
+ * - a topology apply/verify/recover that failed (TopologyError): its
+ *   message, then its cause and each failed undo as reported on their own
+ *   — exit 2. A topology document's mistake is a ValidationError naming
+ *   the path in the document (`links[1].master`) — exit 1.
  */
-import { isNetlinkError, isRtnlError } from '../wire.js';
+import { type TopologyError, isNetlinkError, isRtnlError } from '../wire.js';
 import { strerror } from '../wire.js';
 
 /** A command-line mistake: printed with a hint, exit 255 like ip. */
@@ -54,6 +58,26 @@ function namespaceState(e: unknown): { code: string; path: string; field: string
   return { code: x.code, path: x.path, field: x.field, operation: x.operation, message: e.message };
 }
 
+/** `lines` under a label: the first after it, the rest indented to match (a nested report stays readable). */
+function labelled(label: string, lines: readonly string[]): string[] {
+  return lines.map((l, i) => (i === 0 ? `  ${label}: ${l}` : `  ${' '.repeat(label.length)}  ${l}`));
+}
+
+/**
+ * A topology apply, verify or recover that failed (exit 2): its message
+ * (which change, and whether everything was undone), then the failure
+ * behind it and every undo that failed, each reported as it would be on
+ * its own (a NetlinkError keeps ip's first line), and where the journal is.
+ */
+function topologyReport(e: TopologyError): Report {
+  const lines = [`Error: ${e.message}`];
+  // recover's cause is its first revert error: shown once, among those.
+  if (e.cause !== undefined && !e.revertErrors.includes(e.cause)) lines.push(...labelled('cause', report(e.cause).lines));
+  e.revertErrors.forEach((r, i) => lines.push(...labelled(`undo failed (${i + 1} of ${e.revertErrors.length})`, report(r).lines)));
+  if (e.journal !== undefined && e.phase !== 'recover') lines.push(`rtnl: the journal ${e.journal} is kept: "rtnl apply --recover --journal ${e.journal}" undoes what remains once the cause is fixed`);
+  return { lines, exitCode: 2 };
+}
+
 /** Turns anything thrown by a command into ip-style stderr lines and an exit code. */
 export function report(e: unknown): Report {
   if (e instanceof UsageError) return { lines: [e.message, ...(e.hint ? [e.hint] : [])], exitCode: 255 };
@@ -81,6 +105,12 @@ export function report(e: unknown): Report {
     if (ns.operation === 'createNetns') return { lines: [`Cannot create namespace file "${ns.path}": ${why}`, own], exitCode: 1 };
     if (ns.operation === 'deleteNetns') return { lines: [`Cannot remove namespace file "${ns.path}": ${why}`, own], exitCode: 1 };
     if (ns.operation === 'netnsPids') return { lines: [`Cannot open network namespace: ${why}`, own], exitCode: 1 };
+  }
+  if (isRtnlError(e) && e.name === 'TopologyError') return topologyReport(e);
+  if (isRtnlError(e) && e.name === 'ValidationError') {
+    // A topology document names each of its problems by path (validateTopology's `problems`): one line each.
+    const problems = (e as { problems?: unknown }).problems;
+    if (Array.isArray(problems) && problems.length > 1) return { lines: problems.map((p: { path: string; message: string }) => `Error: ${p.path}: ${p.message}`), exitCode: 1 };
   }
   if (isRtnlError(e)) {
     // ValidationError, TimeoutError, DecodeError … — our own diagnosis.

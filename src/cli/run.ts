@@ -1,8 +1,8 @@
 /**
  * The `rtnl` command without process plumbing: global options, then one
  * object (`link`, `addr`, `route`, `neigh`, `netns`, `tuntap`, `monitor`;
- * also `ovs`, which speaks OVSDB as ovs-vsctl does) and its verb, as `ip`
- * reads them. Returns the exit code; main.ts wires stdout/stderr,
+ * also `ovs`, which speaks OVSDB as ovs-vsctl does, and `plan`, `apply`,
+ * `destroy` of a topology file) and its verb, as `ip` reads them. Returns the exit code; main.ts wires stdout/stderr,
  * signals and process.exit around it.
  */
 import { readFileSync } from 'node:fs';
@@ -17,13 +17,15 @@ import { neighCommand, NEIGH_HELP } from './commands/neigh.js';
 import { netnsCommand, NETNS_HELP } from './commands/netns.js';
 import { ovsCommand, OVS_HELP } from './commands/ovs.js';
 import { routeCommand, ROUTE_HELP } from './commands/route.js';
+import { applyCommand, APPLY_HELP, destroyCommand, DESTROY_HELP, planCommand, PLAN_HELP } from './commands/topology.js';
 import { tuntapCommand, TUNTAP_HELP } from './commands/tuntap.js';
 import { VERSION } from './version.js';
 import { type ColorMode, colorOption, enableColor } from './color.js';
 import { COMPLETION_HELP, completionCommand } from './commands/completion.js';
 
 export const MAIN_HELP = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge | completion }
+where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge |
+                   plan | apply | destroy | completion }
        OPTIONS := { -n[etns] NAME | -d[etails] | -j[son] | -p[retty] |
                     -br[ief] | -o[neline] | -s[tatistics] | -4 | -6 | -com[pressvlans] |
                     -c[olor][={always|auto|never}] | -b[atch] FILE | -force | -V[ersion] | -h[elp] }
@@ -33,7 +35,9 @@ rtnl speaks rtnetlink directly (no iproute2); its output follows "ip":
 "-n NAME" acts inside the network namespace /run/netns/NAME without moving
 the process. "rtnl bridge vlan" does what "bridge vlan" does; "rtnl ovs"
 configures Open vSwitch bridges and ports through ovsdb-server, as ovs-vsctl
-does. "rtnl OBJECT help" shows each object's commands.
+does. "rtnl plan|apply|destroy FILE" make a declarative topology (a JSON
+file of namespaces, links, addresses, routes, neighbours) real, all or
+nothing. "rtnl OBJECT help" shows each object's commands.
 `;
 
 interface ObjectDef {
@@ -42,6 +46,8 @@ interface ObjectDef {
   help: string;
   /** Its commands, as its help lists them: what `rtnl completion bash` offers after it. */
   commands: readonly string[];
+  /** It takes a FILE (its `commands` are then its options): completion offers file names too. */
+  files?: boolean;
 }
 
 /** In ip's table order, so an abbreviation picks what ip would (`l` is link, `n` is neigh). */
@@ -58,6 +64,10 @@ const OBJECTS: ObjectDef[] = [
   { name: 'ovs', run: ovsCommand, help: OVS_HELP, commands: ['list-br', 'add-br', 'del-br', 'list-ports', 'add-port', 'del-port', 'help'] },
   // The `bridge` tool's objects, under one name here.
   { name: 'bridge', run: bridgeCommand, help: BRIDGE_HELP, commands: ['vlan', 'help'] },
+  // Declarative topologies (the library's `topology`): after ip's objects, so that no abbreviation of those changes meaning.
+  { name: 'plan', run: planCommand, help: PLAN_HELP, commands: ['--prune', 'help'], files: true },
+  { name: 'apply', run: applyCommand, help: APPLY_HELP, commands: ['--dry-run', '--prune', '--recover', '--journal', '--journal-dir', 'help'], files: true },
+  { name: 'destroy', run: destroyCommand, help: DESTROY_HELP, commands: ['help'], files: true },
   { name: 'completion', run: (ctx, args) => completionCommand(ctx, args, OBJECTS), help: COMPLETION_HELP, commands: ['bash'] },
 ];
 

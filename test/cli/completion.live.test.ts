@@ -46,7 +46,7 @@ describe.skipIf(bash !== undefined)(`rtnl completion bash${bash ? ` — skipped:
   });
 
   it('completes objects, commands (after abbreviations and options), kinds and options', () => {
-    expect(complete('')).toEqual(['address', 'bridge', 'completion', 'link', 'monitor', 'neighbor', 'neighbour', 'netns', 'ovs', 'route', 'tap', 'tuntap']);
+    expect(complete('')).toEqual(['address', 'apply', 'bridge', 'completion', 'destroy', 'link', 'monitor', 'neighbor', 'neighbour', 'netns', 'ovs', 'plan', 'route', 'tap', 'tuntap']);
     expect(complete('ne')).toEqual(['neighbor', 'neighbour', 'netns']);
     expect(complete('li', '')).toEqual(['add', 'change', 'delete', 'help', 'set', 'show']);
     expect(complete('-d', '-j', 'a', 'f')).toEqual(['flush']);

@@ -3,10 +3,10 @@
  * (`source <(rtnl completion bash)`, or saved under
  * /usr/share/bash-completion/completions/rtnl). It completes the global
  * options, the objects, each object's commands, link kinds after `type`,
- * namespace names after `-n` / `netns`, and device names after `dev`,
- * `master`, `link` and the show/set/delete commands of `link` — the
- * devices asked of rtnl itself (`rtnl -n NS -br link show`), so inside the
- * namespace `-n` names.
+ * namespace names after `-n` / `netns`, file names after `plan`, `apply`
+ * and `destroy`, and device names after `dev`, `master`, `link` and the
+ * show/set/delete commands of `link` — the devices asked of rtnl itself
+ * (`rtnl -n NS -br link show`), so inside the namespace `-n` names.
  */
 import { LINK_KINDS } from '../../wire.js';
 import { type Args, isHelp } from '../args.js';
@@ -17,6 +17,8 @@ import { UsageError } from '../errors.js';
 export interface CompletedObject {
   readonly name: string;
   readonly commands: readonly string[];
+  /** It takes a FILE (plan, apply, destroy): file names are offered beside its commands, anywhere after it. */
+  readonly files?: boolean;
 }
 
 /** A bash case pattern for each object: every abbreviation that picks it (the first in table order wins, as ip's matches()). */
@@ -43,7 +45,12 @@ const OPTIONS = ['-netns', '-details', '-json', '-pretty', '-brief', '-oneline',
 export function bashCompletion(objects: readonly CompletedObject[], command = 'rtnl'): string {
   const fn = `_${command.replace(/[^A-Za-z0-9_]/g, '_')}_complete`;
   const pat = patterns(objects);
-  const cases = objects.map((o) => `            ${pat.get(o.name)}) words_="${o.commands.join(' ')}" ;;`).join('\n');
+  const cases = objects.map((o) => `            ${pat.get(o.name)}) words_="${o.commands.join(' ')}"${o.files ? ' files_=1' : ''} ;;`).join('\n');
+  // A FILE object's options (its commands but help) and file names, wherever they stand after it.
+  const fileCases = objects
+    .filter((o) => o.files)
+    .map((o) => `        ${pat.get(o.name)})\n            COMPREPLY=($(compgen -W "${o.commands.filter((c) => c !== 'help').join(' ')}" -- "$cur") $(compgen -f -- "$cur")) ;;`)
+    .join('\n');
   const kinds = Object.keys(LINK_KINDS.kinds).sort().join(' ');
   return `# bash completion for ${command} (${command} completion bash)
 # The devices of the namespace -n names (asked of ${command} itself), and the named namespaces.
@@ -54,7 +61,7 @@ ${fn}_namespaces() {
     ls /run/netns 2>/dev/null
 }
 ${fn}() {
-    local cur prev words_ object="" netns="" i w
+    local cur prev words_ files_="" object="" netns="" i w
     cur="\${COMP_WORDS[COMP_CWORD]}"
     prev="\${COMP_WORDS[COMP_CWORD-1]}"
     # The object is the first word that is not an option (or an option's value).
@@ -94,15 +101,16 @@ ${fn}() {
 ${cases}
             *) words_="" ;;
         esac
-        COMPREPLY=($(compgen -W "$words_" -- "$cur"))
+        COMPREPLY=($(compgen -W "$words_" -- "$cur") \${files_:+$(compgen -f -- "$cur")})
         return
     fi
-    # After the command: link show|set|delete take a device, netns delete|set|pids a namespace.
+    # After the command: link show|set|delete take a device, netns delete|set|pids a namespace, plan|apply|destroy a file.
     case "$object" in
         ${pat.get('link')})
             COMPREPLY=($(compgen -W "dev $(${fn}_devices)" -- "$cur")) ;;
         ${pat.get('netns')})
             COMPREPLY=($(compgen -W "$(${fn}_namespaces)" -- "$cur")) ;;
+${fileCases}
     esac
 }
 complete -F ${fn} ${command}
