@@ -199,40 +199,63 @@ export interface RecoveredJournal {
  * Undoes what applies that did not finish (their process killed) had made,
  * from the journals they left: every change up to the last one that may
  * have been sent, newest first, what is already gone skipped. A journal
- * whose process still runs is left alone; so is one written in another
- * namespace than the one it named (checked by nsfs inode). A journal is
+ * whose process still runs is left alone. One written for another
+ * namespace than the one its name leads to now (checked by nsfs inode) is
+ * not touched: that, and an undo that fails, is a TopologyError thrown
+ * after every other journal of the directory was recovered. A journal is
  * removed once everything in it is undone.
  */
 export async function recover(opts: RecoverOptions = {}): Promise<RecoveredJournal[]> {
-  const files = opts.journal !== undefined ? [opts.journal] : journalFiles(opts.journalDir ?? JOURNAL_DIR);
+  const one = opts.journal !== undefined;
+  const files = one ? [opts.journal as string] : journalFiles(opts.journalDir ?? JOURNAL_DIR);
   const out: RecoveredJournal[] = [];
+  // Scanning a directory, one journal that cannot be recovered does not keep the others back: its error is reported after them.
+  const failed: unknown[] = [];
   for (const path of files) {
-    const data = readJournal(path);
-    if (!data) {
-      if (opts.journal !== undefined) throw new ValidationError('journal', `${path} is not an rtnl apply journal`);
-      continue;
-    }
-    if (ownerAlive(data)) {
-      if (opts.journal !== undefined) throw new ValidationError('journal', `${path} belongs to process ${data.pid}, which is still running`);
-      continue;
-    }
-    let id: string | undefined;
     try {
-      id = namespaceId(basePath(data.base));
-    } catch {
-      id = undefined;
+      const r = await recoverOne(path, one);
+      if (r) out.push(r);
+    } catch (e) {
+      if (one) throw e;
+      failed.push(e);
     }
-    if (id !== data.baseId) {
-      throw new TopologyError({ phase: 'recover', message: `${path} was written for ${data.base === undefined ? 'the namespace its process ran in' : `namespace ${data.base}`} (nsfs ${data.baseId}), which is not ${data.base === undefined ? "this process's" : 'the one there now'} (${id ?? 'missing'}): recover it from there`, journal: path });
-    }
-    const made = data.changes.slice(0, data.reached + 1);
-    const revertErrors = await revert({ base: data.base }, made);
-    if (revertErrors.length) {
-      throw new TopologyError({ phase: 'recover', message: `${revertErrors.length} of ${made.length} change(s) of ${path} could not be undone; the journal is kept`, cause: revertErrors[0], revertErrors, journal: path });
-    }
-    // Gone with the changes: a journal that is no longer there was recovered by someone else meanwhile.
-    rmSync(path, { force: true });
-    out.push({ path, pid: data.pid, undone: made.reverse() });
+  }
+  if (failed.length) {
+    throw new TopologyError({
+      phase: 'recover',
+      message: `${failed.length} journal(s) could not be recovered (${failed.map((e) => (e as Error).message).join('; ')})${out.length ? `; ${out.length} other(s) were` : ''}`,
+      cause: failed[0],
+      revertErrors: failed.slice(1),
+    });
   }
   return out;
+}
+
+/** Recovers one journal; undefined for a file that is no journal or whose owner still runs (when scanning). */
+async function recoverOne(path: string, named: boolean): Promise<RecoveredJournal | undefined> {
+  const data = readJournal(path);
+  if (!data) {
+    if (named) throw new ValidationError('journal', `${path} is not an rtnl apply journal`);
+    return undefined;
+  }
+  if (ownerAlive(data)) {
+    if (named) throw new ValidationError('journal', `${path} belongs to process ${data.pid}, which is still running`);
+    return undefined;
+  }
+  let id: string | undefined;
+  try {
+    id = namespaceId(basePath(data.base));
+  } catch {
+    id = undefined;
+  }
+  if (id !== data.baseId) {
+    throw new TopologyError({ phase: 'recover', message: `${path} was written for ${data.base === undefined ? 'the namespace its process ran in' : `namespace ${data.base}`} (nsfs ${data.baseId}), which is not ${data.base === undefined ? "this process's" : 'the one there now'} (${id ?? 'missing'}): recover it from there`, journal: path });
+  }
+  const made = data.changes.slice(0, data.reached + 1);
+  const revertErrors = await revert({ base: data.base }, made);
+  if (revertErrors.length) {
+    throw new TopologyError({ phase: 'recover', message: `${revertErrors.length} of ${made.length} change(s) of ${path} could not be undone; the journal is kept`, cause: revertErrors[0], revertErrors, journal: path });
+  }
+  rmSync(path, { force: true });
+  return { path, pid: data.pid, undone: made.reverse() };
 }

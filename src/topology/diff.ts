@@ -208,7 +208,14 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
     const made = fresh.has(e);
     const st = state.get(e.ns);
     const { to, from } = settingsDiff(e, made ? undefined : actualOf(e), st, made);
-    if (Object.keys(to).length) sets.push(made ? { action: 'set', object: 'link', netns: e.ns, name: e.name, to } : { action: 'set', object: 'link', netns: e.ns, name: e.name, to, from });
+    const set = (t: LinkSettings, f: LinkSettings): TopologyChange => (made ? { action: 'set', object: 'link', netns: e.ns, name: e.name, to: t } : { action: 'set', object: 'link', netns: e.ns, name: e.name, to: t, from: f });
+    const masterKind = typeof to.master === 'string' ? model.ends.get(endKey(e.ns, to.master))?.link.kind : undefined;
+    if (masterKind === 'bond' && to.up) {
+      // bond_enslave refuses a port that is up ("Device can not be enslaved while up"), and do_setlink
+      // applies the flags before IFLA_MASTER: enslave down in one request, bring up in the next.
+      const { up: _up, ...rest } = to;
+      sets.push(set({ ...rest, ...(made ? {} : { up: false }) }, from), set({ up: true }, { up: false }));
+    } else if (Object.keys(to).length) sets.push(set(to, from));
     const have = made ? [] : (st?.addresses.get(e.name) ?? []).map((a) => `${canonicalIp(a.address) ?? a.address}/${a.prefixLength}`);
     for (const cidr of e.addresses) if (!have.includes(cidr)) addrs.push({ action: 'create', object: 'address', netns: e.ns, dev: e.name, address: cidr });
     if (opts.prune && e.ns !== '') {
