@@ -101,6 +101,43 @@ interface Pending {
 
 const RECV_SIZE = 64 * 1024; // ≥ 32 KiB: the largest dump chunk the kernel builds
 
+/**
+ * A batch's send size: netlink_sendmsg refuses a datagram larger than the
+ * socket's send buffer (EMSGSIZE; wmem_default is 212,992 bytes on Linux),
+ * and 32 KiB keeps well under it.
+ */
+export const BATCH_BYTES = 32 * 1024;
+/**
+ * Requests in flight per batch send. Each answer is queued on our receive
+ * buffer (rmem_default, 212,992 bytes, counted by skb truesize: an ACK
+ * costs about 1 KiB, a link reply 4 KiB); 32 of them fit with room.
+ */
+export const BATCH_WINDOW = 32;
+
+/** One request of {@link RtnlSocket.batch}: as {@link RtnlSocket.request} takes it. */
+export interface BatchRequest {
+  type: number;
+  flags: number;
+  body: BodyWriter;
+  options?: RequestOptions;
+}
+
+/** What one request of a batch came to: its replies (a GET's answer, an echo), or its own error. */
+export type BatchResult = { ok: true; replies: Message[] } | { ok: false; error: Error };
+
+/** Options of {@link RtnlSocket.batch}. */
+export interface BatchOptions {
+  /** Requests in flight at once (default {@link BATCH_WINDOW}). */
+  window?: number;
+}
+
+function grow(buf: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
+  if (need <= buf.length) return buf;
+  const next = new Uint8Array(Math.max(need, buf.length * 2));
+  next.set(buf);
+  return next;
+}
+
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
@@ -116,6 +153,8 @@ export class RtnlSocket {
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
   private readonly writer = new ByteWriter(4096);
+  /** Where a batch's requests are put back to back before their one send(). */
+  private batchBuf = new Uint8Array(BATCH_BYTES);
   private recvBuf = new Uint8Array(RECV_SIZE);
   private recvView = new DataView(this.recvBuf.buffer);
   /** Dumps on one socket run one at a time (the kernel answers EBUSY otherwise). */
@@ -351,6 +390,20 @@ export class RtnlSocket {
   }
 
   private begin(type: number, flags: number, body: BodyWriter, options: RequestOptions, dump: boolean, ack: boolean): Pending {
+    const { p, length } = this.encode(type, flags, body, options, dump, ack);
+    const w = this.writer;
+    if (DEBUG) debug(`→ ${p.operation}: ${describeMessage(w.buf.subarray(0, length), false, type, flags, p.seq, length)} (port ${this.portId})`);
+    try {
+      this.shim.send(this.fd, w.buf, length, 0);
+    } catch (e) {
+      this.pending.delete(p.seq);
+      throw e;
+    }
+    return p;
+  }
+
+  /** Writes one request into the socket's writer (at offset 0, so its attribute trace is relative to its own header) and registers it. */
+  private encode(type: number, flags: number, body: BodyWriter, options: RequestOptions, dump: boolean, ack: boolean): { p: Pending; length: number } {
     if (this.isClosed) throw new SocketClosedError(`${options.operation ?? 'request'}: the socket is closed`);
     this.seq = (this.seq % 0x7fffffff) + 1;
     const seq = this.seq;
@@ -381,14 +434,93 @@ export class RtnlSocket {
       interrupted: false,
     };
     this.pending.set(seq, p);
-    if (DEBUG) debug(`→ ${p.operation}: ${describeMessage(w.buf.subarray(0, length), false, type, flags, seq, length)} (port ${this.portId})`);
-    try {
-      this.shim.send(this.fd, w.buf, length, 0);
-    } catch (e) {
-      this.pending.delete(seq);
-      throw e;
+    return { p, length };
+  }
+
+  /**
+   * Sends many requests with few system calls: up to `window` of them (and
+   * at most {@link BATCH_BYTES} bytes) encoded back to back into one buffer
+   * and sent with one send(), their replies read after, matched by sequence
+   * number. The kernel runs every message of a datagram in order
+   * (netlink_rcv_skb) and answers each one — an error does not stop the
+   * ones after it — so each request settles on its own: the result list is
+   * in request order, each a reply list or the request's own error. A
+   * window bounds what is in flight, so that the answers fit the socket's
+   * receive queue (the kernel drops replies, ENOBUFS, when it is full).
+   * Only requests that are not dumps.
+   */
+  batch(requests: readonly BatchRequest[], options: BatchOptions = {}): BatchResult[] {
+    const window = options.window ?? BATCH_WINDOW;
+    if (!Number.isInteger(window) || window < 1) throw new ValidationError('window', `expected a positive integer, got ${String(window)}`);
+    requests.forEach((r, i) => {
+      if (r.flags & NLM_F.DUMP) throw new ValidationError(`requests[${i}].flags`, 'a batch holds no dumps (NLM_F_DUMP): dump on its own');
+    });
+    const results: BatchResult[] = new Array(requests.length);
+    let next = 0;
+    let sendError: unknown;
+    while (next < requests.length) {
+      const chunk: { p: Pending; index: number }[] = [];
+      let length = 0;
+      while (next < requests.length && chunk.length < window) {
+        const r = requests[next]!;
+        const ack = r.options?.ack !== false;
+        let encoded: { p: Pending; length: number };
+        try {
+          encoded = this.encode(r.type, r.flags | NLM_F.REQUEST | (ack ? NLM_F.ACK : 0), r.body, r.options ?? {}, false, ack);
+        } catch (e) {
+          // A request that cannot be encoded (or a closed socket) fails alone, before anything is sent for it.
+          results[next++] = { ok: false, error: e as Error };
+          continue;
+        }
+        const { p, length: n } = encoded;
+        if (chunk.length && length + n > BATCH_BYTES) {
+          // Goes first in the next chunk, encoded again there (a fresh sequence number).
+          this.pending.delete(p.seq);
+          break;
+        }
+        this.batchBuf = grow(this.batchBuf, length + n);
+        this.batchBuf.set(this.writer.buf.subarray(0, n), length);
+        if (DEBUG) debug(`→ ${p.operation} (batched): ${describeMessage(this.writer.buf.subarray(0, n), false, r.type, r.flags, p.seq, n)} (port ${this.portId})`);
+        length += n;
+        chunk.push({ p, index: next++ });
+      }
+      if (!chunk.length) continue;
+      try {
+        this.shim.send(this.fd, this.batchBuf, length, 0);
+      } catch (e) {
+        // Nothing of this chunk reached the kernel: it fails with the send's error, and the rest is not sent.
+        for (const { p, index } of chunk) {
+          this.pending.delete(p.seq);
+          results[index] = { ok: false, error: e as Error };
+        }
+        sendError = e;
+        break;
+      }
+      try {
+        for (const item of chunk) {
+          while (!item.p.done) {
+            this.receiveOnce(item.p);
+            // A timeout while waiting for one is a timeout for all of the chunk still waiting.
+            if (item.p.done && item.p.error instanceof TimeoutError) {
+              for (const o of chunk) {
+                if (o.p.done) continue;
+                o.p.done = true;
+                o.p.error = item.p.error;
+              }
+            }
+          }
+        }
+      } finally {
+        for (const { p, index } of chunk) {
+          this.pending.delete(p.seq);
+          results[index] = p.error ? { ok: false, error: p.error } : { ok: true, replies: p.replies };
+        }
+      }
     }
-    return p;
+    if (sendError !== undefined) {
+      for (let i = 0; i < requests.length; i++) results[i] ??= { ok: false, error: new SocketClosedError(`request ${i} of the batch was not sent: ${(sendError as Error).message ?? String(sendError)}`) };
+    }
+    return results;
   }
 
   /** Receives one datagram and routes its messages. `discard` drops replies (draining). */

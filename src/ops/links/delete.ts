@@ -11,6 +11,7 @@ import {
 } from '../../rtnetlink/link/index.js';
 import { type LinkRef, linkNotFound } from './lookup.js';
 import { OPERATION_KEYS, header, sendLink, target } from './request.js';
+import { type BulkOptions, deleteLinkList } from './bulk.js';
 
 /**
  * Deletes a link. Deleting either end of a veth pair deletes both; deleting
@@ -36,8 +37,21 @@ export async function deleteLink(ref: LinkRef, opts: OperationOptions = {}): Pro
  * as the kernel reports it; group 0 (the default group, which holds every
  * link not put elsewhere, lo included) is refused before any request.
  */
-export async function deleteLinks(filter: { group: number }, opts: OperationOptions = {}): Promise<void> {
-  if (!filter || typeof filter !== 'object') throw new ValidationError('filter', 'expected { group }');
+export function deleteLinks(filter: { group: number }, opts?: OperationOptions): Promise<void>;
+/**
+ * Deletes the links listed (names or ifindexes), pipelined: one request
+ * each, sent in batches (bulk.ts). One entry per link, in order, as
+ * Promise.allSettled gives them: a missing link is a `rejected` ENODEV and
+ * does not stop the others.
+ */
+export function deleteLinks(links: readonly LinkRef[], opts?: BulkOptions): Promise<PromiseSettledResult<void>[]>;
+export function deleteLinks(filter: { group: number } | readonly LinkRef[], opts: BulkOptions = {}): Promise<void | PromiseSettledResult<void>[]> {
+  if (Array.isArray(filter)) return deleteLinkList(filter, opts);
+  return deleteGroup(filter as { group: number }, opts);
+}
+
+async function deleteGroup(filter: { group: number }, opts: OperationOptions): Promise<void> {
+  if (!filter || typeof filter !== 'object') throw new ValidationError('filter', 'expected { group } or an array of links');
   rejectUnknownKeys(filter, ['group'], '');
   const group = validateU32(filter.group, 'group', 'a group number');
   if (group === 0) throw new ValidationError('group', 'group 0 is the default group of every link; refusing to delete it');

@@ -68,6 +68,7 @@ export { createNetkitPair, type CreateNetkitPairOptions, type NetkitPeerOptions 
 export { createBridge, type CreateBridgeOptions } from './bridge.js';
 export { setLink, type SetLinkOptions } from './set.js';
 export { deleteLink, deleteLinks } from './delete.js';
+export { getLinks, type BulkOptions, type GetLinksOptions } from './bulk.js';
 export { randomLinkName } from './names.js';
 export {
   createLink,

@@ -36,7 +36,7 @@ export function linkNotFound(ref: LinkRef, operation: string, field: string, cau
  * An RTM_GETLINK body: one link by ifindex (in ifi_index) or by name
  * (IFLA_IFNAME), or every link (neither); without counters if `skipStats`.
  */
-function getLinkBody(ref: LinkRef | undefined, skipStats: boolean, targetNetnsId?: number) {
+export function getLinkBody(ref: LinkRef | undefined, skipStats: boolean, targetNetnsId?: number) {
   const header: IfInfoMsg = { family: AF.UNSPEC, type: 0, index: typeof ref === 'number' ? ref : 0, flags: 0, change: 0 };
   const attrs: LinkAttrs = typeof ref === 'string' ? { ifname: ref } : {};
   // A name ↔ index look-up needs no counters.
