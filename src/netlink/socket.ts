@@ -453,7 +453,8 @@ export class RtnlSocket {
     const window = options.window ?? BATCH_WINDOW;
     if (!Number.isInteger(window) || window < 1) throw new ValidationError('window', `expected a positive integer, got ${String(window)}`);
     requests.forEach((r, i) => {
-      if (r.flags & NLM_F.DUMP) throw new ValidationError(`requests[${i}].flags`, 'a batch holds no dumps (NLM_F_DUMP): dump on its own');
+      // NLM_F_ROOT | NLM_F_MATCH both: a dump (one bit alone is NLM_F_REPLACE or NLM_F_EXCL on a NEW request).
+      if ((r.flags & NLM_F.DUMP) === NLM_F.DUMP) throw new ValidationError(`requests[${i}].flags`, 'a batch holds no dumps (NLM_F_DUMP): dump on its own');
     });
     const results: BatchResult[] = new Array(requests.length);
     let next = 0;
