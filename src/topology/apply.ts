@@ -18,12 +18,15 @@ import { deleteNetns } from '../ops/netns/index.js';
 import { deleteBridge } from '../ovs/index.js';
 import { type TopologyChange, describeChange } from './changes.js';
 import { type PlanOptions, computePlan } from './diff.js';
-import { type Target, execute, undo } from './execute.js';
+import { type Target, batchable, execute, executeMany, undo } from './execute.js';
 import { JOURNAL_DIR, Journal, basePath, journalFiles, namespaceId, ownerAlive, readJournal } from './journal.js';
 import type { Model } from './model.js';
 import { readNamespace, readState } from './state.js';
 import type { Topology } from './types.js';
 import { validateTopology } from './validate.js';
+
+/** The most changes sent as one pipelined call (the batch itself sends them a window at a time). */
+const MAX_RUN = 256;
 
 /** Where a topology call acts: the namespace of links and routes that name none. */
 export interface TopologyCallOptions {
@@ -104,26 +107,56 @@ export async function apply(topology: Topology, opts: ApplyOptions = {}): Promis
   const changes = computePlan(model, await readState(model, t.base), { prune });
   if (changes.length === 0 || opts.dryRun) return { changes };
   const journal = Journal.create(opts.journalDir ?? JOURNAL_DIR, t.name, changes);
-  for (const [index, change] of changes.entries()) {
+  for (let index = 0; index < changes.length; ) {
+    // A run of new addresses (or routes) of one namespace goes as one pipelined call (RtnlSocket.batch).
+    let end = index + 1;
+    while (end < changes.length && end - index < MAX_RUN && batchable(changes[index]!, changes[end]!)) end++;
+    const run = changes.slice(index, end);
+    let failedAt = index;
     try {
-      journal.reach(index);
-      opts.onChange?.({ index, change, phase: 'before' });
-      await execute(t, change);
-      opts.onChange?.({ index, change, phase: 'after' });
+      // The journal names the last change of the run: any of them may be made once the run is sent.
+      journal.reach(end - 1);
+      for (const [k, change] of run.entries()) opts.onChange?.({ index: index + k, change, phase: 'before' });
+      if (run.length === 1) await execute(t, run[0]!);
+      else {
+        const results = await executeMany(t, run);
+        const bad = results.findIndex((r) => r.status === 'rejected');
+        if (bad >= 0) {
+          failedAt = index + bad;
+          throw (results[bad] as PromiseRejectedResult).reason;
+        }
+      }
+      for (const [k, change] of run.entries()) opts.onChange?.({ index: index + k, change, phase: 'after' });
     } catch (cause) {
-      const revertErrors = await revert(t, changes.slice(0, index + 1));
+      const change = changes[failedAt]!;
+      const revertErrors = await revert(t, changes.slice(0, end));
       if (!revertErrors.length) journal.remove();
       throw new TopologyError({
         phase: 'apply',
-        message: `change ${index + 1} of ${changes.length} failed (${describeChange(change)}): ${(cause as Error)?.message ?? String(cause)}; ${revertErrors.length ? `${revertErrors.length} change(s) could not be undone, journal kept at ${journal.path}` : 'every change made was undone'}`,
+        message: `change ${failedAt + 1} of ${changes.length} failed (${describeChange(change)}): ${(cause as Error)?.message ?? String(cause)}; ${revertErrors.length ? `${revertErrors.length} change(s) could not be undone, journal kept at ${journal.path}` : 'every change made was undone'}`,
         cause,
         change,
         revertErrors,
         ...(revertErrors.length ? { journal: journal.path } : {}),
       });
     }
+    index = end;
   }
-  const remaining = await verifyState(model, t, prune);
+  let remaining: TopologyChange[];
+  try {
+    remaining = await verifyState(model, t, prune);
+  } catch (cause) {
+    // The read-back is part of the apply: if it cannot be made, what was made is not known to be right.
+    const revertErrors = await revert(t, changes);
+    if (!revertErrors.length) journal.remove();
+    throw new TopologyError({
+      phase: 'verify',
+      message: `reading the state back after ${changes.length} change(s) failed: ${(cause as Error)?.message ?? String(cause)}; ${revertErrors.length ? `${revertErrors.length} change(s) could not be undone, journal kept at ${journal.path}` : 'every change made was undone'}`,
+      cause,
+      revertErrors,
+      ...(revertErrors.length ? { journal: journal.path } : {}),
+    });
+  }
   if (remaining.length) {
     const revertErrors = await revert(t, changes);
     if (!revertErrors.length) journal.remove();

@@ -34,19 +34,34 @@ function kindOf(l: Link): string | undefined {
   return l.kind;
 }
 
+/** Equal scalars: strings without case (MAC addresses, names the kernel may print in another case), bigints by value. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   if (typeof a === 'bigint' || typeof b === 'bigint') return String(a) === String(b);
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return a === b;
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return a === b;
 }
 
-/** The kind options the kernel does not report back as given (createTap's persist-only settings are reported as they are). */
+/**
+ * Whether what the kernel reports holds what the topology asks: objects by
+ * the keys asked (a masked flag set such as vlan's `flags: { reorderHdr }`
+ * names only the flags it sets), arrays element by element, the rest equal.
+ */
+function holds(want: unknown, have: unknown): boolean {
+  if (Array.isArray(want)) return Array.isArray(have) && want.length === have.length && want.every((w, i) => holds(w, have[i]));
+  if (typeof want === 'object' && want !== null) {
+    // A flag set the kernel leaves out when no flag is on (vlan_fill_info puts IFLA_VLAN_FLAGS only
+    // when vlan->flags is non-zero): absent holds a set of flags that are all off.
+    if (have === undefined) return Object.values(want).every((w) => w === undefined || w === false);
+    return typeof have === 'object' && have !== null && Object.entries(want).every(([k, w]) => w === undefined || holds(w, (have as Record<string, unknown>)[k]));
+  }
+  return sameValue(want, have);
+}
+
+/** The kind options whose value the kernel reports differently from the topology. */
 function optionDiff(link: LinkModel, actual: Link): Record<string, unknown> | undefined {
   const info = (actual.info ?? {}) as Record<string, unknown>;
   const changed: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(link.options)) if (v !== undefined && !sameValue(v, info[k])) changed[k] = v;
+  for (const [k, v] of Object.entries(link.options)) if (v !== undefined && !holds(v, info[k])) changed[k] = v;
   return Object.keys(changed).length ? changed : undefined;
 }
 
@@ -186,7 +201,7 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
         continue;
       }
       const spec: Extract<TopologyChange, { action: 'create'; object: 'link' }>['spec'] = { kind: link.kind, options: link.options };
-      if (link.end.mtu !== undefined) spec.mtu = link.end.mtu;
+      if (link.end.mtu !== undefined && link.kind !== 'bridge') spec.mtu = link.end.mtu;
       if (link.end.address !== undefined) spec.address = link.end.address;
       if (link.peer) {
         spec.peer = { name: link.peer.name, netns: link.peer.ns };
@@ -204,10 +219,21 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
   }
 
   const allEnds = [...model.ends.values()].sort((a, b) => masterDepth(a, model) - masterDepth(b, model));
+  /** Bridge MTUs, set once the ports are in (see below). */
+  const late: TopologyChange[] = [];
   for (const e of allEnds) {
     const made = fresh.has(e);
     const st = state.get(e.ns);
     const { to, from } = settingsDiff(e, made ? undefined : actualOf(e), st, made);
+    if (e.link.kind === 'bridge' && e.mtu !== undefined && (made || to.mtu !== undefined)) {
+      // A bridge follows its ports' smallest MTU (br_mtu_auto_adjust) unless the MTU was set by
+      // ndo_change_mtu (BROPT_MTU_SET_BY_USER), which IFLA_MTU in the creating request is not:
+      // the MTU is set after every port is enslaved, in a request of its own.
+      delete to.mtu;
+      const f: LinkSettings = made ? {} : { mtu: actualOf(e)!.mtu };
+      delete from.mtu;
+      late.push(made ? { action: 'set', object: 'link', netns: e.ns, name: e.name, to: { mtu: e.mtu } } : { action: 'set', object: 'link', netns: e.ns, name: e.name, to: { mtu: e.mtu }, from: f });
+    }
     const set = (t: LinkSettings, f: LinkSettings): TopologyChange => (made ? { action: 'set', object: 'link', netns: e.ns, name: e.name, to: t } : { action: 'set', object: 'link', netns: e.ns, name: e.name, to: t, from: f });
     const masterKind = typeof to.master === 'string' ? model.ends.get(endKey(e.ns, to.master))?.link.kind : undefined;
     if (masterKind === 'bond' && to.up) {
@@ -280,7 +306,7 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
       }
     }
   }
-  return [...out, ...creates, ...sets, ...ovs.creates, ...addrs, ...routes, ...neighs, ...ovs.prunes, ...prunes];
+  return [...out, ...creates, ...sets, ...late, ...ovs.creates, ...addrs, ...routes, ...neighs, ...ovs.prunes, ...prunes];
 }
 
 /** OVS bridges and ports to add (and, with prune, ports of the described bridges to remove): OVS keys them by name, database-wide. */

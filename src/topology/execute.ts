@@ -6,11 +6,11 @@
  */
 import { isNetlinkError, isRtnlError } from '../netlink/errors.js';
 import type { NetnsRef } from '../netlink/netns.js';
-import { addAddress, deleteAddress } from '../ops/addresses/index.js';
+import { addAddress, addAddresses, deleteAddress } from '../ops/addresses/index.js';
 import { createLink, createNetkitPair, createVethPair, deleteLink, getLink, setLink, type SetLinkOptions } from '../ops/links/index.js';
 import { addNeighbour, deleteNeighbour } from '../ops/neighbours/index.js';
 import { createNetns, deleteNetns } from '../ops/netns/index.js';
-import { addRoute, deleteRoute, type AddRouteOptions } from '../ops/routes/index.js';
+import { addRoute, addRoutes, deleteRoute, type AddRouteOptions, type RouteSpec } from '../ops/routes/index.js';
 import { createTap } from '../ops/tap/index.js';
 import { addBridge, addPort, deleteBridge, deletePort } from '../ovs/index.js';
 import type { LinkSettings, RouteFields, TopologyChange } from './changes.js';
@@ -94,6 +94,30 @@ export async function execute(t: Target, c: TopologyChange): Promise<void> {
       if (c.action === 'delete') return deleteNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address });
       return addNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address, lladdr: c.lladdr, state: 'permanent', ...(c.action === 'replace' ? { replace: true } : {}) });
   }
+}
+
+type AddressCreate = Extract<TopologyChange, { object: 'address' }>;
+type RouteCreate = Extract<TopologyChange, { object: 'route' }>;
+
+/** Changes that may go together in one pipelined call: new addresses, or new routes, of one namespace. */
+export function batchable(a: TopologyChange, b: TopologyChange): boolean {
+  if (a.action !== 'create' || b.action !== 'create') return false;
+  if (a.object === 'address' && b.object === 'address') return a.netns === b.netns;
+  return a.object === 'route' && b.object === 'route' && a.netns === b.netns;
+}
+
+/** Makes a run of batchable changes with one pipelined call (addAddresses, addRoutes): one result per change, in order. */
+export async function executeMany(t: Target, cs: readonly TopologyChange[]): Promise<PromiseSettledResult<void>[]> {
+  const first = cs[0] as AddressCreate | RouteCreate;
+  const where = nsOpt(t, first.netns);
+  if (first.object === 'address') return addAddresses((cs as AddressCreate[]).map((c) => ({ link: c.dev, address: c.address })), where);
+  return addRoutes(
+    (cs as RouteCreate[]).map((c) => {
+      const { netns: _n, ...route } = routeOptions(t, first.netns, c.route);
+      return route as RouteSpec;
+    }),
+    where,
+  );
 }
 
 async function createOneLink(t: Target, c: Extract<TopologyChange, { action: 'create'; object: 'link' }>): Promise<void> {

@@ -9,7 +9,8 @@ import { ipAddressOption, ipFamilyOption } from '../ip-input.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import type { LinkRef } from '../links/index.js';
-import { linkNames, resolveLinkIndex } from '../links/lookup.js';
+import { linkNames, linkNotFound, resolveLinkIndex } from '../links/lookup.js';
+import { type BulkOptions, resolveNames, settle } from '../links/bulk.js';
 import { rejectUnknownKeys, validateLinkRef, validateOptions } from '../../rtnetlink/link/index.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type IfAddrMsg } from '../../rtnetlink/addr/index.js';
@@ -153,6 +154,53 @@ export async function addAddress(link: LinkRef, cidr: string, options: AddAddres
   await withSocket(options, async (socket) => {
     req.header.index = await resolveLinkIndex(socket, link, 'link', 'addAddress');
     await socket.request(RTM.NEWADDR, req.flags, (w) => addrMessage.encode(w, req), { operation: 'addAddress', attrs: addrMessage.attrs });
+  });
+}
+
+/** One address of addAddresses: the link, the address in CIDR form, and addAddress's options for it. */
+export interface AddressEntry extends Omit<AddAddressOptions, 'netns' | 'socket' | 'timeout'> {
+  link: LinkRef;
+  address: string;
+}
+
+/**
+ * Adds many addresses, pipelined (RtnlSocket.batch: a window of requests
+ * per send, link names resolved in one batch first). One entry per
+ * address, in order, as Promise.allSettled gives them: an address the
+ * kernel refuses (EEXIST, a missing link) is its own `rejected` entry.
+ * Every entry is validated before anything is sent; a bad one is a
+ * ValidationError naming it (`addresses[2].address`).
+ */
+export async function addAddresses(entries: readonly AddressEntry[], options: BulkOptions = {}): Promise<PromiseSettledResult<void>[]> {
+  if (!Array.isArray(entries)) throw new ValidationError('addresses', 'expected an array of { link, address }');
+  rejectUnknownKeys(options, ['netns', 'socket', 'timeout', 'window'], '');
+  const reqs = entries.map((e, i) => {
+    try {
+      if (!e || typeof e !== 'object') throw new ValidationError('entry', 'expected { link, address }');
+      const { link, address, ...o } = e;
+      validateLinkRef(link, 'link');
+      return { link, req: buildAdd(address, o) };
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ValidationError(`addresses[${i}].${err.field}`, err.message.slice(err.field.length + 2));
+      throw err;
+    }
+  });
+  return withSocket(options, (socket) => {
+    const index = resolveNames(socket, reqs.map((r) => r.link).filter((l): l is string => typeof l === 'string'), 'addAddresses');
+    const sendable: number[] = [];
+    const out: PromiseSettledResult<void>[] = reqs.map((r, i) => {
+      const ix = typeof r.link === 'number' ? r.link : index.get(r.link);
+      if (ix === undefined) return { status: 'rejected', reason: linkNotFound(r.link, 'addAddresses', `addresses[${i}].link`) };
+      r.req.header.index = ix;
+      sendable.push(i);
+      return { status: 'fulfilled', value: undefined };
+    });
+    const answers = socket.batch(
+      sendable.map((i) => ({ type: RTM.NEWADDR, flags: reqs[i]!.req.flags, body: (w: Parameters<typeof addrMessage.encode>[0]) => addrMessage.encode(w, reqs[i]!.req), options: { operation: 'addAddresses', attrs: addrMessage.attrs } })),
+      options.window === undefined ? {} : { window: options.window },
+    );
+    answers.forEach((a, k) => (out[sendable[k]!] = settle(a, () => undefined)));
+    return out;
   });
 }
 

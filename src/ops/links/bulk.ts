@@ -6,7 +6,7 @@
  * ENODEV naming it), the rest are unaffected.
  */
 import { isNetlinkError } from '../../netlink/errors.js';
-import type { BatchOptions, BatchResult } from '../../netlink/socket.js';
+import type { BatchOptions, BatchResult, RtnlSocket } from '../../netlink/socket.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import { type Link, linkAttrs, linkMessage, readLinkAt, rejectUnknownKeys, validateBoolean, validateLinkRef } from '../../rtnetlink/link/index.js';
 import { type OperationOptions, withSocket } from '../options.js';
@@ -84,4 +84,16 @@ export async function deleteLinkList(refs: readonly LinkRef[], opts: BulkOptions
     );
     return results.map((r, i) => settle(r, () => undefined, (e) => (isNetlinkError(e, 'ENODEV') ? linkNotFound(refs[i]!, 'deleteLinks', fieldOf(refs[i]!), e) : e)));
   });
+}
+
+/** The ifindexes of link names, each distinct name asked once, in one batch of look-ups; a missing name has no entry. */
+export function resolveNames(sock: RtnlSocket, names: Iterable<string>, operation: string): Map<string, number> {
+  const list = [...new Set(names)];
+  const index = new Map<string, number>();
+  sock.batch(list.map((n) => ({ type: RTM.GETLINK, flags: 0, body: getLinkBody(n, true), options: { operation, ack: false } }))).forEach((a, i) => {
+    const m = a.ok ? a.replies.find((x) => x.type === RTM.NEWLINK) : undefined;
+    // ifinfomsg.ifi_index: after the 16-byte nlmsghdr, family (1), pad (1) and type (2).
+    if (m) index.set(list[i]!, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength).getInt32(20, true));
+  });
+  return index;
 }

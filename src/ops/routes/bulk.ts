@@ -12,8 +12,8 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import { routeMessage } from '../../rtnetlink/route/index.js';
 import { rejectUnknownKeys } from '../../rtnetlink/link/index.js';
-import { type BulkOptions, settle } from '../links/bulk.js';
-import { getLinkBody, linkNotFound } from '../links/lookup.js';
+import { type BulkOptions, resolveNames, settle } from '../links/bulk.js';
+import { linkNotFound } from '../links/lookup.js';
 import { withSocket } from '../options.js';
 import { type Built, buildRoute } from './build.js';
 import type { RouteSpec } from './index.js';
@@ -44,13 +44,7 @@ function build(routes: readonly RouteSpec[], forDelete: boolean): Built[] {
 
 /** Resolves every device name of `built` with one batch of look-ups (each distinct name once). */
 function resolveAll(socket: RtnlSocket, built: Built[], operation: string): void {
-  const names = [...new Set(built.flatMap((b) => b.links.map((l) => l.ref)).filter((r): r is string => typeof r === 'string'))];
-  const index = new Map<string, number>();
-  const answers = socket.batch(names.map((n) => ({ type: RTM.GETLINK, flags: 0, body: getLinkBody(n, true), options: { operation, ack: false } })));
-  answers.forEach((a, i) => {
-    const m = a.ok ? a.replies.find((x) => x.type === RTM.NEWLINK) : undefined;
-    if (m) index.set(names[i]!, new DataView(m.bytes.buffer, m.bytes.byteOffset).getInt32(20, true));
-  });
+  const index = resolveNames(socket, built.flatMap((b) => b.links.map((l) => l.ref)).filter((r): r is string => typeof r === 'string'), operation);
   built.forEach((b, i) => {
     for (const l of b.links) {
       const ix = typeof l.ref === 'number' ? l.ref : index.get(l.ref);
