@@ -13,6 +13,8 @@
  *   floor delete  NS COUNT PREFIX         one RTM_DELLINK (by IFLA_IFNAME) per pair
  *   floor groupdel NS GROUP               one RTM_DELLINK with IFLA_GROUP (kernel deletes the whole group)
  *   floor getlink NS COUNT PREFIX MOD     COUNT RTM_GETLINK by name over PREFIXa<0..MOD-1>, reply parsed
+ *   floor getlinkpipe NS COUNT PREFIX MOD WINDOW   the same look-ups pipelined: WINDOW requests
+ *                                         back to back in one sendto, then their WINDOW replies
  *   floor dump    NS REPEAT               REPEAT full RTM_GETLINK dumps, every attribute parsed
  *   floor record  NS FILE                 one dump, its messages written back to back into FILE
  *   floor codec   FILE ITER               decode (attribute tables) and re-encode every message of FILE
@@ -321,6 +323,54 @@ static int cmd_groupdel(const char *ns, uint32_t group) {
 	return 0;
 }
 
+/*
+ * Pipelined look-ups: WINDOW requests written back to back into one buffer
+ * and sent with one sendto (the kernel runs every message of the datagram,
+ * netlink_rcv_skb), then one recv per reply (each reply is its own skb).
+ * The same window and message as rtnl's batch.
+ */
+static char pbuf[64 * 1024];
+static int cmd_getlinkpipe(const char *ns, long count, const char *prefix, long mod, long window) {
+	struct mnl_socket *nl = open_socket(ns);
+	char a[64];
+	struct dump_state st = {0};
+	double t0 = start_clock();
+	for (long done = 0; done < count;) {
+		long n = count - done < window ? count - done : window;
+		size_t len = 0;
+		unsigned int first = seq_no + 1;
+		for (long k = 0; k < n; k++) {
+			snprintf(a, sizeof a, "%sa%ld", prefix, (done + k) % mod);
+			struct nlmsghdr *nlh = mnl_nlmsg_put_header(pbuf + len);
+			nlh->nlmsg_type = RTM_GETLINK;
+			nlh->nlmsg_flags = NLM_F_REQUEST;
+			nlh->nlmsg_seq = ++seq_no;
+			struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+			ifm->ifi_family = AF_UNSPEC;
+			mnl_attr_put_strz(nlh, IFLA_IFNAME, a);
+			mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_VF);
+			len += NLMSG_ALIGN(nlh->nlmsg_len);
+			if (len > sizeof pbuf - 256) die("window too large for the send buffer");
+		}
+		if (mnl_socket_sendto(nl, pbuf, len) < 0) die("send");
+		for (long k = 0; k < n; k++) {
+			ssize_t r = mnl_socket_recvfrom(nl, rbuf, sizeof rbuf);
+			if (r < 0) die("recv");
+			/* Seq 0: the replies of the window come in order, each checked against its own request below. */
+			if (mnl_cb_run(rbuf, r, 0, port_id, link_cb, &st) < 0) die("getlink reply");
+			const struct nlmsghdr *h = (const struct nlmsghdr *)rbuf;
+			if (h->nlmsg_seq != first + k) die("pipelined reply out of order");
+		}
+		done += n;
+	}
+	double dt = now() - t0;
+	char extra[96];
+	snprintf(extra, sizeof extra, "\"links\":%ld,\"check\":%llu", st.links, (unsigned long long)st.check);
+	emit("getlinkpipe", count, dt, extra);
+	mnl_socket_close(nl);
+	return st.links == count ? 0 : 1;
+}
+
 static int cmd_getlink(const char *ns, long count, const char *prefix, long mod) {
 	struct mnl_socket *nl = open_socket(ns);
 	char a[64];
@@ -478,7 +528,7 @@ static int cmd_codec(const char *file, long iter) {
 
 int main(int argc, char **argv) {
 	if (argc < 3) {
-		fprintf(stderr, "usage: floor create|delete|groupdel|getlink|dump|record|codec ...\n");
+		fprintf(stderr, "usage: floor create|delete|groupdel|getlink|getlinkpipe|dump|record|codec ...\n");
 		return 2;
 	}
 	const char *mode = argv[1];
@@ -486,6 +536,7 @@ int main(int argc, char **argv) {
 	if (!strcmp(mode, "delete") && argc == 5) return cmd_delete(argv[2], atol(argv[3]), argv[4]);
 	if (!strcmp(mode, "groupdel") && argc == 4) return cmd_groupdel(argv[2], (uint32_t)atol(argv[3]));
 	if (!strcmp(mode, "getlink") && argc == 6) return cmd_getlink(argv[2], atol(argv[3]), argv[4], atol(argv[5]));
+	if (!strcmp(mode, "getlinkpipe") && argc == 7) return cmd_getlinkpipe(argv[2], atol(argv[3]), argv[4], atol(argv[5]), atol(argv[6]));
 	if (!strcmp(mode, "dump") && argc == 4) return cmd_dump(argv[2], atol(argv[3]));
 	if (!strcmp(mode, "record") && argc == 4) return cmd_record(argv[2], argv[3]);
 	if (!strcmp(mode, "codec") && argc == 4) return cmd_codec(argv[2], atol(argv[3]));

@@ -7,6 +7,7 @@
  *   delete   NS COUNT PREFIX         one delete per pair
  *   groupdel NS GROUP                one group delete
  *   getlink  NS COUNT PREFIX MOD     COUNT look-ups by name over PREFIXa<0..MOD-1>
+ *   getlinkpipe NS COUNT PREFIX MOD WINDOW   the same look-ups pipelined, WINDOW per send (getLinks)
  *   dump     NS REPEAT               REPEAT full dumps, every link decoded
  *   mem      NS streamed|collected   peak heap and RSS of one full dump (run with --expose-gc)
  *   codec    FILE ITER               decode and re-encode every message of a recorded dump, no kernel
@@ -32,7 +33,7 @@ import { type Ops, apiOps, coreOps } from './ops.js';
 import { dumpLinks } from './lowlevel.js';
 import { codecParts, lookupParts, rawGet } from './diagnostics.js';
 import { splitMessages } from './recorded.js';
-import { getLink } from '../../src/ops/links/index.js';
+import { getLink, getLinks } from '../../src/ops/links/index.js';
 
 const argv = process.argv.slice(2);
 const core = argv.includes('--core');
@@ -118,6 +119,27 @@ async function main(): Promise<void> {
         const t0 = startClock();
         for (let i = 0; i < count; i++) check += (await ops.getLink(s, names[i % mod] as string)).mtu ?? 0;
         emit({ mode, ops: count, seconds: now() - t0, check, ...tag });
+      });
+      return;
+    }
+    case 'getlinkpipe': {
+      const ns = need(a1, 'NS');
+      const count = Number(need(a2, 'COUNT'));
+      const prefix = need(a3, 'PREFIX');
+      const mod = Number(need(a4, 'MOD'));
+      const window = Number(need(args[5], 'WINDOW'));
+      const names = Array.from({ length: count }, (_, i) => `${prefix}a${i % mod}`);
+      await withSocket(ns, async (s) => {
+        // The public bulk call, whole: validation, one batch, a Link per reply (counters included, as getLink's).
+        const once = async (list: string[]) => {
+          let check = 0;
+          for (const r of await getLinks(list, { socket: s, window })) if (r.status === 'fulfilled') check += r.value.mtu;
+          return check;
+        };
+        await once(names.slice(0, Math.min(count, 2000)));
+        const t0 = startClock();
+        const check = await once(names);
+        emit({ mode, ops: count, seconds: now() - t0, check, window, ...tag });
       });
       return;
     }

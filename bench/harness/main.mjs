@@ -38,6 +38,8 @@ export async function main(root) {
   // the Node legs measured 1.2-1.3x the C floor for the very same request.
   process.env.BENCH_WARM_PAIRS ??= quick ? '20' : '300';
   process.env.BENCH_SETTLE_MS ??= quick ? '200' : '1000';
+  /** Requests per send in the pipelined legs: rtnl's default batch window (BATCH_WINDOW). */
+  const PIPE_WINDOW = 32;
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
   const want = (w) => !only || only.has(w);
 
@@ -70,7 +72,7 @@ export async function main(root) {
   for (const l of legs) if (l.skip) notes.push(`${l.label}: skipped — ${l.skip}`);
   for (const n of notes) console.log(`note: ${n}`);
 
-  const results = { quick, params: P, machine, legs: legs.map(({ id, label, skip, diagnostic }) => ({ id, label, skip, diagnostic })), samples: {}, cpu: {}, memory: [], codec: {}, errors: [], notes, extra: {} };
+  const results = { quick, params: { ...P, pipeWindow: PIPE_WINDOW }, machine, legs: legs.map(({ id, label, skip, diagnostic }) => ({ id, label, skip, diagnostic })), samples: {}, cpu: {}, memory: [], codec: {}, errors: [], notes, extra: {} };
   // CPU time per op (user + system of the driver process) goes beside the
   // wall time: on a busy machine it shows what each leg itself cost.
   const record = (metric, leg, value, cpu) => {
@@ -177,6 +179,19 @@ export async function main(root) {
           progress(`${leg.id} `);
         } catch (e) {
           fail(leg, 'getlink', e);
+        }
+      }
+      progress('\n');
+      // 2b. The same look-ups pipelined: the C floor's WINDOW-per-sendto leg and rtnl's getLinks (RtnlSocket.batch).
+      progress('  pipelined');
+      for (const leg of order) {
+        if (!(leg.id === 'c' || leg.id === 'node20' || leg.id === 'node26')) continue;
+        try {
+          const r = await runLeg(leg, 'getlinkpipe', [nsLookup, P.getCount, 'g', P.lookupPairs, PIPE_WINDOW]);
+          record('getlinkpipe', leg, r.seconds / r.ops, r.cpuSeconds / r.ops);
+          progress(` ${leg.id}`);
+        } catch (e) {
+          fail(leg, 'getlinkpipe', e);
         }
       }
       progress('\n');

@@ -120,6 +120,8 @@ export interface BatchRequest {
   flags: number;
   body: BodyWriter;
   options?: RequestOptions;
+  /** Read each reply in place instead of keeping a copy (as requestRead's `read`); the result's `replies` is then empty. */
+  read?: ReplyReader;
 }
 
 /** What one request of a batch came to: its replies (a GET's answer, an echo), or its own error. */
@@ -474,6 +476,7 @@ export class RtnlSocket {
           continue;
         }
         const { p, length: n } = encoded;
+        p.reader = r.read;
         if (chunk.length && length + n > BATCH_BYTES) {
           // Goes first in the next chunk, encoded again there (a fresh sequence number).
           this.pending.delete(p.seq);

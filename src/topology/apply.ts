@@ -43,8 +43,10 @@ export interface TopologyPlanOptions extends TopologyCallOptions, PlanOptions {}
 
 /** What `apply` reports about each change, before and after it is made. */
 export interface ApplyProgress {
+  /** The change's position in the plan. */
   index: number;
   change: TopologyChange;
+  /** Before it is sent, or after the kernel took it. */
   phase: 'before' | 'after';
 }
 
@@ -72,10 +74,23 @@ function targetOf(opts: TopologyCallOptions | undefined): Target & { name?: stri
   return { base: netns, name: netns };
 }
 
+/**
+ * The validated model, and the call's namespace checked against it: the
+ * namespace the call acts in is never one the topology owns (prune would
+ * clean the document's own links out of it, and destroy delete it).
+ */
+function modelFor(topology: Topology, t: Target & { name?: string }): Model {
+  const model = validateTopology(topology);
+  if (t.name !== undefined && model.namespaces.includes(t.name)) {
+    throw new ValidationError('netns', `${t.name} is one of the topology's namespaces; the call's namespace holds what names no netns, and must be another`);
+  }
+  return model;
+}
+
 /** The changes that would make the kernel's state what `topology` describes, in order. Reads only. */
 export async function plan(topology: Topology, opts: TopologyPlanOptions = {}): Promise<TopologyChange[]> {
   const t = targetOf(opts);
-  const model = validateTopology(topology);
+  const model = modelFor(topology, t);
   return computePlan(model, await readState(model, t.base), { prune: opts.prune === true });
 }
 
@@ -102,7 +117,7 @@ async function revert(t: Target, changes: readonly TopologyChange[]): Promise<un
 export async function apply(topology: Topology, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const t = targetOf(opts);
   if (opts.onChange !== undefined && typeof opts.onChange !== 'function') throw new ValidationError('onChange', `expected a function, got ${formatValue(opts.onChange)}`);
-  const model = validateTopology(topology);
+  const model = modelFor(topology, t);
   const prune = opts.prune === true;
   const changes = computePlan(model, await readState(model, t.base), { prune });
   if (changes.length === 0 || opts.dryRun) return { changes };
@@ -184,7 +199,7 @@ async function verifyState(model: Model, t: Target, prune: boolean): Promise<Top
  */
 export async function destroy(topology: Topology, opts: TopologyCallOptions = {}): Promise<TopologyChange[]> {
   const t = targetOf(opts);
-  const model = validateTopology(topology);
+  const model = modelFor(topology, t);
   const made: TopologyChange[] = [];
   // OVS bridges first: their ports are devices about to go.
   if (model.ovs) {
@@ -223,8 +238,11 @@ export interface RecoverOptions {
 
 /** One journal recovered: whose it was, and the changes undone. */
 export interface RecoveredJournal {
+  /** The journal file (removed now). */
   path: string;
+  /** The pid of the apply that did not finish. */
   pid: number;
+  /** The changes undone, newest first. */
   undone: TopologyChange[];
 }
 

@@ -84,7 +84,11 @@ function settingsDiff(end: EndModel, actual: Link | undefined, st: NamespaceStat
       to.address = end.address;
       if (actual.address !== undefined) from.address = actual.address;
     }
-    if (end === end.link.end && end.link.kind !== 'tap') {
+    if (end === end.link.end && end.link.kind === 'tap') {
+      // TUNSETOWNER and friends act on an attached fd, not through rtnetlink: a TAP of other settings is not changed.
+      const opts = optionDiff(end.link, actual);
+      if (opts) throw new ValidationError(`${end.link.path}.options`, `TAP ${end.name} in ${nsLabel(end.ns)} exists with other settings (${Object.keys(opts).join(', ')}): delete it first`);
+    } else if (end === end.link.end) {
       const opts = optionDiff(end.link, actual);
       if (opts) {
         to.info = { kind: end.link.kind, ...opts };
@@ -134,6 +138,7 @@ export function routeFields(r: Route): RouteFields & { key: string } {
   if (r.dev !== undefined) f.dev = r.dev;
   if (r.type !== 'unicast') f.type = r.type;
   if (r.prefsrc !== undefined) f.src = canonicalIp(r.prefsrc) ?? r.prefsrc;
+  f.scope = r.scope;
   if (r.flags.includes('onlink')) f.onlink = true;
   return f;
 }
@@ -150,6 +155,7 @@ function routeMatches(m: RouteModel, r: RouteFields): boolean {
     (m.dev === undefined || m.dev === r.dev) &&
     (m.type ?? 'unicast') === (r.type ?? 'unicast') &&
     (m.src === undefined || m.src === r.src) &&
+    (m.scope === undefined || m.scope === r.scope) &&
     (m.onlink === undefined || m.onlink === (r.onlink ?? false))
   );
 }
@@ -179,9 +185,11 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
   const out: TopologyChange[] = [];
   for (const ns of model.namespaces) if (!state.has(ns)) out.push({ action: 'create', object: 'netns', netns: ns });
 
-  /** Ends this plan creates or moves: they start with no addresses, down, without a master. */
+  /** Ends this plan creates: they start with no addresses, down, without a master. */
   const fresh = new Set<EndModel>();
-  const actualOf = (e: EndModel): Link | undefined => state.get(e.ns)?.links.get(e.name);
+  /** Ends this plan moves, as they will arrive: their settings, down, no master (and no addresses). */
+  const moved = new Map<EndModel, Link>();
+  const actualOf = (e: EndModel): Link | undefined => moved.get(e) ?? state.get(e.ns)?.links.get(e.name);
   /** Described names, per namespace: a link found under one of them elsewhere is not moved away from there. */
   const described = (ns: NsKey, name: string): boolean => model.ends.has(endKey(ns, name));
 
@@ -197,7 +205,10 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
       const elsewhere = !link.peer && !NETNS_LOCAL_KINDS.has(link.kind) ? findElsewhere(link.end, state, described) : undefined;
       if (elsewhere !== undefined) {
         creates.push({ action: 'move', object: 'link', netns: elsewhere, name: link.end.name, to: link.end.ns, kind: link.kind });
-        fresh.add(link.end);
+        // Moved, a link keeps its MTU, address and kind settings, but arrives down, without a master or addresses
+        // (dev_change_net_namespace closes it and unlinks it from its upper device).
+        const was = state.get(elsewhere)!.links.get(link.end.name)!;
+        moved.set(link.end, { ...was, up: false, master: undefined } as unknown as Link);
         continue;
       }
       const spec: Extract<TopologyChange, { action: 'create'; object: 'link' }>['spec'] = { kind: link.kind, options: link.options };
@@ -211,6 +222,9 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
       if (link.lower) spec.lower = { name: link.lower.name, netns: link.lower.ns };
       creates.push({ action: 'create', object: 'link', netns: link.end.ns, name: link.end.name, spec });
       for (const e of ends) fresh.add(e);
+    } else if (link.peer && found[0] && found[1] && link.end.ns === link.peer.ns && found[0].link !== found[1].index) {
+      // Both names are veths of this namespace, but not of one pair: no change makes them one.
+      throw new ValidationError(`${link.peer.path}.name`, `${link.end.name} and ${link.peer.name} in ${nsLabel(link.end.ns)} are ${link.kind} ends of different pairs: delete them first`);
     } else if (found.some((a) => a === undefined)) {
       const missing = ends[found.indexOf(undefined)] as EndModel;
       const present = ends[found.findIndex((a) => a !== undefined)] as EndModel;
@@ -242,7 +256,7 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
       const { up: _up, ...rest } = to;
       sets.push(set({ ...rest, ...(made ? {} : { up: false }) }, from), set({ up: true }, { up: false }));
     } else if (Object.keys(to).length) sets.push(set(to, from));
-    const have = made ? [] : (st?.addresses.get(e.name) ?? []).map((a) => `${canonicalIp(a.address) ?? a.address}/${a.prefixLength}`);
+    const have = made || moved.has(e) ? [] : (st?.addresses.get(e.name) ?? []).map((a) => `${canonicalIp(a.address) ?? a.address}/${a.prefixLength}`);
     for (const cidr of e.addresses) if (!have.includes(cidr)) addrs.push({ action: 'create', object: 'address', netns: e.ns, dev: e.name, address: cidr });
     if (opts.prune && e.ns !== '') {
       for (const cidr of have) if (!e.addresses.includes(cidr) && !isKernelLinkLocal(cidr)) prunes.push({ action: 'delete', object: 'address', netns: e.ns, dev: e.name, address: cidr });

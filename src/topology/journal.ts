@@ -115,7 +115,7 @@ export function ownerAlive(data: JournalData): boolean {
   return processStartTime(data.pid) === data.startTime;
 }
 
-/** The journal files in `dir` (none when it does not exist), oldest first. */
+/** The journal files in `dir` (none when it does not exist), newest first: the last apply is undone first, as changes within one are. */
 export function journalFiles(dir: string): string[] {
   let names: string[];
   try {
@@ -126,5 +126,16 @@ export function journalFiles(dir: string): string[] {
   return names
     .filter((n) => n.startsWith('apply-') && n.endsWith('.json'))
     .map((n) => join(dir, n))
-    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+    .map((path) => ({ path, t: mtimeOf(path) }))
+    .sort((a, b) => b.t - a.t)
+    .map((x) => x.path);
+}
+
+/** A file's mtime; 0 for one removed meanwhile (recovered by another process). */
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }

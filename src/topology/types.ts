@@ -18,6 +18,7 @@ export interface TopologyLinkEnd {
   netns?: string;
   /** Administratively up. Default true: a topology describes a working network. */
   up?: boolean;
+  /** The MTU; absent: the kind's default (or whatever the link has). */
   mtu?: number;
   /** MAC address (`aa:bb:cc:dd:ee:ff`); absent: whatever the kernel chose. */
   address?: string;
@@ -50,24 +51,33 @@ export interface TopologyLink extends TopologyLinkEnd {
 
 /** A route of the topology (addRoute's fields, with `dev` a link of the topology in the route's namespace). */
 export interface TopologyRoute {
+  /** One of `namespaces`; absent: the namespace the call acts in. */
   netns?: string;
   /** `default` or a prefix (`10.1.0.0/16`, `fd00:1::/64`); a bare address is a host route. */
   dst: string;
+  /** The next hop. */
   gateway?: string;
+  /** A link of the topology in the route's namespace. */
   dev?: string;
   /** `main` (default) or a table number. */
   table?: string | number;
+  /** The route's priority; default 0 for IPv4, 1024 for IPv6 (the kernel's). Part of the route's identity. */
   metric?: number;
   /** Needed only for `dst: 'default'` without a gateway. */
   family?: 'inet' | 'inet6';
+  /** As addRoute takes it (`link`, `global` …); compared only when given. */
   scope?: string;
+  /** As addRoute takes it (`unicast` by default, `blackhole`, `unreachable` …). */
   type?: string;
+  /** Preferred source address (RTA_PREFSRC). */
   src?: string;
+  /** The gateway is on the link even if no prefix covers it. */
   onlink?: boolean;
 }
 
 /** A permanent IP neighbour (ARP / NDP) entry of the topology. */
 export interface TopologyNeighbour {
+  /** One of `namespaces`; absent: the namespace the call acts in. */
   netns?: string;
   /** A link of the topology in the entry's namespace. */
   dev: string;
@@ -111,8 +121,11 @@ export interface Topology {
    * them. The namespace the call acts in is never pruned or deleted.
    */
   namespaces?: string[];
+  /** The links, each with its peer, lower device, master and addresses. */
   links?: TopologyLink[];
+  /** Routes, each identified by namespace, table, destination and metric. */
   routes?: TopologyRoute[];
+  /** Permanent ARP / NDP entries. */
   neighbours?: TopologyNeighbour[];
   /** Open vSwitch bridges and ports (the database is the machine's, not a namespace's: prune leaves other bridges alone). */
   ovs?: TopologyOvs;

@@ -18,7 +18,9 @@ import { type EndModel, type LinkModel, type Model, type NsKey, type OvsBridgeMo
 
 /** One thing wrong with a topology: where (`links[2].master`) and what. */
 export interface TopologyProblem {
+  /** Where in the document (`links[2].master`). */
   path: string;
+  /** What is wrong there. */
   message: string;
 }
 
@@ -31,6 +33,14 @@ const ROUTE_KEYS = ['netns', 'dst', 'gateway', 'dev', 'table', 'metric', 'family
 const NEIGH_KEYS = ['netns', 'dev', 'address', 'lladdr'];
 /** createTap's options that a topology may give a TAP (the device itself; its fd is not part of a topology). */
 const TAP_OPTIONS = ['owner', 'group', 'multiQueue', 'vnetHdr'];
+
+/** Kinds rtnl reads but a topology cannot make, and why. */
+const NOT_CREATED: Readonly<Record<string, string>> = {
+  // tun_newlink answers EOPNOTSUPP ("tun/tap creation via rtnetlink is not supported"): TUNSETIFF makes them.
+  tun: 'a tun device is made through /dev/net/tun, not rtnetlink: use kind "tap" (a TUN-mode device is not modelled)',
+  // vxlan_newlink needs IFLA_VXLAN_ID, and rtnl's vxlan table is read-only so far.
+  vxlan: 'rtnl reads vxlan links but cannot make them yet (its options are read-only, and the kernel needs an id)',
+};
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -122,8 +132,8 @@ export function validateTopology(topology: unknown): Model {
     if (!isObject(l)) return p.add(path, `expected a link object, got ${formatValue(l)}`);
     const spec = l as unknown as TopologyLink;
     p.keys(l, LINK_KEYS, path);
-    const kind = typeof spec.kind === 'string' && (spec.kind === 'tap' || kindDef(spec.kind)) ? spec.kind : undefined;
-    if (kind === undefined) p.add(`${path}.kind`, `${formatValue(spec.kind)} is not a link kind rtnl creates`);
+    const kind = typeof spec.kind === 'string' && (spec.kind === 'tap' || (kindDef(spec.kind) && !(spec.kind in NOT_CREATED))) ? spec.kind : undefined;
+    if (kind === undefined) p.add(`${path}.kind`, typeof spec.kind === 'string' && spec.kind in NOT_CREATED ? NOT_CREATED[spec.kind]! : `${formatValue(spec.kind)} is not a link kind rtnl creates`);
     const link: LinkModel = { kind: kind ?? String(spec.kind), end: undefined as unknown as EndModel, options: {}, path };
     const end = endOf(p, spec, path, link, nsOf);
     if (!end) return;

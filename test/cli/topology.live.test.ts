@@ -5,7 +5,7 @@
  * namespaces the topology itself names, all uniquely named and removed in
  * afterAll whatever happens; journals go to a temporary directory, not
  * /run/rtnl. The kinds are those every test kernel has: veth, bridge, tap,
- * ifb (and vxlan, for a change the kernel refuses).
+ * ifb.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -169,16 +169,20 @@ describe.skipIf(!canRunLive)(liveTitle('rtnl plan, apply, destroy'), () => {
   });
 
   it('a change the kernel refuses exits 2 with the message and its cause, and everything made is undone', () => {
-    // A vxlan without a VNI: nothing in the document is wrong, the kernel refuses it (EINVAL) after four changes were made.
-    const refused: Topology = { namespaces: [NS_FAIL], links: [{ name: 'br0', kind: 'bridge' }, { name: 'v0', kind: 'veth', peer: { name: 'eth0', netns: NS_FAIL } }, { name: 'vx0', kind: 'vxlan' }] };
+    // A route through a gateway no address of NS_FAIL covers: nothing in the document is wrong, the kernel refuses it (ENETUNREACH) after six changes were made.
+    const refused: Topology = {
+      namespaces: [NS_FAIL],
+      links: [{ name: 'br0', kind: 'bridge' }, { name: 'v0', kind: 'veth', peer: { name: 'eth0', netns: NS_FAIL } }],
+      routes: [{ netns: NS_FAIL, dst: '10.201.0.0/16', gateway: '10.200.0.1' }],
+    };
     const f = file('refused.json', refused);
     const r = rtnl([...B(), 'apply', f, ...journal()]);
     expect(r.status).toBe(2);
-    expect(lines(r.stdout)).toEqual([`create netns ${NS_FAIL}`, 'create link br0 type bridge', `create link v0 type veth peer eth0 in ${NS_FAIL}`]);
+    expect(lines(r.stdout)).toEqual([`create netns ${NS_FAIL}`, 'create link br0 type bridge', `create link v0 type veth peer eth0 in ${NS_FAIL}`, 'set link br0 up', 'set link v0 up', `set link eth0 in ${NS_FAIL} up`]);
     const err = lines(r.stderr);
-    expect(err[0]).toMatch(/^Error: change 4 of \d+ failed \(create link vx0 type vxlan\): .*EINVAL.*; every change made was undone$/);
-    expect(err[1]).toMatch(/^ {2}cause: (Error: .+\.|RTNETLINK answers: Invalid argument)$/);
-    expect(err.slice(2).join('\n')).toMatch(/rtnl: createLink\("vxlan"\): EINVAL/);
+    expect(err[0]).toMatch(/^Error: change 7 of 7 failed \(create route 10\.201\.0\.0\/16 via 10\.200\.0\.1 in .*\): .*ENETUNREACH.*; every change made was undone$/);
+    expect(err[1]).toMatch(/^ {2}cause: (Error: .+\.|RTNETLINK answers: Network is unreachable)$/);
+    expect(err.slice(2).join('\n')).toMatch(/rtnl: addRoute: ENETUNREACH/);
     expect(r.stderr).not.toMatch(/undo failed/);
     nothingMade();
     expect(readdirSync(join(dir, 'journals'))).toEqual([]);

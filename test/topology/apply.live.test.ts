@@ -208,8 +208,9 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
     ]);
     // A link described in another of the topology's namespaces than where it is: moved, not made anew —
     // except a bridge, which the kernel keeps in its namespace (NETIF_F_NETNS_LOCAL).
-    const moved: topology.Topology = { ...doc, links: [...doc.links!, { name: 'mv0', kind: 'tap', netns: NS_SW, up: false }, { name: 'br1', kind: 'bridge', netns: NS_SW, up: false }] };
-    expect((await topology.plan(moved, { netns: BASE.name })).map(topology.describeChange)).toEqual([`move link mv0 in ${NS_A} to ${NS_SW}`, `create link br1 in ${NS_SW} type bridge`]);
+    // Its settings travel with it: what differs is set after the move.
+    const moved: topology.Topology = { ...doc, links: [...doc.links!, { name: 'mv0', kind: 'tap', netns: NS_SW, up: false, mtu: 1400 }, { name: 'br1', kind: 'bridge', netns: NS_SW, up: false }] };
+    expect((await topology.plan(moved, { netns: BASE.name })).map(topology.describeChange)).toEqual([`move link mv0 in ${NS_A} to ${NS_SW}`, `create link br1 in ${NS_SW} type bridge`, `set link mv0 in ${NS_SW} mtu 1400 (was mtu 1500)`]);
     await topology.apply(moved, { ...opts(), prune: true });
     expect(links(NS_SW).map((l) => l.ifname).sort()).toEqual(['br0', 'br1', 'lo', 'mv0']);
     expect(links(NS_A).map((l) => l.ifname)).toEqual(['lo']);
@@ -218,9 +219,14 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
     await topology.destroy(moved, { netns: BASE.name });
   });
 
-  it('refuses, before changing anything, a described name held by a link of another kind', async () => {
+  it('refuses, before changing anything, a described name held by a link of another kind, or two veths of different pairs', async () => {
     ip(['link', 'add', 'br9', 'type', 'veth', 'peer', 'name', 'br9p'], BASE.name);
+    ip(['link', 'add', 'vx1', 'type', 'veth', 'peer', 'name', 'vx1p'], BASE.name);
     try {
+      const crossed: topology.Topology = { links: [{ name: 'br9', kind: 'veth', peer: { name: 'vx1' } }] };
+      await expect(topology.plan(crossed, { netns: BASE.name })).rejects.toMatchObject({ name: 'ValidationError', field: 'links[0].peer.name', message: expect.stringContaining('ends of different pairs') });
+      // The two ends of one pair are that pair: only their state differs.
+      expect((await topology.plan({ links: [{ name: 'br9', kind: 'veth', peer: { name: 'br9p' } }] }, { netns: BASE.name })).map(topology.describeChange)).toEqual(['set link br9 up (was down)', 'set link br9p up (was down)']);
       const doc: topology.Topology = { namespaces: [NS_A], links: [{ name: 'br9', kind: 'bridge' }] };
       const e = await topology.apply(doc, opts()).catch((x: unknown) => x as { name: string; field: string; message: string });
       expect(e).toMatchObject({ name: 'ValidationError', field: 'links[0].name' });
@@ -228,6 +234,7 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
       expect(ourNamespaces()).toEqual([]);
     } finally {
       ip(['link', 'del', 'br9'], BASE.name);
+      ip(['link', 'del', 'vx1'], BASE.name);
     }
   });
 });

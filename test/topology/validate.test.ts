@@ -106,10 +106,18 @@ describe('validateTopology', () => {
     ).toEqual(['routes[1]', 'neighbours[1]']);
   });
 
+  it('refuses kinds rtnl reads but cannot make, saying why', () => {
+    const byPath = Object.fromEntries(problems({ links: [{ name: 't0', kind: 'tun' }, { name: 'vx0', kind: 'vxlan' }] }).map((p) => [p.path, p.message]));
+    expect(byPath['links[0].kind']).toMatch(/\/dev\/net\/tun, not rtnetlink: use kind "tap"/);
+    expect(byPath['links[1].kind']).toMatch(/cannot make them yet/);
+  });
+
   it('refuses what is not a topology at all, and a namespace that cannot be named after a crash', async () => {
     expect(paths(null)).toEqual(['topology']);
     expect(paths({ links: {} })).toEqual(['links']);
     await expect(topology.apply({}, { netns: 3 as unknown as string })).rejects.toMatchObject({ name: 'ValidationError', field: 'netns' });
     await expect(topology.plan({}, { netns: '../x' })).rejects.toMatchObject({ name: 'ValidationError', field: 'netns' });
+    // The call's namespace holds what names no netns: it cannot also be one the topology owns (and prunes, and destroys).
+    await expect(topology.destroy({ namespaces: ['a'] }, { netns: 'a' })).rejects.toMatchObject({ name: 'ValidationError', field: 'netns' });
   });
 });

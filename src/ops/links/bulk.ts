@@ -45,22 +45,32 @@ export async function getLinks(refs: readonly LinkRef[], opts: GetLinksOptions =
   rejectUnknownKeys(opts, [...BULK_KEYS, 'stats'], '');
   const stats = opts.stats === undefined ? true : validateBoolean(opts.stats, 'stats');
   return withSocket(opts, (sock) => {
+    // Each reply is read where it was received (no copy of the message), as getLink's.
+    const links: (Link | undefined)[] = new Array(refs.length);
     const results = sock.batch(
-      refs.map((ref) => ({ type: RTM.GETLINK, flags: 0, body: getLinkBody(ref, !stats), options: { operation: 'getLinks', attrs: linkMessage.attrs, ack: false } })),
+      refs.map((ref, i) => ({
+        type: RTM.GETLINK,
+        flags: 0,
+        body: getLinkBody(ref, !stats),
+        options: { operation: 'getLinks', attrs: linkMessage.attrs, ack: false },
+        read: (buf, view, off, h) => {
+          if (h.type === RTM.NEWLINK) links[i] ??= readLinkAt(buf, view, off, h.len, undefined, stats);
+        },
+      })),
       opts.window === undefined ? {} : { window: opts.window },
     );
     return results.map((r, i) =>
       settle(
         r,
-        (replies) => {
-          const m = replies.find((x) => x.type === RTM.NEWLINK);
-          if (!m) throw linkNotFound(refs[i]!, 'getLinks', fieldOf(refs[i]!));
-          return readLinkAt(m.bytes, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength), 0, m.bytes.length, m.bytes, stats);
-        },
+        () => links[i] ?? throwNotFound(refs[i]!),
         (e) => (isNetlinkError(e, 'ENODEV') ? linkNotFound(refs[i]!, 'getLinks', fieldOf(refs[i]!), e) : e),
       ),
     );
   });
+}
+
+function throwNotFound(ref: LinkRef): never {
+  throw linkNotFound(ref, 'getLinks', fieldOf(ref));
 }
 
 const fieldOf = (ref: LinkRef): string => (typeof ref === 'number' ? 'index' : 'ifname');
