@@ -19,9 +19,11 @@ export interface LinkSettings {
 
 /** A route as addRoute takes it, with names for devices. */
 export interface RouteFields {
+  /** Canonical: `default` or `network/len`. */
   dst: string;
   family: 'inet' | 'inet6';
   table: number;
+  /** The kernel's metric for the route: given, or the family's default (IPv4 0, IPv6 1024). */
   metric: number;
   gateway?: string;
   dev?: string;

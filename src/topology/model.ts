@@ -4,6 +4,7 @@
  * references, and the routes and neighbours with canonical addresses. Built
  * by validate.ts; nothing here reads the kernel.
  */
+import type { RouteFields } from './changes.js';
 
 /** The namespace a topology object lives in: a name of `namespaces`, or '' for the namespace the call acts in. */
 export type NsKey = string;
@@ -35,20 +36,9 @@ export interface LinkModel {
   path: string;
 }
 
-export interface RouteModel {
+/** A route of the topology: the fields a change carries (changes.ts), in the namespace and at the path it came from. */
+export interface RouteModel extends RouteFields {
   ns: NsKey;
-  /** Canonical: `default` or `ip/len`. */
-  dst: string;
-  family: 'inet' | 'inet6';
-  table: number;
-  /** The kernel's metric for the route: given, or the family's default (IPv4 0, IPv6 1024). */
-  metric: number;
-  gateway?: string;
-  dev?: string;
-  scope?: string;
-  type?: string;
-  src?: string;
-  onlink?: boolean;
   path: string;
 }
 
