@@ -111,8 +111,10 @@ async function revert(t: Target, changes: readonly TopologyChange[]): Promise<un
  * Makes the kernel's state what `topology` describes, then verifies it by
  * reading back. All or nothing: on a failure every change made is undone and
  * a TopologyError thrown (`cause`: the original failure; `revertErrors`:
- * what could not be undone, beside it). With nothing to change, it sends no
- * request that changes anything and writes no journal.
+ * what could not be undone, beside it). A failure before the first change
+ * (an invalid document, a conflict, reading the state) is thrown as it is:
+ * nothing was made. With nothing to change, it sends no request that
+ * changes anything and writes no journal.
  */
 export async function apply(topology: Topology, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const t = targetOf(opts);

@@ -9,8 +9,8 @@ import { ipAddressOption, ipFamilyOption } from '../ip-input.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
 import { type OperationOptions, withSocket } from '../options.js';
 import type { LinkRef } from '../links/index.js';
-import { linkNames, linkNotFound, resolveLinkIndex } from '../links/lookup.js';
-import { type BulkOptions, resolveNames, settle } from '../links/bulk.js';
+import { linkNames, resolveLinkIndex } from '../links/lookup.js';
+import { type BulkOptions, indexOrError, resolveNames, settle } from '../links/bulk.js';
 import { rejectUnknownKeys, validateLinkRef, validateOptions } from '../../rtnetlink/link/index.js';
 import { AF, RTM } from '../../rtnetlink/constants.js';
 import { IFA_F, INFINITY_LIFE_TIME, addrMessage, type IfAddrMsg } from '../../rtnetlink/addr/index.js';
@@ -189,8 +189,8 @@ export async function addAddresses(entries: readonly AddressEntry[], options: Bu
     const index = resolveNames(socket, reqs.map((r) => r.link).filter((l): l is string => typeof l === 'string'), 'addAddresses');
     const sendable: number[] = [];
     const out: PromiseSettledResult<void>[] = reqs.map((r, i) => {
-      const ix = typeof r.link === 'number' ? r.link : index.get(r.link);
-      if (ix === undefined) return { status: 'rejected', reason: linkNotFound(r.link, 'addAddresses', `addresses[${i}].link`) };
+      const ix = indexOrError(index, r.link, 'addAddresses', `addresses[${i}].link`);
+      if (ix instanceof Error) return { status: 'rejected', reason: ix };
       r.req.header.index = ix;
       sendable.push(i);
       return { status: 'fulfilled', value: undefined };

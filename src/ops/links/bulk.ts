@@ -5,7 +5,7 @@
  * results do: one missing link is one `rejected` entry (a NetlinkError
  * ENODEV naming it), the rest are unaffected.
  */
-import { isNetlinkError } from '../../netlink/errors.js';
+import { type NetlinkError, isNetlinkError } from '../../netlink/errors.js';
 import type { BatchOptions, BatchResult, RtnlSocket } from '../../netlink/socket.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import { type Link, linkAttrs, linkMessage, readLinkAt, rejectUnknownKeys, validateBoolean, validateLinkRef } from '../../rtnetlink/link/index.js';
@@ -96,14 +96,34 @@ export async function deleteLinkList(refs: readonly LinkRef[], opts: BulkOptions
   });
 }
 
-/** The ifindexes of link names, each distinct name asked once, in one batch of look-ups; a missing name has no entry. */
-export function resolveNames(sock: RtnlSocket, names: Iterable<string>, operation: string): Map<string, number> {
+/**
+ * The ifindexes of link names, each distinct name asked once, in one batch
+ * of look-ups. A name whose look-up failed maps to the failure as it is —
+ * the kernel's ENODEV for a name it has no link for (callers name it with
+ * linkNotFound, by their own field), or whatever else went wrong (its send,
+ * a timeout), which says nothing about the link; a name answered without a
+ * link has no entry.
+ */
+export function resolveNames(sock: RtnlSocket, names: Iterable<string>, operation: string): Map<string, number | Error> {
   const list = [...new Set(names)];
-  const index = new Map<string, number>();
+  const index = new Map<string, number | Error>();
   sock.batch(list.map((n) => ({ type: RTM.GETLINK, flags: 0, body: getLinkBody(n, true), options: { operation, ack: false } }))).forEach((a, i) => {
-    const m = a.ok ? a.replies.find((x) => x.type === RTM.NEWLINK) : undefined;
+    if (!a.ok) return void index.set(list[i]!, a.error);
+    const m = a.replies.find((x) => x.type === RTM.NEWLINK);
     // ifinfomsg.ifi_index: after the 16-byte nlmsghdr, family (1), pad (1) and type (2).
     if (m) index.set(list[i]!, new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength).getInt32(20, true));
   });
   return index;
+}
+
+/**
+ * What resolveNames found for `ref`: its ifindex, or the error to report —
+ * ENODEV (or no answer) as linkNotFound naming `field`, anything else as it is.
+ */
+export function indexOrError(index: Map<string, number | Error>, ref: LinkRef, operation: string, field: string): number | Error {
+  if (typeof ref === 'number') return ref;
+  const ix = index.get(ref);
+  if (typeof ix === 'number') return ix;
+  if (ix === undefined || isNetlinkError(ix, 'ENODEV')) return linkNotFound(ref, operation, field, ix as NetlinkError | undefined);
+  return ix;
 }

@@ -12,8 +12,7 @@ import type { RtnlSocket } from '../../netlink/socket.js';
 import { RTM } from '../../rtnetlink/constants.js';
 import { routeMessage } from '../../rtnetlink/route/index.js';
 import { rejectUnknownKeys } from '../../rtnetlink/link/index.js';
-import { type BulkOptions, resolveNames, settle } from '../links/bulk.js';
-import { linkNotFound } from '../links/lookup.js';
+import { type BulkOptions, indexOrError, resolveNames, settle } from '../links/bulk.js';
 import { withSocket } from '../options.js';
 import { type Built, buildRoute } from './build.js';
 import type { RouteSpec } from './index.js';
@@ -47,9 +46,9 @@ function resolveAll(socket: RtnlSocket, built: Built[], operation: string): void
   const index = resolveNames(socket, built.flatMap((b) => b.links.map((l) => l.ref)).filter((r): r is string => typeof r === 'string'), operation);
   built.forEach((b, i) => {
     for (const l of b.links) {
-      const ix = typeof l.ref === 'number' ? l.ref : index.get(l.ref);
-      // Before any route is sent: a route on a device that is not there is the caller's mistake.
-      if (ix === undefined) throw linkNotFound(l.ref, operation, `routes[${i}].${l.field}`);
+      // Before any route is sent: a route on a device that is not there is the caller's mistake, named by its place.
+      const ix = indexOrError(index, l.ref, operation, `routes[${i}].${l.field}`);
+      if (ix instanceof Error) throw ix;
       l.set(ix);
     }
   });
