@@ -130,10 +130,10 @@ function masterDepth(end: EndModel, model: Model): number {
 }
 
 /** A route as read, in the topology's terms. */
-export function routeFields(r: Route): RouteFields & { key: string } {
+export function routeFields(r: Route): RouteFields {
   const dst = r.dst === 'default' ? 'default' : `${canonicalIp(r.dst.split('/')[0]) ?? r.dst}/${r.dstLength}`;
   const family = r.family === 'inet6' ? 'inet6' : 'inet';
-  const f: RouteFields & { key: string } = { dst, family, table: r.tableId, metric: r.metric ?? 0, key: '', protocol: r.protocol };
+  const f: RouteFields = { dst, family, table: r.tableId, metric: r.metric ?? 0, protocol: r.protocol };
   if (r.gateway !== undefined) f.gateway = canonicalIp(r.gateway) ?? r.gateway;
   if (r.dev !== undefined) f.dev = r.dev;
   if (r.type !== 'unicast') f.type = r.type;
@@ -273,7 +273,7 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
     const current = st?.routes.map(routeFields).find((r) => routeKey({ ns: m.ns, ...r }) === key);
     if (!current) routes.push({ action: 'create', object: 'route', netns: m.ns, route: routeOf(m) });
     else if (!routeMatches(m, current)) {
-      const { key: _k, protocol: _p, ...from } = current;
+      const { protocol: _p, ...from } = current;
       routes.push({ action: 'replace', object: 'route', netns: m.ns, route: routeOf(m), from });
     }
   }
@@ -301,7 +301,7 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
       for (const r of st.routes) {
         const f = routeFields(r);
         if (!USER_PROTOCOLS.has(f.protocol ?? '') || wanted.has(routeKey({ ns, ...f }))) continue;
-        const { key: _k, protocol: _p, ...route } = f;
+        const { protocol: _p, ...route } = f;
         prunes.unshift({ action: 'delete', object: 'route', netns: ns, route });
       }
       // Ports before masters, uppers before lowers: a link that is someone's master or lower goes last.
