@@ -213,7 +213,8 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
     expect((await topology.plan(moved, { netns: BASE.name })).map(topology.describeChange)).toEqual([`move link mv0 in ${NS_A} to ${NS_SW}`, `create link br1 in ${NS_SW} type bridge`, `set link mv0 in ${NS_SW} mtu 1400 (was mtu 1500)`]);
     await topology.apply(moved, { ...opts(), prune: true });
     expect(links(NS_SW).map((l) => l.ifname).sort()).toEqual(['br0', 'br1', 'lo', 'mv0']);
-    expect(links(NS_A).map((l) => l.ifname)).toEqual(['lo']);
+    // lo, and the fallback devices a loaded tunnel module puts in every new namespace (none on most machines).
+    expect(links(NS_A).map((l) => l.ifname).filter((n) => !/^(gre0|gretap0|erspan0|ip_vti0|ip6_vti0|sit0|ip6tnl0|ip6gre0|tunl0)$/.test(n))).toEqual(['lo']);
     expect(addrs(NS_SW, 'br0')).toEqual(['10.74.0.1/24']);
     expect(await topology.plan(moved, { netns: BASE.name, prune: true })).toEqual([]);
     await topology.destroy(moved, { netns: BASE.name });
