@@ -40,6 +40,7 @@ import { getShim, setShim } from '../../src/shim/index.js';
 import type { Shim } from '../../src/shim/types.js';
 import { AF_NETLINK } from '../../src/shim/constants.js';
 import { canRunLive, ip, ipJson, liveTitle, uniqueName, useNetns } from '../helpers/live.js';
+import { kernelLacks } from '../helpers/kernel.js';
 import { type FaultMode, wrapShim } from '../hardening/_shim.js';
 
 const BASE = useNetns('rtpb');
@@ -152,6 +153,12 @@ function cleanUp(): void {
  * cannot make one yet and validation refuses it (see the last tests).
  */
 type Kind = 'veth' | 'bridge' | 'tap' | 'ifb';
+/**
+ * ifb only where it is there, probed first: loading the ifb module makes
+ * ifb0 and ifb1 in the machine's own namespace, and the probe
+ * (kernelLacks, in a scratch namespace) removes them again.
+ */
+const IFB = canRunLive && kernelLacks('ifb') === undefined;
 const MTUS = [undefined, undefined, undefined, 1280, 1400, 1500, 9000] as const;
 
 interface EndShape {
@@ -201,7 +208,7 @@ const shapeArb: fc.Arbitrary<Shape> = fc.record({
   namespaces: fc.nat({ max: 2 }),
   links: fc.array(
     fc.record({
-      kind: fc.constantFrom<Kind>('veth', 'veth', 'bridge', 'bridge', 'tap', 'ifb'),
+      kind: fc.constantFrom<Kind>('veth', 'veth', 'bridge', 'bridge', 'tap', ...(IFB ? (['ifb'] as const) : [])),
       ns: fc.nat({ max: 2 }),
       peerNs: fc.nat({ max: 2 }),
       end: endArb,
@@ -757,7 +764,7 @@ function richDocument(): topology.Topology {
       { name: 'veth-a', kind: 'veth', netns: sw, master: 'br0', peer: { name: 'eth0', netns: a, mtu: 1400, addresses: ['10.77.0.1/24', 'fd00:77::1/64'] } },
       { name: 'tap0', kind: 'tap', netns: sw, master: 'br0', up: false },
       { name: 'up0', kind: 'veth', address: '02:00:00:00:99:01', addresses: ['10.99.0.1/30'], peer: { name: 'down0', netns: sw, master: 'br0' } },
-      { name: 'ifb0', kind: 'ifb', up: false },
+      ...(IFB ? [{ name: 'ifb0', kind: 'ifb', up: false }] : []),
     ],
     routes: [
       { netns: a, dst: 'default', gateway: '10.77.0.254' },
