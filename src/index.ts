@@ -16,6 +16,7 @@ export * from './ops/netns/index.js';
 export * from './ops/addresses/index.js';
 export * from './ops/routes/index.js';
 export * from './ops/neighbours/index.js';
+export * from './ops/rules/index.js';
 export * from './ops/sysctl/index.js';
 export * from './ops/monitor/index.js';
 /** Declarative topologies: plan, apply (all or nothing, journaled), destroy, recover. See docs/topology.md. */

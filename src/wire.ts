@@ -2,7 +2,7 @@
  * rtnl/wire: the protocol layers under the API, for programs that build or
  * read netlink messages themselves — the typed message codecs and
  * attribute tables of every rtnetlink family (link with its kinds, addr,
- * route, neigh, nsid), the family-agnostic netlink pieces they are made of
+ * route, neigh, rule, nsid), the family-agnostic netlink pieces they are made of
  * (header, attribute reader and writer, descriptor tables, codecs, errors
  * and extended ACK, the socket client), and the errno names and texts.
  * These are the same tables and types the library uses itself.
@@ -14,6 +14,7 @@ export * from './rtnetlink/link/index.js';
 export * from './rtnetlink/addr/index.js';
 export * from './rtnetlink/route/index.js';
 export * from './rtnetlink/neigh/index.js';
+export * from './rtnetlink/rule/index.js';
 export * from './rtnetlink/nsid/index.js';
 export * from './rtnetlink/vlan/index.js';
 export { errnoName, errnoValue, strerror } from './shim/errors.js';

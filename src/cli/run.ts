@@ -1,6 +1,6 @@
 /**
  * The `rtnl` command without process plumbing: global options, then one
- * object (`link`, `addr`, `route`, `neigh`, `netns`, `tuntap`, `monitor`;
+ * object (`link`, `addr`, `route`, `rule`, `neigh`, `netns`, `tuntap`, `monitor`;
  * also `ovs`, which speaks OVSDB as ovs-vsctl does, and `plan`, `apply`,
  * `destroy` of a topology file) and its verb, as `ip` reads them. Returns the exit code; main.ts wires stdout/stderr,
  * signals and process.exit around it.
@@ -17,6 +17,7 @@ import { neighCommand, NEIGH_HELP } from './commands/neigh.js';
 import { netnsCommand, NETNS_HELP } from './commands/netns.js';
 import { ovsCommand, OVS_HELP } from './commands/ovs.js';
 import { routeCommand, ROUTE_HELP } from './commands/route.js';
+import { ruleCommand, RULE_HELP } from './commands/rule.js';
 import { applyCommand, APPLY_HELP, destroyCommand, DESTROY_HELP, planCommand, PLAN_HELP } from './commands/topology.js';
 import { tuntapCommand, TUNTAP_HELP } from './commands/tuntap.js';
 import { VERSION } from './version.js';
@@ -24,7 +25,7 @@ import { type ColorMode, colorOption, enableColor } from './color.js';
 import { COMPLETION_HELP, completionCommand } from './commands/completion.js';
 
 export const MAIN_HELP = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { link | address | route | neigh | netns | tuntap | monitor | ovs | bridge |
+where  OBJECT := { link | address | route | rule | neigh | netns | tuntap | monitor | ovs | bridge |
                    plan | apply | destroy | completion }
        OPTIONS := { -n[etns] NAME | -d[etails] | -j[son] | -p[retty] |
                     -br[ief] | -o[neline] | -s[tatistics] | -4 | -6 | -com[pressvlans] |
@@ -54,6 +55,7 @@ interface ObjectDef {
 const OBJECTS: ObjectDef[] = [
   { name: 'address', run: addrCommand, help: ADDR_HELP, commands: ['show', 'add', 'change', 'replace', 'delete', 'flush', 'help'] },
   { name: 'route', run: routeCommand, help: ROUTE_HELP, commands: ['show', 'get', 'add', 'replace', 'delete', 'flush', 'help'] },
+  { name: 'rule', run: ruleCommand, help: RULE_HELP, commands: ['show', 'add', 'delete', 'help'] },
   { name: 'neighbour', run: neighCommand, help: NEIGH_HELP, commands: ['show', 'add', 'replace', 'delete', 'flush', 'help'] },
   { name: 'neighbor', run: neighCommand, help: NEIGH_HELP, commands: ['show', 'add', 'replace', 'delete', 'flush', 'help'] },
   { name: 'link', run: linkCommand, help: LINK_HELP, commands: ['show', 'add', 'set', 'change', 'delete', 'help'] },

@@ -93,6 +93,15 @@ export const u64: Codec<bigint> = {
   },
   encode: (w, v) => w.u64(v),
 };
+/** A u64 in network byte order (__be64, e.g. a rule's tunnel id FRA_TUN_ID), as a bigint. */
+export const be64: Codec<bigint> = {
+  kind: 'be64',
+  decode(ctx, off, len) {
+    exact(ctx, len, 8, 'be64');
+    return ctx.view.getBigUint64(off, false);
+  },
+  encode: (w, v) => w.u64(v, true),
+};
 /** A signed 64-bit integer in host (little-endian) byte order, as a bigint. */
 export const s64: Codec<bigint> = {
   kind: 's64',

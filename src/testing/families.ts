@@ -11,13 +11,14 @@ import { linkMessage } from '../rtnetlink/link/index.js';
 import { addrMessage } from '../rtnetlink/addr/index.js';
 import { routeMessage } from '../rtnetlink/route/index.js';
 import { neighMessage } from '../rtnetlink/neigh/index.js';
+import { ruleMessage } from '../rtnetlink/rule/index.js';
 import { nsidMessage } from '../rtnetlink/nsid/index.js';
 import { vlanDbDumpRequest, vlanDbMessage } from '../rtnetlink/vlan/index.js';
 
 export type AnyFamily = Family<unknown, AttrSet>;
 
 /** Short family names, used as the first element of attribute paths (`link.mtu`). */
-export type FamilyName = 'link' | 'addr' | 'route' | 'neigh' | 'nsid' | 'vlan';
+export type FamilyName = 'link' | 'addr' | 'route' | 'neigh' | 'rule' | 'nsid' | 'vlan';
 
 interface Entry {
   name: FamilyName;
@@ -32,6 +33,7 @@ register('link', linkMessage, [RTM.NEWLINK, RTM.DELLINK, RTM.GETLINK, RTM.SETLIN
 register('addr', addrMessage, [RTM.NEWADDR, RTM.DELADDR, RTM.GETADDR]);
 register('route', routeMessage, [RTM.NEWROUTE, RTM.DELROUTE, RTM.GETROUTE]);
 register('neigh', neighMessage, [RTM.NEWNEIGH, RTM.DELNEIGH, RTM.GETNEIGH]);
+register('rule', ruleMessage, [RTM.NEWRULE, RTM.DELRULE, RTM.GETRULE]);
 register('nsid', nsidMessage, [RTM.NEWNSID, RTM.DELNSID, RTM.GETNSID]);
 // The bridge VLAN database: a GETVLAN request carries BRIDGE_VLANDB_DUMP_* (another enum on the same numbers).
 register('vlan', vlanDbMessage, [RTM.NEWVLAN, RTM.DELVLAN]);

@@ -46,7 +46,8 @@ describe.skipIf(bash !== undefined)(`rtnl completion bash${bash ? ` — skipped:
   });
 
   it('completes objects, commands (after abbreviations and options), kinds and options', () => {
-    expect(complete('')).toEqual(['address', 'apply', 'bridge', 'completion', 'destroy', 'link', 'monitor', 'neighbor', 'neighbour', 'netns', 'ovs', 'plan', 'route', 'tap', 'tuntap']);
+    expect(complete('')).toEqual(['address', 'apply', 'bridge', 'completion', 'destroy', 'link', 'monitor', 'neighbor', 'neighbour', 'netns', 'ovs', 'plan', 'route', 'rule', 'tap', 'tuntap']);
+    expect(complete('ru', '')).toEqual(['add', 'delete', 'help', 'show']);
     expect(complete('ne')).toEqual(['neighbor', 'neighbour', 'netns']);
     expect(complete('li', '')).toEqual(['add', 'change', 'delete', 'help', 'set', 'show']);
     expect(complete('-d', '-j', 'a', 'f')).toEqual(['flush']);
@@ -63,6 +64,7 @@ describe.skipIf(bash !== undefined || !canRunLive)(`rtnl completion bash, names 
     ip(['link', 'add', 'compa0', 'type', 'veth', 'peer', 'name', 'compb0'], ns.name);
     expect(complete('-n', ns.name, 'addr', 'show', 'dev', 'comp')).toEqual(['compa0', 'compb0']);
     expect(complete('-n', ns.name, 'link', 'set', 'compa')).toEqual(['compa0']);
+    expect(complete('-n', ns.name, 'rule', 'add', 'iif', 'compa')).toEqual(['compa0']);
     expect(complete('-n', ns.name.slice(0, -1))).toContain(ns.name);
     expect(complete('netns', 'delete', ns.name.slice(0, -1))).toContain(ns.name);
   });

@@ -32,6 +32,7 @@ const BY_KIND: Record<string, () => fc.Arbitrary<unknown>> = {
   s32: () => s(32),
   be32: () => u(32),
   u64: () => fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+  be64: () => fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
   s64: () => fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
   uint: () => fc.oneof(fc.bigInt({ min: 0n, max: 0xffffffffn }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
   flag: () => fc.constant(true),

@@ -4,7 +4,8 @@
  * and bridge port, tun, tap, vxlan, ifb, an alternative name, a veth whose
  * peer lives in a second namespace and so an nsid; IPv4/IPv6 addresses,
  * routes with metrics and multipath, unreachable/blackhole routes, IPv4/
- * IPv6/proxy neighbours, bridge FDB entries), dumps every table through
+ * IPv6/proxy neighbours, bridge FDB entries, IPv4/IPv6 policy rules of
+ * every selector), dumps every table through
  * RtnlSocket, and writes each datagram the kernel sent (plus a few ACKs and
  * extended-ACK errors) as hex to test/hardening/fixtures/recorded.hex.
  *
@@ -22,6 +23,7 @@ import { addrMessage } from '../../src/rtnetlink/addr/index.js';
 import { routeMessage } from '../../src/rtnetlink/route/index.js';
 import { neighMessage } from '../../src/rtnetlink/neigh/index.js';
 import { nsidMessage } from '../../src/rtnetlink/nsid/index.js';
+import { ruleMessage } from '../../src/rtnetlink/rule/index.js';
 import type { ByteWriter } from '../../src/netlink/writer.js';
 import { wrapShim } from './_shim.js';
 
@@ -72,6 +74,13 @@ export async function capture(outFile: string): Promise<number> {
     sh(['neigh', 'add', 'proxy', '10.1.0.77', 'dev', 'br0']);
     bridgeCmd(['fdb', 'add', '02:00:00:00:00:10', 'dev', 'v0', 'master', 'static'], a);
     bridgeCmd(['fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx0', 'dst', '10.9.0.3', 'self', 'permanent'], a);
+    sh(['rule', 'add', 'from', '10.0.0.0/8', 'to', '10.1.0.0/16', 'tos', '0x10', 'table', '100', 'pref', '1000']);
+    sh(['rule', 'add', 'not', 'fwmark', '0x10/0xff', 'iif', 'br0', 'oif', 'gone0', 'uidrange', '1000-2000', 'blackhole', 'pref', '1001']);
+    sh(['rule', 'add', 'ipproto', 'tcp', 'sport', '80', 'dport', '1000-2000', 'realms', '3/4', 'tun_id', '77', 'table', '1000000', 'proto', 'static', 'pref', '1002']);
+    sh(['rule', 'add', 'l3mdev', 'pref', '1003']);
+    sh(['rule', 'add', 'goto', '5000', 'pref', '1004']);
+    sh(['rule', 'add', 'suppress_prefixlength', '0', 'suppress_ifgroup', '5', 'table', 'main', 'pref', '1005']);
+    sh(['-6', 'rule', 'add', 'from', 'fd00::/16', 'to', 'fd01::1', 'tos', 'AF11', 'prohibit', 'pref', '1006']);
 
     const real = getShim();
     let label = '';
@@ -102,6 +111,9 @@ export async function capture(outFile: string): Promise<number> {
     const neigh = (family: number) => (w: ByteWriter) => neighMessage.encode(w, { header: { family, ifindex: 0, state: 0, flags: 0, type: 0 } });
     await dump('neigh', RTM.GETNEIGH, neigh(AF.UNSPEC));
     await dump('neigh', RTM.GETNEIGH, neigh(AF.BRIDGE));
+    const rule = (family: number) => (w: ByteWriter) => ruleMessage.encode(w, { header: { family, dstLength: 0, srcLength: 0, tos: 0, table: 0, action: 0, flags: 0 } });
+    await dump('rule', RTM.GETRULE, rule(AF.INET));
+    await dump('rule', RTM.GETRULE, rule(AF.INET6));
     await dump('nsid', RTM.GETNSID, (w) => nsidMessage.encode(w, { header: { family: AF.UNSPEC } }));
     // Control messages: an ACK, an extended-ACK error with a message and an
     // offset, an ENODEV without one.

@@ -19,6 +19,7 @@ import { addrMessage } from '../../src/rtnetlink/addr/index.js';
 import { routeMessage } from '../../src/rtnetlink/route/index.js';
 import { neighMessage } from '../../src/rtnetlink/neigh/index.js';
 import { nsidMessage } from '../../src/rtnetlink/nsid/index.js';
+import { ruleMessage, toRule } from '../../src/rtnetlink/rule/index.js';
 import { toAddress } from '../../src/ops/addresses/index.js';
 import { toRoute } from '../../src/ops/routes/index.js';
 import { toNeighbour } from '../../src/ops/neighbours/index.js';
@@ -65,6 +66,7 @@ export const TARGETS = {
   addr: familyTarget('addrMessage', addrMessage, (m: Parameters<typeof toAddress>[0]) => toAddress(m, names)),
   route: familyTarget('routeMessage', routeMessage, (m: Parameters<typeof toRoute>[0]) => toRoute(m, names)),
   neigh: familyTarget('neighMessage', neighMessage, (m: Parameters<typeof toNeighbour>[0]) => toNeighbour(m, names)),
+  rule: familyTarget('ruleMessage', ruleMessage, (m: Parameters<typeof toRule>[0]) => toRule(m)),
   nsid: familyTarget('nsidMessage', nsidMessage),
   /**
    * The lazy Link reader the public API uses (getLink, listLinks, monitor):
@@ -148,6 +150,10 @@ export function targetForType(type: number): Target | undefined {
     case RTM.DELNEIGH:
     case RTM.GETNEIGH:
       return TARGETS.neigh;
+    case RTM.NEWRULE:
+    case RTM.DELRULE:
+    case RTM.GETRULE:
+      return TARGETS.rule;
     case RTM.NEWNSID:
     case RTM.DELNSID:
     case RTM.GETNSID:

@@ -15,6 +15,7 @@ import { addrMessage } from '../../src/rtnetlink/addr/index.js';
 import { routeMessage } from '../../src/rtnetlink/route/index.js';
 import { neighMessage } from '../../src/rtnetlink/neigh/index.js';
 import { nsidMessage } from '../../src/rtnetlink/nsid/index.js';
+import { ruleMessage } from '../../src/rtnetlink/rule/index.js';
 import { codecArbitrary, newCoverage, setArbitrary } from './_arbitraries.js';
 import { deepEqual } from './_targets.js';
 
@@ -42,6 +43,7 @@ const families: [string, Family<unknown, AttrSet>, AttrSet, number | undefined][
   ['addr', addrMessage as never, addrMessage.attrs, undefined],
   ['route', routeMessage as never, routeMessage.attrs, undefined],
   ['neigh', neighMessage as never, neighMessage.attrs, undefined],
+  ['rule', ruleMessage as never, ruleMessage.attrs, undefined],
   ['nsid', nsidMessage as never, nsidMessage.attrs, undefined],
 ];
 
@@ -70,13 +72,13 @@ describe('encoders: generated values round-trip through every table', () => {
     // Runs after the family tests: the walk above filled `cov`.
     expect(cov.sets.size).toBeGreaterThan(15);
     const kinds = [...cov.kinds.keys()];
-    for (const k of ['u8', 'u16', 'u32', 's32', 'uint', 'string', 'bytes', 'hwaddr', 'ipaddr', 'linkinfo', 'ifinfomsg+link', 'multipath', 'rtvia', 'ifla_bridge_id']) {
+    for (const k of ['u8', 'u16', 'u32', 's32', 'uint', 'be64', 'string', 'bytes', 'hwaddr', 'ipaddr', 'linkinfo', 'ifinfomsg+link', 'multipath', 'rtvia', 'ifla_bridge_id']) {
       expect(kinds).toContain(k);
     }
     // Struct codecs (rtnl_link_stats64, ifa_cacheinfo …) have fixed layouts that
     // every byte pattern satisfies; anything else falling back would mean a
     // codec kind without a generator.
-    const structLike = /^(rtnl_|ifla_|ifa_|nda_|rta_|br_|nest\(metrics\)|ifinfomsg|ndmsg|rtgenmsg|rtmsg|ifaddrmsg)/;
+    const structLike = /^(rtnl_|ifla_|ifa_|nda_|rta_|br_|fib_rule_|nest\(metrics\)|ifinfomsg|ndmsg|rtgenmsg|rtmsg|ifaddrmsg)/;
     expect([...cov.fallback].filter((k) => !structLike.test(k))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * /usr/share/bash-completion/completions/rtnl). It completes the global
  * options, the objects, each object's commands, link kinds after `type`,
  * namespace names after `-n` / `netns`, file names after `plan`, `apply`
- * and `destroy`, and device names after `dev`, `master`, `link` and the
+ * and `destroy`, and device names after `dev`, `master`, `link`, `iif`, `oif` and the
  * show/set/delete commands of `link` — the devices asked of rtnl itself
  * (`rtnl -n NS -br link show`), so inside the namespace `-n` names.
  */
@@ -82,7 +82,7 @@ ${fn}() {
             fi ;;
         -b|-batch|--batch) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         type) COMPREPLY=($(compgen -W "${kinds}" -- "$cur")); return ;;
-        dev|master|link|peer|name)
+        dev|master|link|peer|name|iif|oif)
             if [[ "$prev" != name && "$prev" != peer ]]; then
                 COMPREPLY=($(compgen -W "$(${fn}_devices)" -- "$cur")); return
             fi ;;
