@@ -5,6 +5,7 @@
  * alone is enough to put things back after a crash.
  */
 import type { NsKey } from './model.js';
+import type { RuleSpec } from '../ops/rules/index.js';
 
 /** Link settings a `set` change writes (and, in `from`, the values they replace). */
 export interface LinkSettings {
@@ -61,6 +62,7 @@ export type TopologyChange =
   | { action: 'create' | 'replace' | 'delete'; object: 'route'; netns: NsKey; route: RouteFields; from?: RouteFields }
   | { action: 'create' | 'delete'; object: 'ovs-bridge'; bridge: string; datapathType?: 'netdev' | 'system'; ovs: OvsTarget }
   | { action: 'create' | 'delete'; object: 'ovs-port'; bridge: string; port: string; type: 'system' | 'internal' | 'tap'; ovs: OvsTarget }
+  | { action: 'create' | 'delete'; object: 'rule'; netns: NsKey; rule: RuleSpec }
   | { action: 'create' | 'replace' | 'delete'; object: 'neighbour'; netns: NsKey; dev: string; address: string; lladdr: string; from?: { lladdr: string } };
 
 const where = (ns: NsKey): string => (ns === '' ? '' : ` in ${ns}`);
@@ -83,6 +85,27 @@ function routeText(r: RouteFields): string {
   if (r.metric !== 0 && !(r.family === 'inet6' && r.metric === 1024)) parts.push(`metric ${r.metric}`);
   if (r.src) parts.push(`src ${r.src}`);
   return parts.join(' ');
+}
+
+/** A rule in `ip rule`'s words: its selectors, then `pref`, `lookup` and the action. */
+function ruleText(r: RuleSpec): string {
+  const port = (p: RuleSpec['sport']) => (typeof p === 'number' ? String(p) : p ? `${p.start}${p.end !== undefined && p.end !== p.start ? `-${p.end}` : ''}` : '');
+  const parts: string[] = [];
+  if (r.invert) parts.push('not');
+  if (r.from !== undefined) parts.push(`from ${r.from}`);
+  if (r.to !== undefined) parts.push(`to ${r.to}`);
+  if (r.iif !== undefined) parts.push(`iif ${r.iif}`);
+  if (r.oif !== undefined) parts.push(`oif ${r.oif}`);
+  if (r.fwmark !== undefined) parts.push(`fwmark 0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ''}`);
+  if (r.ipProto !== undefined) parts.push(`ipproto ${r.ipProto}`);
+  if (r.sport !== undefined) parts.push(`sport ${port(r.sport)}`);
+  if (r.dport !== undefined) parts.push(`dport ${port(r.dport)}`);
+  if (r.uidRange !== undefined) parts.push(`uidrange ${r.uidRange.start}-${r.uidRange.end}`);
+  if (r.l3mdev) parts.push('l3mdev');
+  if (r.priority !== undefined) parts.push(`pref ${r.priority}`);
+  if (r.table !== undefined) parts.push(`lookup ${r.table}`);
+  if (r.action !== undefined && r.action !== 'to_tbl') parts.push(r.action);
+  return parts.join(' ') || 'all';
 }
 
 /** One line for a change, in ip's words: `create link veth0 type veth peer eth0 in a`. */
@@ -113,6 +136,8 @@ export function describeChange(c: TopologyChange): string {
       return `${c.action} ovs bridge ${c.bridge}${c.datapathType ? ` datapath_type ${c.datapathType}` : ''}`;
     case 'ovs-port':
       return `${c.action} ovs port ${c.port} on ${c.bridge}${c.type === 'system' ? '' : ` type ${c.type}`}`;
+    case 'rule':
+      return `${c.action} rule ${ruleText(c.rule)}${where(c.netns)}`;
     case 'neighbour':
       return `${c.action} neighbour ${c.address} lladdr ${c.lladdr} dev ${c.dev}${where(c.netns)}${c.from ? ` (was ${c.from.lladdr})` : ''}`;
   }

@@ -9,6 +9,7 @@
 import { ValidationError } from '../netlink/errors.js';
 import type { Link } from '../ops/links/index.js';
 import type { Route } from '../ops/routes/index.js';
+import type { BuiltRule } from '../ops/rules/build.js';
 import type { LinkSettings, RouteFields, TopologyChange } from './changes.js';
 import { type EndModel, type LinkModel, type Model, type NsKey, type RouteModel, endKey, nsLabel, routeKey } from './model.js';
 import type { NamespaceState, State } from './state.js';
@@ -160,6 +161,26 @@ function routeMatches(m: RouteModel, r: RouteFields): boolean {
   );
 }
 
+/**
+ * Whether a rule as dumped is the one a request would make: the header's
+ * fields, and every attribute the request carries with the same value —
+ * what the kernel's rule_find compares (it ignores what the request
+ * leaves out, such as a priority the kernel chose).
+ */
+function ruleHolds(want: BuiltRule, have: { header: object; attrs: object }): boolean {
+  const h = have.header as Record<string, unknown>;
+  for (const k of ['family', 'dstLength', 'srcLength', 'tos', 'action', 'flags'] as const) {
+    const w = (want.header as unknown as Record<string, unknown>)[k];
+    if (w !== undefined && w !== h[k]) return false;
+  }
+  const table = (a: { header: object; attrs: object }) => (a.attrs as { table?: number }).table ?? (a.header as { table?: number }).table;
+  if (table(want) && table(want) !== table(have)) return false;
+  const attrs = have.attrs as Record<string, unknown>;
+  return Object.entries(want.attrs).every(([k, v]) => k === 'table' || v === undefined || JSON.stringify(v, big) === JSON.stringify(attrs[k], big));
+}
+
+const big = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
+
 /** An IPv6 link-local address the kernel gave a link itself (addrconf): not the topology's to manage. */
 const isKernelLinkLocal = (cidr: string): boolean => /^fe80:/i.test(cidr) && cidr.endsWith('/64');
 
@@ -278,6 +299,11 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
     }
   }
 
+  const rules: TopologyChange[] = [];
+  for (const m of model.rules) {
+    if (!state.get(m.ns)?.rules.some((r) => ruleHolds(m.built, r.raw))) rules.push({ action: 'create', object: 'rule', netns: m.ns, rule: m.spec });
+  }
+
   const wantedNeigh = new Set(model.neighbours.map((n) => `${n.ns}/${n.dev}/${n.address}`));
   for (const n of model.neighbours) {
     const st = state.get(n.ns);
@@ -320,7 +346,7 @@ export function computePlan(model: Model, state: State, opts: PlanOptions = {}):
       }
     }
   }
-  return [...out, ...creates, ...sets, ...late, ...ovs.creates, ...addrs, ...routes, ...neighs, ...ovs.prunes, ...prunes];
+  return [...out, ...creates, ...sets, ...late, ...ovs.creates, ...addrs, ...rules, ...routes, ...neighs, ...ovs.prunes, ...prunes];
 }
 
 /** OVS bridges and ports to add (and, with prune, ports of the described bridges to remove): OVS keys them by name, database-wide. */

@@ -12,6 +12,7 @@ import { addNeighbour, deleteNeighbour } from '../ops/neighbours/index.js';
 import { createNetns, deleteNetns } from '../ops/netns/index.js';
 import { addRoute, addRoutes, deleteRoute, type AddRouteOptions, type RouteSpec } from '../ops/routes/index.js';
 import { createTap } from '../ops/tap/index.js';
+import { addRule, deleteRule } from '../ops/rules/index.js';
 import { addBridge, addPort, deleteBridge, deletePort } from '../ovs/index.js';
 import type { LinkSettings, RouteFields, TopologyChange } from './changes.js';
 import type { NsKey } from './model.js';
@@ -90,6 +91,9 @@ export async function execute(t: Target, c: TopologyChange): Promise<void> {
       else await deletePort(c.bridge, c.port, { ...o, ifExists: true });
       return;
     }
+    case 'rule':
+      if (c.action === 'create') return addRule({ ...nsOpt(t, c.netns), ...c.rule });
+      return deleteRule({ ...nsOpt(t, c.netns), ...c.rule });
     case 'neighbour':
       if (c.action === 'delete') return deleteNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address });
       return addNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address, lladdr: c.lladdr, state: 'permanent', ...(c.action === 'replace' ? { replace: true } : {}) });
@@ -197,6 +201,10 @@ export async function undo(t: Target, c: TopologyChange): Promise<void> {
       if (c.action === 'create') await deletePort(c.bridge, c.port, { ...ovsOpt(c.ovs), ifExists: true });
       else await addPort(c.bridge, c.port, { ...ovsOpt(c.ovs), type: c.type, mayExist: true });
       return;
+    case 'rule':
+      // rule_find answers ENOENT for a rule that is not there: already undone.
+      if (c.action === 'create') return tolerant(deleteRule({ ...nsOpt(t, c.netns), ...c.rule }));
+      return tolerant(addRule({ ...nsOpt(t, c.netns), ...c.rule }), true);
     case 'neighbour':
       if (c.action === 'create') return tolerant(deleteNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address }));
       return tolerant(addNeighbour({ ...nsOpt(t, c.netns), link: c.dev, address: c.address, lladdr: c.action === 'replace' ? c.from!.lladdr : c.lladdr, state: 'permanent', replace: true }));

@@ -4,8 +4,8 @@
  * `apply` to make it so (all or nothing, journaled against crashes),
  * `destroy` to remove it, `recover` after a killed apply. See docs/topology.md.
  */
-export type { Topology, TopologyLink, TopologyLinkEnd, TopologyRoute, TopologyNeighbour, TopologyOvs, TopologyOvsBridge, TopologyOvsPort } from './types.js';
-export type { Model as TopologyModel, EndModel, LinkModel, RouteModel, NeighbourModel, OvsModel, OvsBridgeModel, NsKey } from './model.js';
+export type { Topology, TopologyLink, TopologyLinkEnd, TopologyRoute, TopologyNeighbour, TopologyRule, TopologyOvs, TopologyOvsBridge, TopologyOvsPort } from './types.js';
+export type { Model as TopologyModel, EndModel, LinkModel, RouteModel, NeighbourModel, RuleModel, OvsModel, OvsBridgeModel, NsKey } from './model.js';
 export type { TopologyChange, LinkSettings, RouteFields, CreateLinkSpec, OvsTarget } from './changes.js';
 export { describeChange } from './changes.js';
 export type { TopologyProblem } from './validate.js';

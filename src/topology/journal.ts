@@ -91,7 +91,8 @@ export class Journal {
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, JSON.stringify(this.data));
+      // A rule's tunnel id may be a bigint, which JSON has no form for: written as its decimal text.
+      writeSync(fd, JSON.stringify(this.data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
       fsyncSync(fd);
     } finally {
       closeSync(fd);

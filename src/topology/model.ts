@@ -5,6 +5,8 @@
  * by validate.ts; nothing here reads the kernel.
  */
 import type { RouteFields } from './changes.js';
+import type { RuleSpec } from '../ops/rules/index.js';
+import type { BuiltRule } from '../ops/rules/build.js';
 
 /** The namespace a topology object lives in: a name of `namespaces`, or '' for the namespace the call acts in. */
 export type NsKey = string;
@@ -65,6 +67,14 @@ export interface OvsModel {
   bridges: OvsBridgeModel[];
 }
 
+/** A rule of the topology: its fields as addRule takes them, and the request they make (for comparing with the kernel's rules). */
+export interface RuleModel {
+  ns: NsKey;
+  spec: RuleSpec;
+  built: BuiltRule;
+  path: string;
+}
+
 export interface Model {
   namespaces: string[];
   links: LinkModel[];
@@ -72,6 +82,7 @@ export interface Model {
   ends: Map<string, EndModel>;
   routes: RouteModel[];
   neighbours: NeighbourModel[];
+  rules: RuleModel[];
   ovs?: OvsModel;
 }
 

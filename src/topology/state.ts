@@ -11,6 +11,7 @@ import { type Address, listAddresses } from '../ops/addresses/index.js';
 import { type Link, listLinks } from '../ops/links/index.js';
 import { type Neighbour, listNeighbours } from '../ops/neighbours/index.js';
 import { type Route, listRoutes } from '../ops/routes/index.js';
+import { type Rule, listRules } from '../ops/rules/index.js';
 import type { Model, NsKey } from './model.js';
 import { listBridges, listPorts } from '../ovs/index.js';
 
@@ -24,6 +25,8 @@ export interface NamespaceState {
   routes: Route[];
   /** IP neighbours (not the bridge FDB). */
   neighbours: Neighbour[];
+  /** Policy routing rules, both families. */
+  rules: Rule[];
 }
 
 /** Open vSwitch as read: each bridge's datapath type and ports (name → interface type), and which bridge holds each port. */
@@ -57,7 +60,8 @@ export async function readNamespace(ns: NsKey, base: NetnsRef | undefined): Prom
     const addrs = await listAddresses({ socket });
     const routes = await listRoutes({ socket, table: 'all' });
     const neighbours = await listNeighbours({ socket });
-    const state: NamespaceState = { links: new Map(), byIndex: new Map(), addresses: new Map(), routes, neighbours };
+    const rules = await listRules({ socket });
+    const state: NamespaceState = { links: new Map(), byIndex: new Map(), addresses: new Map(), routes, neighbours, rules };
     for (const l of links) {
       state.links.set(l.name, l);
       state.byIndex.set(l.index, l);

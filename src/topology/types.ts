@@ -4,8 +4,10 @@
  * with the kernel's state, `apply` makes the kernel's state so, `destroy`
  * removes it. Names are the identities: a link is its name in its
  * namespace, an address its CIDR on its link, a route its table,
- * destination and metric, a neighbour its IP address on its link.
+ * destination and metric, a neighbour its IP address on its link, a rule
+ * every field it gives.
  */
+import type { RuleSpec } from '../ops/rules/index.js';
 
 /** One end of a link: where it lives and the settings a topology holds it to. */
 export interface TopologyLinkEnd {
@@ -87,6 +89,17 @@ export interface TopologyNeighbour {
   lladdr: string;
 }
 
+/**
+ * A policy routing rule of the topology: addRule's fields (RuleSpec) in a
+ * namespace. A rule is there when the namespace has one with every field
+ * the document gives (the kernel's own rule identity: rule_find compares
+ * what a request carries).
+ */
+export type TopologyRule = RuleSpec & {
+  /** One of `namespaces`; absent: the namespace the call acts in. */
+  netns?: string;
+};
+
 /** A port of an Open vSwitch bridge: an existing device (`system`, the default: a link of the topology), or one ovs-vswitchd makes. */
 export interface TopologyOvsPort {
   name: string;
@@ -127,6 +140,8 @@ export interface Topology {
   routes?: TopologyRoute[];
   /** Permanent ARP / NDP entries. */
   neighbours?: TopologyNeighbour[];
+  /** Policy routing rules (`ip rule`). */
+  rules?: TopologyRule[];
   /** Open vSwitch bridges and ports (the database is the machine's, not a namespace's: prune leaves other bridges alone). */
   ovs?: TopologyOvs;
 }

@@ -14,6 +14,8 @@ import { writeView } from '../netlink/fields.js';
 import { validateNetnsName } from '../netlink/netns.js';
 import { kindDef, validateIfname, validateMtu, validateUnicastMac } from '../rtnetlink/link/index.js';
 import type { Topology, TopologyLink, TopologyLinkEnd } from './types.js';
+import type { RuleSpec } from '../ops/rules/index.js';
+import { buildRule } from '../ops/rules/build.js';
 import { type EndModel, type LinkModel, type Model, type NsKey, type OvsBridgeModel, LOWER_KINDS, MASTER_KINDS, PAIR_KINDS, TABLES, endKey, nsLabel, routeKey } from './model.js';
 
 /** One thing wrong with a topology: where (`links[2].master`) and what. */
@@ -24,7 +26,7 @@ export interface TopologyProblem {
   message: string;
 }
 
-const TOP_KEYS = ['namespaces', 'links', 'routes', 'neighbours', 'ovs'];
+const TOP_KEYS = ['namespaces', 'links', 'routes', 'neighbours', 'rules', 'ovs'];
 const OVS_KEYS = ['socket', 'netns', 'wait', 'bridges'];
 const OVS_PORT_TYPES = ['system', 'internal', 'tap'];
 const END_KEYS = ['name', 'netns', 'up', 'mtu', 'address', 'master', 'addresses'];
@@ -99,14 +101,14 @@ class Problems {
  */
 export function validateTopology(topology: unknown): Model {
   const p = new Problems();
-  const model: Model = { namespaces: [], links: [], ends: new Map(), routes: [], neighbours: [] };
+  const model: Model = { namespaces: [], links: [], ends: new Map(), routes: [], neighbours: [], rules: [] };
   if (!isObject(topology)) {
     p.add('topology', `expected an object, got ${formatValue(topology)}`);
     throw toError(p);
   }
   const t = topology as Topology & Record<string, unknown>;
   p.keys(t, TOP_KEYS, 'topology');
-  for (const key of ['namespaces', 'links', 'routes', 'neighbours'] as const) {
+  for (const key of ['namespaces', 'links', 'routes', 'neighbours', 'rules'] as const) {
     if (t[key] !== undefined && !Array.isArray(t[key])) p.add(key, `expected an array, got ${formatValue(t[key])}`);
   }
   const namespaces = Array.isArray(t.namespaces) ? t.namespaces : [];
@@ -262,6 +264,25 @@ export function validateTopology(topology: unknown): Model {
     if (neighKeys.has(key)) p.add(path, `the same neighbour as ${neighKeys.get(key)}`);
     neighKeys.set(key, path);
     model.neighbours.push({ ns, dev: String(n.dev), address, lladdr: lladdr.toLowerCase(), path });
+  });
+
+  const rules = Array.isArray(t.rules) ? t.rules : [];
+  rules.forEach((r, i) => {
+    const path = `rules[${i}]`;
+    if (!isObject(r)) return p.add(path, `expected a rule object, got ${formatValue(r)}`);
+    const { netns, ...spec } = r as Record<string, unknown>;
+    const ns = nsOf(netns, `${path}.netns`);
+    // addRule's own checks, by the rule's place in the document.
+    const built = p.check(() => {
+      try {
+        return buildRule(spec as RuleSpec, false);
+      } catch (e) {
+        if (e instanceof ValidationError) throw new ValidationError(`${path}.${e.field}`, e.message.slice(e.field.length + 2));
+        throw e;
+      }
+    });
+    if (ns === undefined || built === undefined) return;
+    model.rules.push({ ns, spec: spec as RuleSpec, built, path });
   });
 
   if (t.ovs !== undefined) ovsOf(p, t.ovs, model, nsOf);

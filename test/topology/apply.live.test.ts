@@ -91,6 +91,10 @@ const seed = (): topology.Topology => ({
     { dst: '10.70.0.0/24', gateway: '10.71.0.2', dev: 'uplink' },
   ],
   neighbours: [{ netns: NS_A, dev: 'eth0', address: '10.70.0.9', lladdr: '02:00:00:00:70:09' }],
+  rules: [
+    { netns: NS_A, from: '10.70.0.0/24', table: 100, priority: 1000 },
+    { netns: NS_A, fwmark: 0x10, fwmask: 0xff, table: 100 },
+  ],
 });
 
 beforeAll(() => {
@@ -124,6 +128,9 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
     expect(ipJson<{ dst: string; metric?: number }[]>(['route', 'show', 'table', '100'], NS_A)).toMatchObject([{ dst: '10.90.0.0/16', metric: 5 }]);
     expect(ipJson<{ dst: string; gateway: string }[]>(['route', 'show', '10.70.0.0/24'], BASE.name)[0]?.gateway).toBe('10.71.0.2');
     expect(ipJson<{ dst: string; lladdr: string; state: string[] }[]>(['neigh', 'show', 'dev', 'eth0'], NS_A)).toContainEqual(expect.objectContaining({ dst: '10.70.0.9', lladdr: '02:00:00:00:70:09', state: ['PERMANENT'] }));
+    const rules = ipJson<{ priority: number; src?: string; srclen?: number; table: string; fwmark?: string; fwmask?: string }[]>(['rule', 'show'], NS_A);
+    expect(rules).toContainEqual(expect.objectContaining({ priority: 1000, src: '10.70.0.0', srclen: 24, table: '100' }));
+    expect(rules).toContainEqual(expect.objectContaining({ fwmark: '0x10', fwmask: '0xff', table: '100' }));
     expect(readdirSync(journalDir)).toEqual([]);
 
     expect(await topology.plan(seed(), { netns: BASE.name })).toEqual([]);
@@ -155,6 +162,8 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
         ],
         // No address covers 10.200.0.1 in NS_A: the kernel refuses this one, the last change.
         routes: [{ netns: NS_A, dst: '10.201.0.0/16', gateway: '10.200.0.1' }],
+        // Made before the route, undone with the rest.
+        rules: [{ to: '10.72.0.0/24', table: 200, priority: 500 }],
       };
       const planned = (await topology.plan(doc, { netns: BASE.name })).map(topology.describeChange);
       expect(planned).toEqual([
@@ -167,6 +176,7 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
         'set link pre0 mtu 1500 (was mtu 1300)',
         'create address 10.73.0.1/24 dev pre0',
         `create address 10.72.0.2/24 dev eth0 in ${NS_A}`,
+        'create rule to 10.72.0.0/24 pref 500 lookup 200',
         `create route 10.201.0.0/16 via 10.200.0.1 in ${NS_A}`,
       ]);
       const e = await topology.apply(doc, opts()).then(
@@ -175,13 +185,14 @@ describe.skipIf(!canRunLive)(liveTitle('topology apply against the kernel (iprou
       );
       expect(e?.name).toBe('TopologyError');
       expect(e?.phase).toBe('apply');
-      expect(e?.message).toMatch(/^change 9 of 9 failed \(create route 10\.201\.0\.0\/16 via 10\.200\.0\.1 in .*\): .*every change made was undone$/);
+      expect(e?.message).toMatch(/^change 10 of 10 failed \(create route 10\.201\.0\.0\/16 via 10\.200\.0\.1 in .*\): .*every change made was undone$/);
       expect((e?.cause as { name: string; code: string }) ?? {}).toMatchObject({ name: 'NetlinkError', code: 'ENETUNREACH' });
       expect(e?.revertErrors).toEqual([]);
       expect(e?.journal).toBeUndefined();
       const pre = link(BASE.name, 'pre0')!;
       expect([pre.mtu, pre.flags.includes('UP'), addrs(BASE.name, 'pre0')]).toEqual([1300, false, ['10.72.0.1/24']]);
       expect([link(BASE.name, 'veth-x'), ourNamespaces()]).toEqual([undefined, []]);
+      expect(ipJson<{ priority: number }[]>(['rule', 'show'], BASE.name).map((r) => r.priority)).not.toContain(500);
       expect(readdirSync(journalDir)).toEqual([]);
     } finally {
       ip(['link', 'del', 'pre0'], BASE.name);

@@ -106,6 +106,10 @@ describe('validateTopology', () => {
     ).toEqual(['routes[1]', 'neighbours[1]']);
   });
 
+  it("checks rules with addRule's own checks, by their place in the document", () => {
+    expect(paths({ namespaces: ['a'], rules: [{ from: '10.0.0.0/8', table: 100 }, { netns: 'b', table: 5 }, { from: 'nope' }, { sport: 70000 }, 'x'] })).toEqual(['rules[1].netns', 'rules[2].from', 'rules[3].sport', 'rules[4]']);
+  });
+
   it('refuses kinds rtnl reads but cannot make, saying why', () => {
     const byPath = Object.fromEntries(problems({ links: [{ name: 't0', kind: 'tun' }, { name: 'vx0', kind: 'vxlan' }] }).map((p) => [p.path, p.message]));
     expect(byPath['links[0].kind']).toMatch(/\/dev\/net\/tun, not rtnetlink: use kind "tap"/);
