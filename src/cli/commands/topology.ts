@@ -20,7 +20,7 @@ import { type Context, printJson } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import type { JsonValue } from '../json.js';
 
-const FILE_WORDS = `FILE := a JSON topology: { "namespaces", "links", "routes", "neighbours", "ovs" } ("-": standard input)
+const FILE_WORDS = `FILE := a JSON topology: { "namespaces", "links", "routes", "rules", "neighbours", "ovs" } ("-": standard input)
 
 "-n NS" names the topology's current namespace: its links, routes and
 neighbours without "netns" live there (default: this process's).
