@@ -1,9 +1,10 @@
 /**
  * The `rtnl` command without process plumbing: global options, then one
- * object (`link`, `addr`, `route`, `rule`, `neigh`, `netns`, `tuntap`, `monitor`;
- * also `ovs`, which speaks OVSDB as ovs-vsctl does, and `plan`, `apply`,
- * `destroy` of a topology file) and its verb, as `ip` reads them. Returns the exit code; main.ts wires stdout/stderr,
- * signals and process.exit around it.
+ * object (`link`, `addr`, `route`, `rule`, `neigh`, `netns`, `tuntap`,
+ * `monitor`; also `ovs`, which speaks OVSDB as ovs-vsctl does, and `plan`,
+ * `apply`, `destroy` of a topology file) and its verb, as `ip` reads them.
+ * Returns the exit code; main.ts wires stdout/stderr, signals and
+ * process.exit around it.
  */
 import { readFileSync } from 'node:fs';
 import { Args, isHelp, matches } from './args.js';
@@ -37,8 +38,8 @@ rtnl speaks rtnetlink directly (no iproute2); its output follows "ip":
 the process. "rtnl bridge vlan" does what "bridge vlan" does; "rtnl ovs"
 configures Open vSwitch bridges and ports through ovsdb-server, as ovs-vsctl
 does. "rtnl plan|apply|destroy FILE" make a declarative topology (a JSON
-file of namespaces, links, addresses, routes, neighbours) real, all or
-nothing. "rtnl OBJECT help" shows each object's commands.
+file of namespaces, links, addresses, routes, rules, neighbours) real, all
+or nothing. "rtnl OBJECT help" shows each object's commands.
 `;
 
 interface ObjectDef {
