@@ -55,9 +55,11 @@ const rootLinkNames = (): Set<string> =>
 /**
  * Runs `fn`, then removes the devices a module load made in the initial
  * namespace meanwhile: loading ifb (the first ifb link on a machine does)
- * creates ifb0 and ifb1 there (its numifbs parameter). Only names that
- * appeared during `fn` are removed, so a machine's own ifb devices — a
- * built-in ifb makes them at boot — are never touched.
+ * creates ifb0 and ifb1 there (its numifbs parameter), loading bonding
+ * creates bond0 (max_bonds, default 1), and an old dummy module dummy0
+ * (numdummies). Only names that appeared during `fn` are removed, so a
+ * machine's own devices of those names — made at boot by a built-in
+ * driver, or by its owner — are never touched.
  */
 export function withoutRootTrace<T>(fn: () => T): T {
   const before = rootLinkNames();
@@ -65,7 +67,7 @@ export function withoutRootTrace<T>(fn: () => T): T {
     return fn();
   } finally {
     for (const name of rootLinkNames()) {
-      if (!before.has(name) && /^ifb\d+$/.test(name)) run('ip', ['link', 'del', name]);
+      if (!before.has(name) && /^(ifb|bond|dummy)\d+$/.test(name)) run('ip', ['link', 'del', name]);
     }
   }
 }
