@@ -47,3 +47,19 @@ export async function withSocket<T>(opts: OperationOptions | undefined, fn: (s: 
     if (owned) socket.close();
   }
 }
+
+/**
+ * Runs the checks of one item of a list, and names a refusal by the item's
+ * place in front of its field (`routes[3]` and `gateway` → `routes[3].gateway`):
+ * the bulk calls and topologies check each entry with the single call's own
+ * checks. Other errors pass as they are.
+ */
+export function checkedAt<T>(prefix: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    // A ValidationError's message is `${field}: ${reason}`.
+    if (e instanceof ValidationError) throw new ValidationError(`${prefix}.${e.field}`, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+}

@@ -16,6 +16,7 @@ import { kindDef, validateIfname, validateMtu, validateUnicastMac } from '../rtn
 import type { Topology, TopologyLink, TopologyLinkEnd } from './types.js';
 import type { RuleSpec } from '../ops/rules/index.js';
 import { buildRule } from '../ops/rules/build.js';
+import { checkedAt } from '../ops/options.js';
 import { type EndModel, type LinkModel, type Model, type NsKey, type OvsBridgeModel, LOWER_KINDS, MASTER_KINDS, PAIR_KINDS, TABLES, endKey, nsLabel, routeKey } from './model.js';
 
 /** One thing wrong with a topology: where (`links[2].master`) and what. */
@@ -273,14 +274,7 @@ export function validateTopology(topology: unknown): Model {
     const { netns, ...spec } = r as Record<string, unknown>;
     const ns = nsOf(netns, `${path}.netns`);
     // addRule's own checks, by the rule's place in the document.
-    const built = p.check(() => {
-      try {
-        return buildRule(spec as RuleSpec, false);
-      } catch (e) {
-        if (e instanceof ValidationError) throw new ValidationError(`${path}.${e.field}`, e.message.slice(e.field.length + 2));
-        throw e;
-      }
-    });
+    const built = p.check(() => checkedAt(path, () => buildRule(spec as RuleSpec, false)));
     if (ns === undefined || built === undefined) return;
     model.rules.push({ ns, spec: spec as RuleSpec, built, path });
   });

@@ -7,7 +7,7 @@ import { ValidationError } from '../../netlink/errors.js';
 import { type Cidr, formatIp, ipInPrefix, parseCidr } from '../../netlink/inet.js';
 import { ipAddressOption, ipFamilyOption } from '../ip-input.js';
 import type { RtnlSocket } from '../../netlink/socket.js';
-import { type OperationOptions, withSocket } from '../options.js';
+import { type OperationOptions, checkedAt, withSocket } from '../options.js';
 import type { LinkRef } from '../links/index.js';
 import { linkNames, resolveLinkIndex } from '../links/lookup.js';
 import { type BulkOptions, indexOrError, resolveNames, settle } from '../links/bulk.js';
@@ -174,17 +174,14 @@ export interface AddressEntry extends Omit<AddAddressOptions, 'netns' | 'socket'
 export async function addAddresses(entries: readonly AddressEntry[], options: BulkOptions = {}): Promise<PromiseSettledResult<void>[]> {
   if (!Array.isArray(entries)) throw new ValidationError('addresses', 'expected an array of { link, address }');
   rejectUnknownKeys(options, ['netns', 'socket', 'timeout', 'window'], '');
-  const reqs = entries.map((e, i) => {
-    try {
+  const reqs = entries.map((e, i) =>
+    checkedAt(`addresses[${i}]`, () => {
       if (!e || typeof e !== 'object') throw new ValidationError('entry', 'expected { link, address }');
       const { link, address, ...o } = e;
       validateLinkRef(link, 'link');
       return { link, req: buildAdd(address, o) };
-    } catch (err) {
-      if (err instanceof ValidationError) throw new ValidationError(`addresses[${i}].${err.field}`, err.message.slice(err.field.length + 2));
-      throw err;
-    }
-  });
+    }),
+  );
   return withSocket(options, (socket) => {
     const index = resolveNames(socket, reqs.map((r) => r.link).filter((l): l is string => typeof l === 'string'), 'addAddresses');
     const sendable: number[] = [];

@@ -13,7 +13,7 @@ import { RTM } from '../../rtnetlink/constants.js';
 import { routeMessage } from '../../rtnetlink/route/index.js';
 import { rejectUnknownKeys } from '../../rtnetlink/link/index.js';
 import { type BulkOptions, indexOrError, resolveNames, settle } from '../links/bulk.js';
-import { withSocket } from '../options.js';
+import { checkedAt, withSocket } from '../options.js';
 import { type Built, buildRoute } from './build.js';
 import type { RouteSpec } from './index.js';
 
@@ -29,16 +29,12 @@ const KEYS = ['netns', 'socket', 'timeout', 'window'];
 
 function build(routes: readonly RouteSpec[], forDelete: boolean): Built[] {
   if (!Array.isArray(routes)) throw new ValidationError('routes', 'expected an array of routes');
-  return routes.map((r, i) => {
-    try {
+  return routes.map((r, i) =>
+    checkedAt(`routes[${i}]`, () => {
       if (!r || typeof r !== 'object') throw new ValidationError('options', 'expected a route description');
       return buildRoute(r as RouteSpec, forDelete);
-    } catch (e) {
-      // The route's place in the list, in front of the field: routes[3].gateway.
-      if (e instanceof ValidationError) throw new ValidationError(`routes[${i}].${e.field}`, e.message.slice(e.field.length + 2));
-      throw e;
-    }
-  });
+    }),
+  );
 }
 
 /** Resolves every device name of `built` with one batch of look-ups (each distinct name once). */
