@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeChange, type Topology, type TopologyChange } from '../../src/topology/index.js';
-import { canRunLive, deleteNetnsWithIp, ip, ipJson, liveTitle, uniqueName, useNetns } from '../helpers/live.js';
+import { canRunLive, deleteNetnsWithIp, ip, ipJson, uniqueName, useNetns } from '../helpers/live.js';
 import { kernelLacks } from '../helpers/kernel.js';
 import { rtnl, rtnlOk, useCli } from './_cli.js';
 
